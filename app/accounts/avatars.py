@@ -1,0 +1,51 @@
+"""Profile pictures: uploads resized on our server, or initials drawn as SVG."""
+
+from __future__ import annotations
+
+import hashlib
+from io import BytesIO
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from app.accounts.models import User
+
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+MAX_SOURCE_PIXELS = 40_000_000  # refuses decompression bombs before decoding
+ACCEPTED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
+PALETTE = ["#7a3e48", "#2f5d62", "#5c4b8a", "#8a5a1f", "#35607f", "#4f6b2c", "#8c3f6e"]
+
+
+class AvatarError(ValueError):
+    """The upload is not a picture we can use."""
+
+
+def square_png(data: bytes, size: int) -> bytes:
+    """Crop an uploaded picture to a square, resize it, and re-encode it as PNG."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise AvatarError("The picture is larger than 2 MB.")
+    try:
+        with Image.open(BytesIO(data)) as image:
+            if image.format not in ACCEPTED_FORMATS:
+                raise AvatarError("Please upload a JPEG, PNG, GIF or WebP picture.")
+            if image.width * image.height > MAX_SOURCE_PIXELS:
+                raise AvatarError("The picture has too many pixels.")
+            image = ImageOps.exif_transpose(image).convert("RGB")
+            image = ImageOps.fit(image, (size, size), Image.Resampling.LANCZOS)
+            out = BytesIO()
+            image.save(out, format="PNG", optimize=True)
+            return out.getvalue()
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
+        raise AvatarError("This file is not a picture we can read.") from error
+
+
+def initials_svg(user: User) -> str:
+    """A coloured circle with the user's initials; no third-party service involved."""
+    digest = hashlib.sha256(user.handle.encode()).digest()
+    colour = PALETTE[digest[0] % len(PALETTE)]
+    initials = "".join(ch for ch in user.initials if ch.isalnum())[:2] or "?"
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64" width="64" height="64">'
+        f'<circle cx="32" cy="32" r="32" fill="{colour}"/>'
+        '<text x="32" y="41" font-family="sans-serif" font-size="26" fill="#fff" '
+        f'text-anchor="middle">{initials}</text></svg>'
+    )

@@ -1,0 +1,107 @@
+"""Forms for signing in, invitations, password resets and settings."""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+
+from app.accounts.models import GREETINGS_DE
+
+HANDLE_PATTERN = re.compile(r"^[a-z0-9_]{2,32}$")
+TIMEZONES = [
+    "Europe/Berlin",
+    "Europe/Vienna",
+    "Europe/Zurich",
+    "Europe/London",
+    "UTC",
+    "America/New_York",
+    "America/Los_Angeles",
+    "Asia/Tokyo",
+]
+
+
+def email_field(label: str = "Email address") -> EmailField:
+    return EmailField(_l(label), validators=[DataRequired(), Length(max=254), Email()])
+
+
+def new_password_fields() -> tuple[PasswordField, PasswordField]:
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(10, 1024)])
+    repeat = PasswordField(
+        _l("Repeat the password"),
+        validators=[DataRequired(), EqualTo("password", _l("The passwords differ."))],
+    )
+    return password, repeat
+
+
+class LoginForm(FlaskForm):
+    email = email_field()
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
+    remember = BooleanField(_l("Remember me on this device"))
+
+
+class HandleMixin:
+    def validate_handle(self, field: StringField) -> None:
+        if field.data and not HANDLE_PATTERN.match(field.data):
+            raise ValidationError(
+                _l("2–32 lower-case letters, digits or underscores, e.g. svenja_h.")
+            )
+
+
+class AcceptInvitationForm(HandleMixin, FlaskForm):
+    display_name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=100)])
+    handle = StringField(_l("Handle (your address: /@handle)"), validators=[Optional()])
+    password, password_repeat = new_password_fields()
+
+
+class RegisterForm(AcceptInvitationForm):
+    email = email_field()
+
+
+class ResetRequestForm(FlaskForm):
+    email = email_field()
+
+
+class ResetPasswordForm(FlaskForm):
+    password, password_repeat = new_password_fields()
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    role_line = StringField(_l("Role"), validators=[Optional(), Length(max=120)])
+    bio = TextAreaField(_l("Short bio (Markdown)"), validators=[Optional(), Length(max=2000)])
+    salutation_name = StringField(
+        _l("How letters to you greet you (name)"), validators=[Optional(), Length(max=100)]
+    )
+    greeting_de = SelectField(
+        _l("German greeting for you"), choices=[(word, word) for word in GREETINGS_DE]
+    )
+    default_closing = StringField(
+        _l("Your usual closing (e.g. “Gruß” or “Best”)"), validators=[Optional(), Length(max=100)]
+    )
+    locale = SelectField(_l("Language"), choices=[("de", "Deutsch"), ("en", "English")])
+    timezone = SelectField(_l("Timezone"), choices=[(zone, zone) for zone in TIMEZONES])
+
+
+class AvatarForm(FlaskForm):
+    avatar = FileField(
+        _l("Picture (JPEG, PNG, GIF or WebP, up to 2 MB)"), validators=[FileRequired()]
+    )
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    password, password_repeat = new_password_fields()
+
+
+class ChangeEmailForm(FlaskForm):
+    email = email_field("New email address")
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+
+
+class InviteForm(FlaskForm):
+    email = email_field("Colleague's email address")

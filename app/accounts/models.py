@@ -1,0 +1,66 @@
+"""Colleague accounts."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.database import UTCDateTime, utc_now
+from app.extensions import db
+
+
+def new_session_nonce() -> str:
+    """A random value that, when changed, signs every session of a user out."""
+    return secrets.token_urlsafe(12)
+
+
+GREETINGS_DE = ("Liebe", "Lieber", "Hallo", "Guten Tag")
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased: addresses are unique regardless of case.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    handle: Mapped[str] = mapped_column(String(32), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    role_line: Mapped[str] = mapped_column(String(120), default="")
+    bio: Mapped[str] = mapped_column(Text, default="")
+    bio_html: Mapped[str] = mapped_column(Text, default="")
+    salutation_name: Mapped[str] = mapped_column(String(100), default="")
+    # How this person wants to be greeted in German; never guessed from the name.
+    greeting_de: Mapped[str] = mapped_column(String(20), default="Hallo")
+    default_closing: Mapped[str] = mapped_column(String(100), default="")
+    locale: Mapped[str] = mapped_column(String(5), default="en")
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Berlin")
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    password_hash: Mapped[str] = mapped_column(String(255), default="")
+    session_nonce: Mapped[str] = mapped_column(String(32), default=new_session_nonce)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    avatar_png: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    avatar_version: Mapped[int] = mapped_column(default=0)
+
+    def get_id(self) -> str:
+        """Session identity: changing the nonce (new password) ends all other sessions."""
+        return f"{self.id}:{self.session_nonce}"
+
+    @property
+    def greeting_name(self) -> str:
+        """The name a salutation uses: the preferred one, else the first name."""
+        return self.salutation_name or self.display_name.split(" ")[0]
+
+    @property
+    def initials(self) -> str:
+        """Up to two initials for the generated avatar."""
+        parts = [part for part in self.display_name.split() if part[:1].isalnum()]
+        letters = "".join(part[0] for part in parts[:1] + parts[1:][-1:])
+        return (letters or self.handle[:1]).upper()
+
+    def __repr__(self) -> str:
+        return f"<User @{self.handle}>"

@@ -1,0 +1,29 @@
+"""Who is signed in: Flask-Login set-up."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.extensions import db, login_manager
+
+
+def load_user(session_id: str) -> User | None:
+    """The user a session names, if its nonce is still current (no password change since)."""
+    user_id, _, nonce = session_id.partition(":")
+    if not user_id.isdigit() or not nonce:
+        return None
+    return db.session.scalars(
+        select(User).where(User.id == int(user_id), User.session_nonce == nonce)
+    ).first()
+
+
+def init_login(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please sign in to continue.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user)

@@ -1,0 +1,35 @@
+"""Signed, purpose-bound links for invitations, confirmations and password resets."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+
+class InvalidToken(Exception):
+    """The link is forged, for another purpose, expired, or already used."""
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"briefwechsel/{purpose}")
+
+
+def make_token(purpose: str, payload: Any) -> str:
+    """Sign a payload for one purpose; the signature carries its creation time."""
+    return _serializer(purpose).dumps(payload)
+
+
+def read_token(purpose: str, token: str, max_age: int | None) -> Any:
+    """The payload of a valid token, or InvalidToken."""
+    try:
+        return _serializer(purpose).loads(token, max_age=max_age)
+    except BadSignature as error:  # SignatureExpired is a BadSignature too
+        raise InvalidToken(str(error)) from error
+
+
+def fingerprint(value: str) -> str:
+    """A short digest that changes when the value does (makes reset links single-use)."""
+    return hashlib.sha256(value.encode()).hexdigest()[:16]

@@ -1,0 +1,117 @@
+"""Admin pages: invitations, moderation and the development mailbox."""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from app.accounts.forms import InviteForm
+from app.accounts.service import AccountError, send_invitation
+from app.extensions import db
+from app.letters.forms import ConfirmForm
+from app.letters.models import Letter, LetterStatus
+from app.letters.service import LetterError, letter_by_slug, set_hidden, with_people
+from app.notifications.mail import parse_raw
+from app.notifications.models import MailboxMessage
+
+bp = Blueprint("admin", __name__)
+
+
+def admin_required(view: Any) -> Any:
+    """Signed-in admins only; everyone else gets 404, as if the page did not exist."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_admin:
+            abort(404)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+@bp.route("/admin", methods=["GET", "POST"])
+@admin_required
+def dashboard():
+    """Invite colleagues and see hidden letters."""
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            send_invitation(form.email.data, current_user)
+        except AccountError as error:
+            form.email.errors = [str(error)]
+        else:
+            flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
+            return redirect(url_for("admin.dashboard"))
+    hidden = db.session.scalars(
+        with_people(select(Letter).where(Letter.status == LetterStatus.HIDDEN))
+    ).unique()
+    status = 422 if form.errors else 200
+    return render_template("admin/dashboard.html", form=form, hidden=list(hidden)), status
+
+
+@bp.post("/admin/letters/<slug>/hidden")
+@admin_required
+def toggle_hidden(slug: str) -> Response:
+    """Hide a published letter from readers, or show a hidden one again."""
+    letter = letter_by_slug(slug)
+    if letter is None or not ConfirmForm().validate_on_submit():
+        abort(404 if letter is None else 400)
+    try:
+        set_hidden(letter, hidden=letter.status == LetterStatus.PUBLISHED)
+    except LetterError as error:
+        abort(409, description=str(error))
+    return redirect(url_for("letters.show", slug=slug))
+
+
+@bp.route("/dev/mailbox")
+@admin_required
+def mailbox():
+    """Mail kept because no MAIL_SERVER is configured, newest first."""
+    messages = db.session.scalars(
+        select(MailboxMessage).order_by(MailboxMessage.id.desc()).limit(200)
+    ).all()
+    return render_template(
+        "admin/mailbox.html", messages=messages, smtp=bool(current_app.config.get("MAIL_SERVER"))
+    )
+
+
+def stored_message(message_id: int) -> Any:
+    stored = db.session.get(MailboxMessage, message_id)
+    if stored is None:
+        abort(404)
+    return parse_raw(stored.raw)
+
+
+@bp.route("/dev/mailbox/<int:message_id>")
+@admin_required
+def mailbox_message(message_id: int):
+    """One kept message: its headers, its text part, and its HTML part."""
+    parsed = stored_message(message_id)
+    text = parsed.get_body(preferencelist=("plain",))
+    return render_template(
+        "admin/mailbox_message.html",
+        message_id=message_id,
+        headers=list(parsed.items()),
+        text=text.get_content() if text else "",
+    )
+
+
+@bp.route("/dev/mailbox/<int:message_id>/html")
+@admin_required
+def mailbox_message_html(message_id: int) -> Response:
+    """The HTML part alone, sandboxed, for the frame on the message page."""
+    html = stored_message(message_id).get_body(preferencelist=("html",))
+    response = current_app.response_class(html.get_content() if html else "", mimetype="text/html")
+    response.headers["Content-Security-Policy"] = (
+        "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+        "frame-ancestors 'self'"
+    )
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response

@@ -1,0 +1,74 @@
+"""Command-line tools: `flask users …`, `flask demo`, `flask banner`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from app.accounts import service as accounts
+
+users = AppGroup("users", help="Manage colleague accounts.")
+
+
+def read_password() -> str:
+    """From a prompt on a terminal; from the first line of standard input in scripts."""
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="Display name, e.g. 'Svenja Hartmann'.")
+@click.option("--handle", default=None, help="Profile address /@handle (default: from name).")
+@click.option("--admin", is_flag=True, help="Give the account admin rights.")
+def create_user_command(email: str, name: str, handle: str | None, admin: bool) -> None:
+    """Create a confirmed colleague account."""
+    try:
+        user = accounts.create_user(email, name, read_password(), is_admin=admin, handle=handle)
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Created @{user.handle} <{user.email}>{' (admin)' if admin else ''}.")
+
+
+@users.command("invite")
+@click.argument("email")
+def invite_user_command(email: str) -> None:
+    """Email an invitation link (valid for 7 days)."""
+    try:
+        accounts.send_invitation(email, inviter=None)
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Invitation sent to {accounts.normalise_email(email)}.")
+
+
+@click.command("demo")
+def demo_command() -> None:
+    """Load the demo colleagues and correspondences (safe to run again)."""
+    from app.demo import load_demo_data
+
+    created = load_demo_data()
+    click.echo("Demo data loaded." if created else "Demo data present already.")
+
+
+@click.command("banner")
+@click.option("--url", default="http://127.0.0.1:5000")
+def banner_command(url: str) -> None:
+    """Print where the site runs and the demo logins."""
+    from app.demo import DEMO_PASSWORD, DEMO_PEOPLE
+
+    click.echo(f"\n  Briefwechsel is starting at {url}\n")
+    click.echo(f"  Demo logins (password for all: {DEMO_PASSWORD}):")
+    for person in DEMO_PEOPLE:
+        admin = "  (admin: /admin, /dev/mailbox)" if person["is_admin"] else ""
+        click.echo(f"    {person['email']}{admin}")
+    click.echo("")
+
+
+def init_commands(app: Flask) -> None:
+    app.cli.add_command(users)
+    app.cli.add_command(demo_command)
+    app.cli.add_command(banner_command)

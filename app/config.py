@@ -1,0 +1,97 @@
+"""Settings from the environment, with defaults that are safe on one machine."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+
+
+def env_flag(name: str, default: bool = False) -> bool:
+    """Read a yes/no setting: 1, true, yes and on count as yes."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs given in the common short form."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def secret_key() -> str:
+    """The configured key, or one kept in the instance folder so sessions survive restarts."""
+    configured = os.environ.get("SECRET_KEY")
+    if configured:
+        return configured
+    key_file = INSTANCE_DIR / "secret_key"
+    if not key_file.exists():
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def settings_from_environment() -> dict[str, Any]:
+    """Everything the application reads from the environment, in one place."""
+    site_url = os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/")
+    return {
+        "SECRET_KEY": secret_key(),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(
+            os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'briefwechsel.sqlite'}")
+        ),
+        "SITE_URL": site_url,
+        "SITE_NAME": os.environ.get("SITE_NAME", "Briefwechsel"),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": env_flag("MAIL_USE_TLS"),
+        "MAIL_USE_SSL": env_flag("MAIL_USE_SSL"),
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "briefwechsel@localhost"),
+        "REDIS_URL": os.environ.get("REDIS_URL", ""),
+        "OPEN_REGISTRATION": env_flag("OPEN_REGISTRATION"),
+        # Secure cookies need https; an http SITE_URL only makes sense on a developer's machine.
+        "SESSION_COOKIE_SECURE": env_flag("SESSION_COOKIE_SECURE", site_url.startswith("https://")),
+    }
+
+
+DEFAULTS: dict[str, Any] = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 30,
+    # A 100,000-character body of non-ASCII text is up to 1.2 MB once form-encoded.
+    "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
+    "MAX_FORM_MEMORY_SIZE": 3 * 1024 * 1024,
+    "WTF_CSRF_TIME_LIMIT": None,
+    "BABEL_DEFAULT_LOCALE": "en",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
+    "LANGUAGES": ["en", "de"],
+    "LETTERS_PER_PAGE": 20,
+    "INVITE_MAX_AGE": 7 * 24 * 3600,
+    "CONFIRM_MAX_AGE": 3 * 24 * 3600,
+    "RESET_MAX_AGE": 3600,
+    "LOGIN_LIMIT_PER_ACCOUNT": "5 per minute;30 per day",
+    "LOGIN_LIMIT_PER_IP": "30 per minute;300 per day",
+    "RESET_LIMIT_PER_IP": "10 per hour",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "AVATAR_SIZE": 256,
+}
+
+
+def build_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Defaults, then the environment, then explicit overrides (tests pass these)."""
+    config = {**DEFAULTS, **settings_from_environment(), **(overrides or {})}
+    config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
+    config.setdefault("RATELIMIT_STORAGE_URI", config["REDIS_URL"] or "memory://")
+    return config

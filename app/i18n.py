@@ -1,0 +1,55 @@
+"""Language and timezone of each request, and localised dates."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask, current_app, request
+from flask_babel import format_date, format_datetime, get_locale
+from flask_login import current_user
+
+from app.extensions import babel
+
+LANGUAGE_COOKIE = "lang"
+
+
+def select_locale() -> str:
+    """The user's setting, else the reader's choice (cookie), else the browser's, else English."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or "en"
+
+
+def select_timezone() -> str:
+    """The signed-in user's timezone, else the site's default."""
+    if current_user.is_authenticated and current_user.timezone:
+        return current_user.timezone
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def long_date(moment: datetime | None) -> str:
+    """ "17. September 2014" in German, "17 September 2014" in English."""
+    if moment is None:
+        return ""
+    pattern = "d. MMMM y" if str(get_locale()) == "de" else "d MMMM y"
+    return format_date(moment, pattern)
+
+
+def date_and_time(moment: datetime | None) -> str:
+    """A date with the time of day, in the reader's timezone."""
+    if moment is None:
+        return ""
+    pattern = "d. MMMM y, HH:mm" if str(get_locale()) == "de" else "d MMMM y, HH:mm"
+    return format_datetime(moment, pattern)
+
+
+def init_i18n(app: Flask) -> None:
+    """Bind Flask-Babel with our selectors and expose the date filters."""
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.filters["date_and_time"] = date_and_time
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale())

@@ -1,0 +1,54 @@
+"""The write form: every field a writer sees, and nothing more."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from app.letters.models import Language
+
+OUTSIDE = ""
+
+
+class LetterForm(FlaskForm):
+    addressee = SelectField(_l("To a colleague"), choices=[], validate_choice=True)
+    addressee_name = StringField(
+        _l("…or to someone outside (name)"), validators=[Optional(), Length(max=100)]
+    )
+    language = SelectField(
+        _l("Language of the letter"),
+        choices=[(Language.DE.value, "Deutsch"), (Language.EN.value, "English")],
+    )
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    salutation = StringField(_l("Salutation"), validators=[Optional(), Length(max=200)])
+    body = TextAreaField(_l("Letter (Markdown)"), validators=[DataRequired(), Length(max=100_000)])
+    closing = StringField(_l("Closing"), validators=[Optional(), Length(max=100)])
+    signature = StringField(_l("Signature"), validators=[DataRequired(), Length(max=100)])
+    postscript = TextAreaField(_l("P.S. (Markdown)"), validators=[Optional(), Length(max=20_000)])
+    preview = SubmitField(_l("Preview"))
+    save = SubmitField(_l("Save draft"))
+    publish = SubmitField(_l("Publish"))
+
+    def set_colleagues(self, colleagues: list[tuple[str, str]]) -> None:
+        """Offer every colleague as an addressee, plus "someone outside"."""
+        self.addressee.choices = [(OUTSIDE, str(_l("— someone outside —")))] + colleagues
+
+    def validate_addressee_name(self, field: StringField) -> None:
+        if self.addressee.data == OUTSIDE and not (field.data or "").strip():
+            raise ValidationError(_l("Choose a colleague or write the name of the addressee."))
+        if self.addressee.data != OUTSIDE and (field.data or "").strip():
+            raise ValidationError(_l("Either a colleague or an outside name, not both."))
+
+    @property
+    def wants_preview(self) -> bool:
+        return bool(self.preview.data)
+
+    @property
+    def wants_publish(self) -> bool:
+        return bool(self.publish.data)
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form for POST-only buttons, so that they carry a CSRF token."""

@@ -1,0 +1,308 @@
+"""Writing, publishing and reading letters and correspondences."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload
+
+from app.accounts.models import User
+from app.database import utc_now
+from app.extensions import db
+from app.letters.models import Language, Letter, LetterStatus, Revision
+from app.letters.rendering import plain_excerpt, render_markdown
+
+GERMAN_TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+SLUG_MAX = 80
+
+
+class LetterError(Exception):
+    """A request about a letter that cannot be carried out, with a message for the writer."""
+
+
+@dataclass
+class LetterDraft:
+    """What a writer typed: the fields of the write form and nothing else."""
+
+    title: str
+    salutation: str
+    body: str
+    closing: str
+    signature: str
+    postscript: str
+    language: Language
+    addressee: User | None
+    addressee_name: str
+
+
+def slugify(text: str) -> str:
+    """A readable, ASCII-only slug: "Liebe Grüße" -> "liebe-gruesse"."""
+    text = text.lower().translate(GERMAN_TRANSLITERATION)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return text[:SLUG_MAX].rstrip("-") or "letter"
+
+
+def unique_slug(title: str, letter_id: int | None = None) -> str:
+    """The title's slug, numbered if another letter already has it."""
+    base = slugify(title)
+    pattern = f"{base}-%"
+    taken = set(
+        db.session.scalars(
+            select(Letter.slug).where(
+                (Letter.slug == base) | Letter.slug.like(pattern),
+                Letter.id != (letter_id or 0),
+            )
+        )
+    )
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"
+
+
+def suggested_salutation(addressee: User | None, addressee_name: str, language: Language) -> str:
+    """The greeting a letter starts with, from the addressee's own preference."""
+    name = addressee.greeting_name if addressee else addressee_name.strip()
+    if language == Language.DE:
+        greeting = addressee.greeting_de if addressee else "Hallo"
+        return f"{greeting} {name},".strip() if name else "Hallo,"
+    return f"Dear {name}," if name else "Dear colleague,"
+
+
+def apply_draft(letter: Letter, draft: LetterDraft) -> None:
+    """Copy the writer's fields onto the letter and render its Markdown."""
+    letter.title = draft.title.strip()
+    letter.language = draft.language
+    letter.addressee_id = draft.addressee.id if draft.addressee else None
+    letter.addressee_name = "" if draft.addressee else draft.addressee_name.strip()
+    letter.salutation = draft.salutation.strip() or suggested_salutation(
+        draft.addressee, draft.addressee_name, draft.language
+    )
+    letter.body = draft.body
+    letter.body_html = render_markdown(draft.body)
+    letter.excerpt = plain_excerpt(draft.body)
+    letter.closing = draft.closing.strip()
+    letter.signature = draft.signature.strip()
+    letter.postscript = draft.postscript
+    letter.postscript_html = render_markdown(draft.postscript)
+
+
+def start_letter(author: User, draft: LetterDraft, in_reply_to: Letter | None = None) -> Letter:
+    """A new draft, placed in its parent's correspondence when it is a reply."""
+    if in_reply_to is not None:
+        ensure_can_be_answered(in_reply_to)
+    letter = Letter(author_id=author.id, status=LetterStatus.DRAFT)
+    apply_draft(letter, draft)
+    letter.slug = unique_slug(letter.title)
+    if in_reply_to is not None:
+        letter.in_reply_to_id = in_reply_to.id
+        letter.thread_root_id = in_reply_to.thread_root_id
+    db.session.add(letter)
+    db.session.flush()
+    if letter.thread_root_id is None:
+        letter.thread_root_id = letter.id
+    return letter
+
+
+def save_letter(
+    author: User,
+    draft: LetterDraft,
+    publish: bool,
+    letter: Letter | None = None,
+    in_reply_to: Letter | None = None,
+) -> Letter:
+    """Create or update a letter from the write form, publishing it if asked; commits."""
+    if letter is None:
+        letter = start_letter(author, draft, in_reply_to)
+    elif letter.status == LetterStatus.DRAFT:
+        apply_draft(letter, draft)
+        letter.slug = unique_slug(letter.title, letter.id)
+    else:
+        revise_published_letter(letter, draft)
+    if publish and letter.status == LetterStatus.DRAFT:
+        publish_letter(letter)
+    db.session.commit()
+    return letter
+
+
+def publish_letter(letter: Letter) -> None:
+    """Make a draft public; its slug is fixed from now on."""
+    if letter.in_reply_to_id is not None:
+        parent = db.session.get(Letter, letter.in_reply_to_id)
+        if parent is not None:
+            ensure_can_be_answered(parent)
+    letter.status = LetterStatus.PUBLISHED
+    letter.published_at = utc_now()
+
+
+def ensure_can_be_answered(parent: Letter) -> None:
+    """Only published letters take replies."""
+    if parent.status != LetterStatus.PUBLISHED:
+        raise LetterError("Only a published letter can be answered.")
+
+
+def revise_published_letter(letter: Letter, draft: LetterDraft) -> None:
+    """Keep the current text as a revision, then apply the edit (addressee and slug stay)."""
+    if letter.status not in (LetterStatus.PUBLISHED, LetterStatus.HIDDEN):
+        raise LetterError("A withdrawn letter can no longer be edited.")
+    text_fields = ("title", "salutation", "body", "closing", "signature", "postscript")
+    previous = {name: getattr(letter, name) for name in text_fields}
+    draft.addressee = letter.addressee if letter.addressee_id else None
+    draft.addressee_name = letter.addressee_name
+    apply_draft(letter, draft)
+    if all(previous[name] == getattr(letter, name) for name in text_fields):
+        return
+    db.session.add(
+        Revision(
+            letter_id=letter.id,
+            valid_from=letter.edited_at or letter.published_at or letter.created_at,
+            **previous,
+        )
+    )
+    letter.edited_at = utc_now()
+
+
+def withdraw_letter(letter: Letter) -> None:
+    """The author takes a published letter back; its replies stay readable. Commits."""
+    if letter.status != LetterStatus.PUBLISHED:
+        raise LetterError("Only a published letter can be withdrawn.")
+    letter.status = LetterStatus.WITHDRAWN
+    letter.withdrawn_at = utc_now()
+    db.session.commit()
+
+
+def set_hidden(letter: Letter, hidden: bool) -> None:
+    """An admin hides a letter from readers, or shows it again. Commits."""
+    if hidden and letter.status == LetterStatus.PUBLISHED:
+        letter.status = LetterStatus.HIDDEN
+    elif not hidden and letter.status == LetterStatus.HIDDEN:
+        letter.status = LetterStatus.PUBLISHED
+    else:
+        raise LetterError("Only a published letter can be hidden, and only a hidden one shown.")
+    db.session.commit()
+
+
+def delete_draft(letter: Letter) -> None:
+    """Throw a draft away; published letters are withdrawn, never deleted. Commits."""
+    if letter.status != LetterStatus.DRAFT:
+        raise LetterError("Only a draft can be deleted.")
+    db.session.delete(letter)
+    db.session.commit()
+
+
+def with_people(query: Select) -> Select:
+    """Load author, addressee and the parent's author alongside each letter."""
+    return query.options(
+        joinedload(Letter.author),
+        joinedload(Letter.addressee),
+        joinedload(Letter.in_reply_to).joinedload(Letter.author),
+        joinedload(Letter.thread_root),
+    )
+
+
+def letter_by_slug(slug: str) -> Letter | None:
+    """A letter with the people it names, in any status."""
+    return db.session.scalars(with_people(select(Letter).where(Letter.slug == slug))).first()
+
+
+def can_read(letter: Letter, viewer: User | None) -> bool:
+    """Drafts and hidden letters are for their author (and admins) only."""
+    if letter.status in (LetterStatus.PUBLISHED, LetterStatus.WITHDRAWN):
+        return True
+    if viewer is None:
+        return False
+    if letter.status == LetterStatus.HIDDEN and viewer.is_admin:
+        return True
+    return letter.author_id == viewer.id
+
+
+def replies_to(letter: Letter) -> list[Letter]:
+    """The letters that answer this one, oldest first (withdrawn ones as placeholders)."""
+    query = with_people(
+        select(Letter)
+        .where(Letter.in_reply_to_id == letter.id, Letter.status != LetterStatus.DRAFT)
+        .order_by(Letter.published_at, Letter.id)
+    )
+    return list(db.session.scalars(query).unique())
+
+
+def published_letters() -> Select:
+    """Published letters, newest first, ready to paginate."""
+    return with_people(
+        select(Letter)
+        .where(Letter.status == LetterStatus.PUBLISHED)
+        .order_by(Letter.published_at.desc(), Letter.id.desc())
+    )
+
+
+def thread_sizes(root_ids: set[int]) -> dict[int, int]:
+    """How many published letters each correspondence has, in one query."""
+    if not root_ids:
+        return {}
+    rows = db.session.execute(
+        select(Letter.thread_root_id, func.count())
+        .where(Letter.thread_root_id.in_(root_ids), Letter.status == LetterStatus.PUBLISHED)
+        .group_by(Letter.thread_root_id)
+    )
+    return {root_id: count for root_id, count in rows}
+
+
+@dataclass
+class ThreadEntry:
+    letter: Letter
+    depth: int
+
+
+def thread_letters_in_reading_order(root: Letter) -> list[ThreadEntry]:
+    """The whole correspondence, depth first, each reply after the letter it answers."""
+    letters = list(
+        db.session.scalars(
+            with_people(
+                select(Letter)
+                .where(Letter.thread_root_id == root.id, Letter.status != LetterStatus.DRAFT)
+                .order_by(Letter.published_at, Letter.id)
+            )
+        ).unique()
+    )
+    children: dict[int | None, list[Letter]] = {}
+    for letter in letters:
+        parent_id = None if letter.id == root.id else letter.in_reply_to_id
+        children.setdefault(parent_id, []).append(letter)
+    ordered: list[ThreadEntry] = []
+    stack = [(letter, 0) for letter in reversed(children.get(None, []))]
+    while stack:
+        letter, depth = stack.pop()
+        ordered.append(ThreadEntry(letter, depth))
+        stack.extend((child, depth + 1) for child in reversed(children.get(letter.id, [])))
+    return ordered
+
+
+def revisions_of(letter: Letter) -> list[Revision]:
+    """Earlier texts of a letter, newest first."""
+    return list(db.session.scalars(letter.revisions.select().order_by(Revision.id.desc())))
+
+
+def letters_written_by(user: User) -> Select:
+    """A colleague's published letters, newest first."""
+    return published_letters().where(Letter.author_id == user.id)
+
+
+def letters_received_by(user: User) -> Select:
+    """Published letters addressed to a colleague, newest first."""
+    return published_letters().where(Letter.addressee_id == user.id)
+
+
+def drafts_of(user: User) -> list[Letter]:
+    """An author's unpublished drafts, most recent first."""
+    query = with_people(
+        select(Letter)
+        .where(Letter.author_id == user.id, Letter.status == LetterStatus.DRAFT)
+        .order_by(Letter.created_at.desc())
+    )
+    return list(db.session.scalars(query).unique())

@@ -1,0 +1,272 @@
+"""Letter pages: write, edit, answer, read, withdraw, and the whole correspondence."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from app.accounts.models import User
+from app.accounts.service import colleagues, user_by_handle
+from app.extensions import db
+from app.letters.forms import OUTSIDE, ConfirmForm, LetterForm
+from app.letters.models import Language, Letter, LetterStatus
+from app.letters.rendering import render_markdown
+from app.letters.service import (
+    LetterDraft,
+    LetterError,
+    can_read,
+    delete_draft,
+    letter_by_slug,
+    replies_to,
+    revisions_of,
+    save_letter,
+    suggested_salutation,
+    thread_letters_in_reading_order,
+    thread_sizes,
+    withdraw_letter,
+)
+
+bp = Blueprint("letters", __name__)
+
+
+def viewer() -> User | None:
+    return current_user if current_user.is_authenticated else None
+
+
+def readable_letter_or_404(slug: str) -> Letter:
+    """The letter, or 404 if it does not exist or the viewer may not see it."""
+    letter = letter_by_slug(slug)
+    if letter is None or not can_read(letter, viewer()):
+        abort(404)
+    return letter
+
+
+def own_letter_or_404(slug: str) -> Letter:
+    """A letter of the signed-in author; others get 404 for drafts, 403 otherwise."""
+    letter = readable_letter_or_404(slug)
+    if letter.author_id != current_user.id:
+        abort(403)
+    return letter
+
+
+def closing_for(language: Language, author: User) -> str:
+    if author.default_closing:
+        return author.default_closing
+    return "Viele Grüße" if language == Language.DE else "Best wishes"
+
+
+def blank_form(addressee: User | None, language: Language, title: str = "") -> LetterForm:
+    """A write form pre-filled from the addressee's and the author's preferences."""
+    form = LetterForm(
+        addressee=addressee.handle if addressee else OUTSIDE,
+        language=language.value,
+        title=title,
+        salutation=suggested_salutation(addressee, "", language) if addressee else "",
+        closing=closing_for(language, current_user),
+        signature=current_user.greeting_name,
+    )
+    return form
+
+
+def prepared_form(form: LetterForm) -> LetterForm:
+    people = colleagues()
+    form.set_colleagues([(p.handle, p.display_name) for p in people if p.id != current_user.id])
+    form.greetings = {  # type: ignore[attr-defined]
+        p.handle: {"name": p.greeting_name, "de": p.greeting_de} for p in people
+    }
+    return form
+
+
+def draft_from(form: LetterForm) -> LetterDraft:
+    addressee = user_by_handle(form.addressee.data) if form.addressee.data else None
+    return LetterDraft(
+        title=form.title.data or "",
+        salutation=form.salutation.data or "",
+        body=form.body.data or "",
+        closing=form.closing.data or "",
+        signature=form.signature.data or "",
+        postscript=form.postscript.data or "",
+        language=Language(form.language.data),
+        addressee=addressee,
+        addressee_name=form.addressee_name.data or "",
+    )
+
+
+def handle_write_form(
+    form: LetterForm, letter: Letter | None = None, parent: Letter | None = None
+) -> Response | tuple[str, int] | str:
+    """Preview, save or publish from the write form; re-show it with messages otherwise."""
+    preview = None
+    status = 200
+    if form.is_submitted():
+        if not form.validate():
+            status = 422
+        elif form.wants_preview:
+            preview = preview_of(draft_from(form))
+        elif form.wants_publish and not current_user.confirmed_at:
+            flash(_("Please confirm your email address before you publish."), "error")
+            status = 422
+        else:
+            try:
+                saved = save_letter(
+                    current_user,
+                    draft_from(form),
+                    form.wants_publish,
+                    letter=letter,
+                    in_reply_to=parent,
+                )
+            except LetterError as error:
+                db.session.rollback()
+                flash(str(error), "error")
+                status = 409
+            else:
+                flash(_("Published.") if saved.is_published else _("Draft saved."), "success")
+                return redirect(url_for("letters.show", slug=saved.slug))
+    page = render_template(
+        "letters/write.html", form=form, letter=letter, parent=parent, preview=preview
+    )
+    return page, status
+
+
+def preview_of(draft: LetterDraft) -> dict[str, str]:
+    return {
+        "title": draft.title,
+        "salutation": draft.salutation
+        or suggested_salutation(draft.addressee, draft.addressee_name, draft.language),
+        "body_html": render_markdown(draft.body),
+        "closing": draft.closing,
+        "signature": draft.signature,
+        "postscript_html": render_markdown(draft.postscript),
+        "language": draft.language.value,
+    }
+
+
+@bp.route("/letters/new", methods=["GET", "POST"])
+@login_required
+def write():
+    """Write a new letter, to a colleague (?to=handle) or to someone outside."""
+    if request.method == "POST":
+        form = prepared_form(LetterForm())
+    else:
+        addressee = user_by_handle(request.args.get("to", ""))
+        language = Language.DE if current_user.locale == "de" else Language.EN
+        form = prepared_form(blank_form(addressee, language))
+    return handle_write_form(form)
+
+
+@bp.route("/letters/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit(slug: str):
+    """Edit a draft, or a published letter (which keeps its earlier text as a revision)."""
+    letter = own_letter_or_404(slug)
+    if letter.status == LetterStatus.WITHDRAWN:
+        abort(410, description=_("This letter was withdrawn and can no longer be edited."))
+    form = prepared_form(LetterForm(obj=None if request.method == "POST" else letter))
+    if request.method == "GET" or letter.status != LetterStatus.DRAFT:
+        # A published letter keeps its addressee; the form shows it but does not send it.
+        form.addressee.data = letter.addressee.handle if letter.addressee_id else OUTSIDE
+        form.addressee_name.data = letter.addressee_name
+    if request.method == "GET":
+        form.language.data = letter.language.value
+    return handle_write_form(form, letter=letter)
+
+
+@bp.route("/letters/<slug>/reply", methods=["GET", "POST"])
+@login_required
+def reply(slug: str):
+    """Answer a published letter with a letter to its author."""
+    parent = readable_letter_or_404(slug)
+    if parent.status == LetterStatus.WITHDRAWN:
+        abort(410, description=_("This letter was withdrawn and cannot be answered."))
+    if parent.status != LetterStatus.PUBLISHED:
+        abort(404)
+    if request.method == "POST":
+        form = prepared_form(LetterForm())
+    else:
+        title = parent.title if parent.title.lower().startswith("re:") else f"Re: {parent.title}"
+        addressee = parent.author if parent.author_id != current_user.id else parent.addressee
+        form = prepared_form(blank_form(addressee, parent.language, title[:200]))
+    return handle_write_form(form, parent=parent)
+
+
+@bp.route("/letters/<slug>")
+def show(slug: str):
+    """A letter laid out like a letter, with its replies and its place in the thread."""
+    letter = readable_letter_or_404(slug)
+    sizes = thread_sizes({letter.thread_root_id})
+    if letter.status == LetterStatus.WITHDRAWN:
+        return render_template("letters/withdrawn.html", letter=letter), 410
+    page = render_template(
+        "letters/letter.html",
+        letter=letter,
+        replies=replies_to(letter),
+        thread_size=sizes.get(letter.thread_root_id, 0),
+        action_form=ConfirmForm(),
+    )
+    return page
+
+
+@bp.route("/letters/<slug>/history")
+def history(slug: str):
+    """Earlier versions of an edited letter."""
+    letter = readable_letter_or_404(slug)
+    if letter.status == LetterStatus.WITHDRAWN:
+        abort(410)
+    return render_template("letters/history.html", letter=letter, revisions=revisions_of(letter))
+
+
+@bp.post("/letters/<slug>/withdraw")
+@login_required
+def withdraw(slug: str):
+    """The author withdraws a published letter; answers stay readable."""
+    letter = own_letter_or_404(slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        withdraw_letter(letter)
+    except LetterError as error:
+        abort(409, description=str(error))
+    flash(_("The letter was withdrawn."), "success")
+    return redirect(url_for("letters.thread", slug=thread_root_slug(letter)))
+
+
+@bp.post("/letters/<slug>/delete")
+@login_required
+def delete(slug: str):
+    """The author throws away a draft."""
+    letter = own_letter_or_404(slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        delete_draft(letter)
+    except LetterError as error:
+        abort(409, description=str(error))
+    flash(_("The draft was deleted."), "success")
+    return redirect(url_for("accounts.profile", handle=current_user.handle))
+
+
+def thread_root_slug(letter: Letter) -> str:
+    if letter.thread_root_id == letter.id:
+        return letter.slug
+    root = db.session.get(Letter, letter.thread_root_id)
+    return root.slug if root else letter.slug
+
+
+@bp.route("/threads/<slug>")
+def thread(slug: str):
+    """The whole correspondence on one page, in reading order."""
+    root = letter_by_slug(slug)
+    if root is None or root.thread_root_id != root.id or root.status == LetterStatus.DRAFT:
+        abort(404)
+    entries = thread_letters_in_reading_order(root)
+    visible = [entry for entry in entries if can_read(entry.letter, viewer())]
+    if not any(entry.letter.is_published for entry in visible):
+        abort(404)
+    return render_template(
+        "letters/thread.html",
+        root=root,
+        entries=entries,
+        viewer_can_read=lambda letter: can_read(letter, viewer()),
+    )

@@ -1,0 +1,77 @@
+"""Compose an email from its pair of templates and deliver it (SMTP or the dev mailbox)."""
+
+from __future__ import annotations
+
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import formataddr, make_msgid
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_mail import Message
+
+from app.extensions import db, mail
+from app.notifications.models import MailboxMessage
+
+FORBIDDEN_IN_HEADERS = ("\r", "\n", "\x00", "\u2028", "\u2029", "\x85", "\x0b", "\x0c")
+
+
+class UnsafeHeaderError(ValueError):
+    """A header value that could end the header and start another."""
+
+
+def safe_header_value(value: str) -> str:
+    """Refuse any value that could add a header; every header we set passes through here."""
+    if any(character in value for character in FORBIDDEN_IN_HEADERS):
+        raise UnsafeHeaderError(f"line break or control character in header value {value!r}")
+    return value
+
+
+def one_line(value: str) -> str:
+    """Fold user-written text (a name, a title) into a single header-safe line."""
+    for character in FORBIDDEN_IN_HEADERS:
+        value = value.replace(character, " ")
+    return " ".join(value.split())
+
+
+def compose_email(
+    template: str,
+    recipient: str,
+    subject: str,
+    locale: str = "en",
+    sender_name: str | None = None,
+    **context: object,
+) -> Message:
+    """A multipart message from templates/email/<template>.txt and .html, in the locale."""
+    with force_locale(locale):
+        text = render_template(f"email/{template}.txt", **context)
+        html = render_template(f"email/{template}.html", **context)
+    site_name = current_app.config["SITE_NAME"]
+    sender_address = current_app.config["MAIL_DEFAULT_SENDER"]
+    display = f"{one_line(sender_name)} via {site_name}" if sender_name else site_name
+    domain = sender_address.rpartition("@")[2] or "localhost"
+    return Message(
+        subject=safe_header_value(one_line(subject)),
+        recipients=[safe_header_value(recipient)],
+        body=text,
+        html=html,
+        sender=formataddr((display, sender_address)),
+        extra_headers={"Message-ID": make_msgid(domain=domain)},
+    )
+
+
+def deliver(message: Message) -> None:
+    """Send now over SMTP, or keep the message in the development mailbox."""
+    if current_app.config.get("MAIL_SERVER"):
+        mail.send(message)
+        return
+    raw = message.as_bytes()
+    db.session.add(
+        MailboxMessage(recipient=message.recipients[0], subject=message.subject, raw=raw)
+    )
+
+
+def parse_raw(raw: bytes) -> EmailMessage:
+    """A stored message, parsed as a mail client would."""
+    return message_from_bytes(raw, policy=SMTP)  # type: ignore[return-value]

@@ -1,0 +1,28 @@
+"""Template globals shared by every page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app, url_for
+
+from app.accounts.models import User
+from app.letters.rendering import find_video_embeds
+
+
+def avatar_url(user: User) -> str:
+    """The uploaded picture (versioned for caching) or the generated initials."""
+    if user.avatar_version:
+        return url_for("accounts.avatar", handle=user.handle, v=user.avatar_version)
+    return url_for("accounts.initials_avatar", handle=user.handle)
+
+
+def site_globals() -> dict[str, Any]:
+    return {"site_name": current_app.config["SITE_NAME"]}
+
+
+def init_templating(app: Flask) -> None:
+    app.context_processor(site_globals)
+    app.jinja_env.globals.update(avatar_url=avatar_url, video_embeds=find_video_embeds)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
