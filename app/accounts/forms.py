@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from app.accounts.models import GREETINGS_DE
@@ -78,13 +79,15 @@ class ProfileForm(FlaskForm):
         _l("How letters to you greet you (name)"), validators=[Optional(), Length(max=100)]
     )
     greeting_de = SelectField(
-        _l("German greeting for you"), choices=[(word, word) for word in GREETINGS_DE]
+        _l("German greeting for you"), choices=[SelectChoice(word) for word in GREETINGS_DE]
     )
     default_closing = StringField(
         _l("Your usual closing (e.g. “Gruß” or “Best”)"), validators=[Optional(), Length(max=100)]
     )
-    locale = SelectField(_l("Language"), choices=[("de", "Deutsch"), ("en", "English")])
-    timezone = SelectField(_l("Timezone"), choices=[(zone, zone) for zone in TIMEZONES])
+    locale = SelectField(
+        _l("Language"), choices=[SelectChoice("de", "Deutsch"), SelectChoice("en", "English")]
+    )
+    timezone = SelectField(_l("Timezone"), choices=[SelectChoice(zone) for zone in TIMEZONES])
 
 
 class AvatarForm(FlaskForm):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.letters.models import Language
@@ -19,7 +20,10 @@ class LetterForm(FlaskForm):
     )
     language = SelectField(
         _l("Language of the letter"),
-        choices=[(Language.DE.value, "Deutsch"), (Language.EN.value, "English")],
+        choices=[
+            SelectChoice(Language.DE.value, "Deutsch"),
+            SelectChoice(Language.EN.value, "English"),
+        ],
     )
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     salutation = StringField(_l("Salutation"), validators=[Optional(), Length(max=200)])
@@ -33,7 +37,8 @@ class LetterForm(FlaskForm):
 
     def set_colleagues(self, colleagues: list[tuple[str, str]]) -> None:
         """Offer every colleague as an addressee, plus "someone outside"."""
-        self.addressee.choices = [(OUTSIDE, str(_l("— someone outside —")))] + colleagues
+        outside = SelectChoice(OUTSIDE, str(_l("— someone outside —")))
+        self.addressee.choices = [outside] + [SelectChoice(v, label) for v, label in colleagues]
 
     def validate_addressee_name(self, field: StringField) -> None:
         if self.addressee.data == OUTSIDE and not (field.data or "").strip():

@@ -1,0 +1,163 @@
+"""Writing, publishing, editing and reading letters."""
+
+from __future__ import annotations
+
+from app.extensions import db
+from app.letters.models import Letter, LetterStatus
+from tests.conftest import login
+
+
+def publish_form(**fields: str) -> dict[str, str]:
+    data = {
+        "addressee": "",
+        "addressee_name": "",
+        "language": "en",
+        "title": "On listening",
+        "salutation": "",
+        "body": "First paragraph.\n\nSecond paragraph.",
+        "closing": "Best",
+        "signature": "Sven",
+        "postscript": "",
+        "publish": "Publish",
+    }
+    data.update(fields)
+    return data
+
+
+def test_publish_letter_to_colleague_shows_it_like_a_letter(client, make_user):
+    sven = make_user("Sven Albrecht", handle="sven")
+    make_user("Svenja Köhler", handle="svenja", salutation_name="Svenja", greeting_de="Liebe")
+    login(client, sven)
+    response = client.post("/letters/new", data=publish_form(addressee="svenja", language="de"))
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/letters/on-listening"
+    page = client.get("/letters/on-listening").get_data(as_text=True)
+    assert "Liebe Svenja," in page
+    assert "<p>First paragraph.</p>" in page and "<p>Second paragraph.</p>" in page
+    assert 'Sven Albrecht</a> to <a href="/@svenja">Svenja Köhler</a>' in page
+    assert 'class="signature">Sven<' in page
+
+
+def test_salutation_is_prefilled_from_addressee_preference(client, make_user):
+    sven = make_user("Sven Albrecht")
+    make_user("Svenja Köhler", handle="svenja", salutation_name="Svenja", greeting_de="Liebe")
+    login(client, sven)
+    sven.locale = "de"
+    db.session.commit()
+    page = client.get("/letters/new?to=svenja").get_data(as_text=True)
+    assert 'value="Liebe Svenja,"' in page
+    sven.locale = "en"
+    db.session.commit()
+    assert 'value="Dear Svenja,"' in client.get("/letters/new?to=svenja").get_data(as_text=True)
+
+
+def test_draft_is_visible_only_to_its_author(client, make_user, make_letter):
+    author, other = make_user(), make_user()
+    draft = make_letter(author, other, publish=False, title="Secret draft")
+    assert client.get(f"/letters/{draft.slug}").status_code == 404
+    login(client, other)
+    assert client.get(f"/letters/{draft.slug}").status_code == 404
+    assert client.get(f"/letters/{draft.slug}/edit").status_code == 404
+    client.post("/auth/logout")
+    login(client, author)
+    assert client.get(f"/letters/{draft.slug}").status_code == 200
+
+
+def test_published_slug_stays_when_title_changes(client, make_user, make_letter):
+    author = make_user()
+    letter = make_letter(author, title="The first title")
+    login(client, author)
+    response = client.post(
+        f"/letters/{letter.slug}/edit", data=publish_form(title="A better title", body="New text")
+    )
+    assert response.headers["Location"] == "/letters/the-first-title"
+    page = client.get("/letters/the-first-title").get_data(as_text=True)
+    assert "A better title" in page and "Updated on" in page
+    history = client.get("/letters/the-first-title/history").get_data(as_text=True)
+    assert "The first title" in history and "The body of the letter." in history
+
+
+def test_outside_addressee_by_name(client, make_user):
+    login(client, make_user())
+    client.post("/letters/new", data=publish_form(addressee_name="Ada Lovelace"))
+    page = client.get("/letters/on-listening").get_data(as_text=True)
+    assert "to Ada Lovelace" in page and "Dear Ada Lovelace," in page
+
+
+def test_withdrawn_letter_answers_410_and_thread_stays(client, make_user, make_letter):
+    a, b = make_user(), make_user()
+    root = make_letter(a, b, title="Root")
+    reply = make_letter(b, a, parent=root, title="Reply")
+    login(client, a)
+    assert client.post(f"/letters/{root.slug}/withdraw").status_code == 302
+    assert client.get(f"/letters/{root.slug}").status_code == 410
+    thread = client.get(f"/threads/{root.slug}")
+    assert thread.status_code == 200
+    text = thread.get_data(as_text=True)
+    assert "was withdrawn" in text and reply.title in text
+    assert client.get(f"/letters/{root.slug}/reply").status_code == 410
+
+
+def test_only_author_edits_or_withdraws(client, make_user, make_letter):
+    author, other = make_user(), make_user()
+    letter = make_letter(author, other)
+    login(client, other)
+    assert client.get(f"/letters/{letter.slug}/edit").status_code == 403
+    assert client.post(f"/letters/{letter.slug}/edit", data=publish_form()).status_code == 403
+    assert client.post(f"/letters/{letter.slug}/withdraw").status_code == 403
+    assert db.session.get(Letter, letter.id).status == LetterStatus.PUBLISHED
+
+
+def test_form_cannot_set_hidden_fields(client, make_user):
+    user = make_user()
+    victim = make_user()
+    login(client, user)
+    client.post(
+        "/letters/new",
+        data=publish_form(author_id=str(victim.id), status="hidden", is_admin="1", save="1"),
+    )
+    letter = db.session.scalars(db.select(Letter)).one()
+    assert letter.author_id == user.id
+    assert letter.status == LetterStatus.PUBLISHED
+    db.session.refresh(user)
+    assert not user.is_admin
+
+
+def test_admin_hides_letter_from_readers(client, make_user, make_letter):
+    admin, author = make_user(is_admin=True), make_user()
+    letter = make_letter(author, admin)
+    login(client, admin)
+    client.post(f"/admin/letters/{letter.slug}/hidden")
+    assert client.get(f"/letters/{letter.slug}").status_code == 200  # admins still see it
+    client.post("/auth/logout")
+    assert client.get(f"/letters/{letter.slug}").status_code == 404
+    login(client, author)
+    assert client.get(f"/letters/{letter.slug}").status_code == 200
+
+
+def test_unconfirmed_colleague_cannot_publish(client, make_user):
+    login(client, make_user(confirmed=False))
+    response = client.post("/letters/new", data=publish_form())
+    assert response.status_code == 422
+    assert "confirm your email" in response.get_data(as_text=True)
+    assert db.session.scalars(db.select(Letter)).first() is None
+
+
+def test_preview_shows_rendered_letter_without_saving(client, make_user):
+    login(client, make_user())
+    data = publish_form(body="Some **bold** words")
+    del data["publish"]
+    data["preview"] = "Preview"
+    response = client.post("/letters/new", data=data)
+    assert response.status_code == 200
+    assert "<strong>bold</strong>" in response.get_data(as_text=True)
+    assert db.session.scalars(db.select(Letter)).first() is None
+
+
+def test_video_link_in_postscript_is_click_to_load(client, make_user, make_letter):
+    letter = make_letter(
+        make_user(), postscript="Watch https://www.youtube.com/watch?v=Qs7Gr5J2d1M please"
+    )
+    page = client.get(f"/letters/{letter.slug}").get_data(as_text=True)
+    assert 'data-embed-src="https://www.youtube-nocookie.com/embed/Qs7Gr5J2d1M' in page
+    assert "<iframe" not in page  # no third-party request until the reader clicks
