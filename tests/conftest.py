@@ -53,6 +53,7 @@ def test_config(url: str, **overrides: Any) -> dict[str, Any]:
         "SITE_URL": "https://briefe.example.org",
         "MAIL_SERVER": "",
         "MAIL_DEFAULT_SENDER": "briefwechsel@example.org",
+        "MAIL_SUPPRESS_SEND": False,  # TESTING would otherwise keep mail from the SMTP server
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_STORAGE_URI": "memory://",
