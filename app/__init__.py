@@ -49,8 +49,10 @@ def register_blueprints(app: Flask) -> None:
     from app.admin.views import bp as admin
     from app.discovery.views import bp as discovery
     from app.letters.views import bp as letters
+    from app.notifications.views import bp as notifications
+    from app.subscriptions.views import bp as subscriptions
 
-    for blueprint in (accounts, admin, discovery, letters):
+    for blueprint in (accounts, admin, discovery, letters, notifications, subscriptions):
         app.register_blueprint(blueprint)
 
 
@@ -68,5 +70,7 @@ def register_templates(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from app.cli import init_commands
+    from app.notifications.cli import notify
 
     init_commands(app)
+    app.cli.add_command(notify)

@@ -13,10 +13,17 @@ from app.letters.models import Language
 OUTSIDE = ""
 
 
+def single_line(value: str | None) -> str | None:
+    """Titles, names and greetings are one line: line breaks become spaces."""
+    return " ".join(value.split()) if value else value
+
+
 class LetterForm(FlaskForm):
     addressee = SelectField(_l("To a colleague"), choices=[], validate_choice=True)
     addressee_name = StringField(
-        _l("…or to someone outside (name)"), validators=[Optional(), Length(max=100)]
+        _l("…or to someone outside (name)"),
+        validators=[Optional(), Length(max=100)],
+        filters=[single_line],
     )
     language = SelectField(
         _l("Language of the letter"),
@@ -25,11 +32,19 @@ class LetterForm(FlaskForm):
             SelectChoice(Language.EN.value, "English"),
         ],
     )
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    salutation = StringField(_l("Salutation"), validators=[Optional(), Length(max=200)])
+    title = StringField(
+        _l("Title"), validators=[DataRequired(), Length(max=200)], filters=[single_line]
+    )
+    salutation = StringField(
+        _l("Salutation"), validators=[Optional(), Length(max=200)], filters=[single_line]
+    )
     body = TextAreaField(_l("Letter (Markdown)"), validators=[DataRequired(), Length(max=100_000)])
-    closing = StringField(_l("Closing"), validators=[Optional(), Length(max=100)])
-    signature = StringField(_l("Signature"), validators=[DataRequired(), Length(max=100)])
+    closing = StringField(
+        _l("Closing"), validators=[Optional(), Length(max=100)], filters=[single_line]
+    )
+    signature = StringField(
+        _l("Signature"), validators=[DataRequired(), Length(max=100)], filters=[single_line]
+    )
     postscript = TextAreaField(_l("P.S. (Markdown)"), validators=[Optional(), Length(max=20_000)])
     preview = SubmitField(_l("Preview"))
     save = SubmitField(_l("Save draft"))

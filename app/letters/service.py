@@ -14,6 +14,7 @@ from app.database import utc_now
 from app.extensions import db
 from app.letters.models import Language, Letter, LetterStatus, Revision
 from app.letters.rendering import plain_excerpt, render_markdown
+from app.notifications.service import record_letter_published
 
 GERMAN_TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 SLUG_MAX = 80
@@ -139,6 +140,8 @@ def publish_letter(letter: Letter) -> None:
             ensure_can_be_answered(parent)
     letter.status = LetterStatus.PUBLISHED
     letter.published_at = utc_now()
+    # Same transaction as the letter: no notice without the letter, no letter without notice.
+    record_letter_published(letter)
 
 
 def ensure_can_be_answered(parent: Letter) -> None:

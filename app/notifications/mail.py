@@ -5,16 +5,31 @@ from __future__ import annotations
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import formataddr, make_msgid
+from email.utils import make_msgid
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+from flask_babel.speaklater import LazyString
 from flask_mail import Message
 
 from app.extensions import db, mail
 from app.notifications.models import MailboxMessage
 
 FORBIDDEN_IN_HEADERS = ("\r", "\n", "\x00", "\u2028", "\u2029", "\x85", "\x0b", "\x0c")
+
+
+# Headers are written as we built them: the default policy would turn a long unbroken
+# value such as a List-Unsubscribe URL into encoded words that mail clients cannot use.
+AS_BUILT = SMTP.clone(refold_source="none")
+
+
+class NoticeMessage(Message):
+    """Flask-Mail's message, generated without refolding the headers we set."""
+
+    def _message(self):  # type: ignore[no-untyped-def]
+        built = super()._message()
+        built.policy = AS_BUILT
+        return built
 
 
 class UnsafeHeaderError(ValueError):
@@ -38,27 +53,33 @@ def one_line(value: str) -> str:
 def compose_email(
     template: str,
     recipient: str,
-    subject: str,
+    subject: str | LazyString,
     locale: str = "en",
     sender_name: str | None = None,
+    subject_values: dict[str, str] | None = None,
     **context: object,
 ) -> Message:
-    """A multipart message from templates/email/<template>.txt and .html, in the locale."""
+    """A multipart message from templates/email/<template>.txt and .html, in the locale.
+
+    A lazy subject is translated here, in the recipient's language, then filled in.
+    """
     with force_locale(locale):
+        subject = str(subject) % subject_values if subject_values else str(subject)
         text = render_template(f"email/{template}.txt", **context)
         html = render_template(f"email/{template}.html", **context)
     site_name = current_app.config["SITE_NAME"]
     sender_address = current_app.config["MAIL_DEFAULT_SENDER"]
     display = f"{one_line(sender_name)} via {site_name}" if sender_name else site_name
     domain = sender_address.rpartition("@")[2] or "localhost"
-    return Message(
+    message = NoticeMessage(
         subject=safe_header_value(one_line(subject)),
         recipients=[safe_header_value(recipient)],
         body=text,
         html=html,
-        sender=formataddr((display, sender_address)),
-        extra_headers={"Message-ID": make_msgid(domain=domain)},
+        sender=(display, sender_address),
     )
+    message.msgId = make_msgid(domain=domain)
+    return message
 
 
 def deliver(message: Message) -> None:

@@ -1,0 +1,168 @@
+"""The sender: claims due notices, renders them, sends a batch over one connection, retries."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+import uuid
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, or_, select, update
+
+from app.database import utc_now
+from app.extensions import db
+from app.notifications.compose import LetterCache, render_notice
+from app.notifications.digests import queue_due_digests
+from app.notifications.models import DeliveryState, Notification
+from app.notifications.service import fan_out_pending_events
+from app.notifications.transport import PermanentDeliveryError, ServerUnreachable, Transport
+
+log = logging.getLogger(__name__)
+
+FIRST_RETRY = timedelta(seconds=30)
+LONGEST_RETRY = timedelta(hours=1)
+GIVE_UP_AFTER = timedelta(days=2)
+LEASE = timedelta(minutes=5)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """About 30 s, doubling with each failure, never more than an hour."""
+    return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LONGEST_RETRY)
+
+
+def due_condition(now: datetime):
+    """Pending and due, or claimed by a sender whose lease ran out (it died mid-batch)."""
+    return or_(
+        and_(Notification.state == DeliveryState.PENDING, Notification.next_attempt_at <= now),
+        and_(Notification.state == DeliveryState.SENDING, Notification.claimed_until < now),
+    )
+
+
+def claim_due_notifications(limit: int, sender_id: str) -> list[int]:
+    """Mark a batch as being sent by us; other senders skip the rows we locked. Commits."""
+    now = utc_now()
+    ids = list(
+        db.session.scalars(
+            select(Notification.id)
+            .where(due_condition(now))
+            .order_by(Notification.priority, Notification.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
+    if ids:
+        db.session.execute(
+            update(Notification)
+            .where(Notification.id.in_(ids))
+            .values(state=DeliveryState.SENDING, claimed_until=now + LEASE, claimed_by=sender_id)
+        )
+    db.session.commit()
+    return ids
+
+
+def send_batch(ids: list[int], transport: Transport, sender_id: str) -> int:
+    """Send the claimed notices; each outcome is committed as soon as it is known."""
+    notices = list(
+        db.session.scalars(
+            select(Notification)
+            .where(Notification.id.in_(ids), Notification.claimed_by == sender_id)
+            .order_by(Notification.priority, Notification.id)
+        )
+    )
+    cache = LetterCache()
+    cache.load({notice.letter_id for notice in notices if notice.letter_id})
+    renew_at = utc_now() + LEASE / 2
+    sent = 0
+    for position, notice in enumerate(notices):
+        if utc_now() > renew_at:
+            renew_lease([n.id for n in notices[position:]], sender_id)
+            renew_at = utc_now() + LEASE / 2
+        try:
+            raw, message_id = render_notice(notice, cache)
+            transport.send(current_app.config["MAIL_DEFAULT_SENDER"], notice.recipient, raw)
+        except ServerUnreachable as error:
+            for waiting in notices[position:]:
+                schedule_retry(waiting, str(error))
+            db.session.commit()
+            break
+        except PermanentDeliveryError as error:
+            mark_failed(notice, str(error))
+        except Exception as error:  # noqa: BLE001 — any failure is recorded and retried
+            log.warning("sending notice %s failed: %s", notice.id, error)
+            schedule_retry(notice, f"{type(error).__name__}: {error}")
+        else:
+            mark_sent(notice, message_id)
+            sent += 1
+        db.session.commit()
+    return sent
+
+
+def renew_lease(ids: list[int], sender_id: str) -> None:
+    """Keep our claim while a slow batch is still being sent."""
+    db.session.execute(
+        update(Notification)
+        .where(Notification.id.in_(ids), Notification.claimed_by == sender_id)
+        .values(claimed_until=utc_now() + LEASE)
+    )
+    db.session.commit()
+
+
+def mark_sent(notice: Notification, message_id: str) -> None:
+    notice.state = DeliveryState.SENT
+    notice.sent_at = utc_now()
+    notice.message_id = message_id
+    notice.claimed_until = None
+    notice.raw = None  # the account mail's token need not outlive its delivery
+
+
+def mark_failed(notice: Notification, error: str) -> None:
+    notice.state = DeliveryState.FAILED
+    notice.attempts += 1
+    notice.last_error = error[:2000]
+    notice.claimed_until = None
+
+
+def schedule_retry(notice: Notification, error: str) -> None:
+    """Try again later, or give up once the notice is two days old."""
+    notice.attempts += 1
+    notice.last_error = error[:2000]
+    notice.claimed_until = None
+    now = utc_now()
+    if now - notice.created_at > GIVE_UP_AFTER:
+        notice.state = DeliveryState.FAILED
+        return
+    notice.state = DeliveryState.PENDING
+    notice.next_attempt_at = now + retry_delay(notice.attempts)
+
+
+def new_sender_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def run_once(batch_size: int = 200, sender_id: str | None = None) -> int:
+    """Fan out new events, queue due digests, and send everything due now. Returns sent count."""
+    sender_id = sender_id or new_sender_id()
+    fan_out_pending_events()
+    queue_due_digests(utc_now())
+    sent = 0
+    with Transport() as transport:
+        while ids := claim_due_notifications(batch_size, sender_id):
+            sent += send_batch(ids, transport, sender_id)
+    return sent
+
+
+def run_forever(poll_seconds: float = 5.0, batch_size: int = 200) -> None:
+    """The long-running sender; several may run at once."""
+    sender_id = new_sender_id()
+    log.info("sender %s started", sender_id)
+    while True:
+        try:
+            run_once(batch_size, sender_id)
+        except Exception:  # noqa: BLE001 — keep running; the database may be back soon
+            log.exception("sender round failed")
+            db.session.rollback()
+        db.session.remove()
+        time.sleep(poll_seconds)

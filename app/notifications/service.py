@@ -1,0 +1,222 @@
+"""Events to outbox rows: who is told about a published letter, decided once, in the sender."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import insert, or_, select
+
+from app.accounts.models import User
+from app.database import utc_now
+from app.extensions import db
+from app.letters.models import Letter, LetterStatus
+from app.notifications.models import (
+    LetterEvent,
+    NoticeKind,
+    Notification,
+    NotificationSettings,
+)
+from app.subscriptions.models import Frequency, Subscription, Target
+
+# The first matching rule names the email; one person gets one email per event.
+RULE_ORDER = (
+    NoticeKind.LETTER_TO_YOU,
+    NoticeKind.REPLY_TO_YOU,
+    NoticeKind.THREAD_REPLY,
+    NoticeKind.SUBSCRIPTION,
+)
+PREFERENCE_OF = {
+    NoticeKind.LETTER_TO_YOU: "letters_to_me",
+    NoticeKind.REPLY_TO_YOU: "replies_to_my_letters",
+    NoticeKind.THREAD_REPLY: "threads_i_wrote_in",
+}
+ACCOUNT_PRIORITY = 0
+NOTICE_PRIORITY = 10
+DIGEST_PRIORITY = 20
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    kind: NoticeKind
+    locale: str
+    user_id: int | None = None
+    subscription_id: int | None = None
+
+
+def record_letter_published(letter: Letter) -> None:
+    """Write the event row in the publishing transaction; the sender fans it out."""
+    db.session.add(LetterEvent(letter_id=letter.id))
+
+
+def enqueue_account_mail(recipient: str, raw: bytes, locale: str = "en") -> None:
+    """Queue a finished account email (invitation, confirmation, reset) ahead of notices."""
+    db.session.add(
+        Notification(
+            recipient=recipient,
+            kind=NoticeKind.ACCOUNT,
+            locale=locale,
+            raw=raw,
+            priority=ACCOUNT_PRIORITY,
+        )
+    )
+
+
+def claim_unfanned_events(limit: int = 20) -> list[LetterEvent]:
+    """Events nobody has fanned out yet, locked so that a second sender skips them."""
+    query = (
+        select(LetterEvent)
+        .where(LetterEvent.fanned_out_at.is_(None))
+        .order_by(LetterEvent.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list(db.session.scalars(query))
+
+
+def fan_out_pending_events() -> int:
+    """Turn each new event into notice rows, atomically with marking it done; commits."""
+    done = 0
+    while events := claim_unfanned_events():
+        for event in events:
+            letter = db.session.get(Letter, event.letter_id)
+            if letter is not None and letter.status == LetterStatus.PUBLISHED:
+                write_notices(event, recipients_for(letter))
+            event.fanned_out_at = utc_now()
+            done += 1
+        db.session.commit()
+    db.session.commit()
+    return done
+
+
+def write_notices(event: LetterEvent, recipients: list[Recipient]) -> None:
+    """One bulk insert for all recipients of the event."""
+    if not recipients:
+        return
+    now = utc_now()
+    rows = [
+        {
+            "event_id": event.id,
+            "recipient": recipient.email,
+            "kind": recipient.kind,
+            "locale": recipient.locale,
+            "letter_id": event.letter_id,
+            "user_id": recipient.user_id,
+            "subscription_id": recipient.subscription_id,
+            "priority": NOTICE_PRIORITY,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for recipient in recipients
+    ]
+    db.session.execute(insert(Notification), rows)
+
+
+def recipients_for(letter: Letter) -> list[Recipient]:
+    """Everyone to tell about this letter, each once, never its author."""
+    author = db.session.get(User, letter.author_id)
+    excluded = {author.email.lower()} if author else set()
+    chosen: dict[str, Recipient] = {}
+    for recipient in colleague_recipients(letter) + subscriber_recipients(letter):
+        email = recipient.email.lower()
+        if email in excluded:
+            continue
+        current = chosen.get(email)
+        if current is None or RULE_ORDER.index(recipient.kind) < RULE_ORDER.index(current.kind):
+            chosen[email] = recipient
+    return list(chosen.values())
+
+
+def colleague_recipients(letter: Letter) -> list[Recipient]:
+    """The addressee, the author of the answered letter and everyone who wrote in the thread."""
+    wanted: list[tuple[int, NoticeKind]] = []
+    if letter.addressee_id:
+        wanted.append((letter.addressee_id, NoticeKind.LETTER_TO_YOU))
+    if letter.in_reply_to_id:
+        parent_author = db.session.scalar(
+            select(Letter.author_id).where(Letter.id == letter.in_reply_to_id)
+        )
+        if parent_author is not None:
+            wanted.append((parent_author, NoticeKind.REPLY_TO_YOU))
+        writers = db.session.scalars(
+            select(Letter.author_id)
+            .where(
+                Letter.thread_root_id == letter.thread_root_id,
+                Letter.status == LetterStatus.PUBLISHED,
+            )
+            .distinct()
+        )
+        wanted.extend((writer, NoticeKind.THREAD_REPLY) for writer in writers)
+    user_ids = {user_id for user_id, _ in wanted} - {letter.author_id}
+    if not user_ids:
+        return []
+    rows = db.session.execute(
+        select(User, NotificationSettings)
+        .outerjoin(NotificationSettings, NotificationSettings.user_id == User.id)
+        .where(User.id.in_(user_ids))
+    ).all()
+    people = {user.id: (user, settings) for user, settings in rows}
+    recipients = []
+    for user_id, kind in wanted:
+        if user_id not in people:
+            continue
+        user, settings = people[user_id]
+        if settings is not None and not getattr(settings, PREFERENCE_OF[kind]):
+            continue
+        recipients.append(Recipient(user.email, kind, user.locale, user_id=user.id))
+    return recipients
+
+
+def subscriber_recipients(letter: Letter) -> list[Recipient]:
+    """Confirmed instant subscribers of the site, the author or the thread."""
+    query = select(Subscription.id, Subscription.email, Subscription.locale).where(
+        Subscription.confirmed_at.is_not(None),
+        Subscription.frequency == Frequency.INSTANT,
+        or_(*subscription_targets_of(letter)),
+    )
+    return [
+        Recipient(email, NoticeKind.SUBSCRIPTION, locale, subscription_id=subscription_id)
+        for subscription_id, email, locale in db.session.execute(query)
+    ]
+
+
+def subscription_targets_of(letter: Letter) -> list:
+    """Conditions that match the subscriptions a letter concerns."""
+    return [
+        Subscription.target == Target.SITE,
+        (Subscription.target == Target.AUTHOR) & (Subscription.target_id == letter.author_id),
+        (Subscription.target == Target.THREAD) & (Subscription.target_id == letter.thread_root_id),
+    ]
+
+
+def preferences_of(user: User) -> NotificationSettings:
+    """A colleague's notice choices (all on until changed)."""
+    settings = db.session.get(NotificationSettings, user.id)
+    return settings or NotificationSettings(
+        user_id=user.id, letters_to_me=True, replies_to_my_letters=True, threads_i_wrote_in=True
+    )
+
+
+def save_preferences(user: User, **choices: bool) -> None:
+    """Store which notices a colleague wants; commits."""
+    save_preferences_by_id(user.id, user.email, **choices)
+    db.session.commit()
+
+
+def save_preferences_by_id(user_id: int, email: str, **choices: bool) -> None:
+    """Change notice choices of the colleague with this id and address (links in emails)."""
+    user = db.session.get(User, user_id)
+    if user is None or user.email.lower() != email.lower():
+        return  # the address changed since the email was sent: nothing to switch off
+    settings = db.session.get(NotificationSettings, user_id)
+    if settings is None:
+        settings = NotificationSettings(
+            user_id=user_id,
+            letters_to_me=True,
+            replies_to_my_letters=True,
+            threads_i_wrote_in=True,
+        )
+        db.session.add(settings)
+    for name in PREFERENCE_OF.values():
+        if name in choices:
+            setattr(settings, name, bool(choices[name]))

@@ -1,0 +1,47 @@
+"""The subscribe form and the forms of the manage page."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, IntegerField, RadioField, SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, DataRequired, Email, Length, NumberRange
+
+from app.subscriptions.models import Frequency, Target
+
+
+def frequency_choices() -> list[SelectChoice]:
+    return [
+        SelectChoice(Frequency.INSTANT.value, str(_l("Each letter as it is published"))),
+        SelectChoice(Frequency.DAILY.value, str(_l("A daily digest"))),
+        SelectChoice(Frequency.WEEKLY.value, str(_l("A weekly digest"))),
+    ]
+
+
+class SubscribeForm(FlaskForm):
+    email = EmailField(
+        _l("Your email address"), validators=[DataRequired(), Length(max=254), Email()]
+    )
+    frequency = RadioField(_l("How often"), default=Frequency.INSTANT.value)
+    target = HiddenField(
+        default=Target.SITE.value, validators=[AnyOf([target.value for target in Target])]
+    )
+    target_id = IntegerField(default=0, validators=[NumberRange(min=0, max=2**31 - 1)])
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.frequency.choices = frequency_choices()
+
+
+class FrequencyForm(FlaskForm):
+    subscription_id = IntegerField(validators=[NumberRange(min=1, max=2**31 - 1)])
+    frequency = SelectField(_l("How often"))
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.frequency.choices = frequency_choices()
+
+
+class RemoveForm(FlaskForm):
+    subscription_id = IntegerField(validators=[NumberRange(min=1, max=2**31 - 1)])

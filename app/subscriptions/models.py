@@ -1,0 +1,64 @@
+"""Email subscriptions: no account needed, double opt-in."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Enum, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.database import UTCDateTime, utc_now
+from app.extensions import db
+
+
+def string_enum(enum_class: type[enum.StrEnum], length: int) -> Enum:
+    """An enum stored as its plain value in a VARCHAR, the same on SQLite and PostgreSQL."""
+    return Enum(
+        enum_class,
+        native_enum=False,
+        length=length,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+class Target(enum.StrEnum):
+    SITE = "site"
+    AUTHOR = "author"
+    THREAD = "thread"
+    TAG = "tag"
+
+
+class Frequency(enum.StrEnum):
+    INSTANT = "instant"
+    DAILY = "daily"
+    WEEKLY = "weekly"
+
+
+class Subscription(db.Model):
+    """One address following one target (the whole site, an author, a thread or a tag)."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (
+        UniqueConstraint("email", "target", "target_id", name="uq_subscriptions_email_target"),
+        Index("ix_subscriptions_target_target_id", "target", "target_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    target: Mapped[Target] = mapped_column(string_enum(Target, 10))
+    # The author's user id, the thread's root letter id or the tag id; 0 for the whole site.
+    target_id: Mapped[int] = mapped_column(default=0)
+    frequency: Mapped[Frequency] = mapped_column(
+        string_enum(Frequency, 10), default=Frequency.INSTANT
+    )
+    locale: Mapped[str] = mapped_column(String(5), default="en")
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Berlin")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Digests list the letters published after this moment.
+    last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None

@@ -1,0 +1,215 @@
+"""Subscribe with double opt-in, confirm, manage and unsubscribe — no account needed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select
+
+from app.accounts.models import User
+from app.accounts.tokens import InvalidToken, make_token, read_token
+from app.database import utc_now
+from app.extensions import db
+from app.letters.models import Letter, LetterStatus
+from app.notifications.mail import compose_email
+from app.notifications.models import NoticeKind, Notification
+from app.notifications.service import ACCOUNT_PRIORITY, save_preferences_by_id
+from app.subscriptions.models import Frequency, Subscription, Target
+from app.subscriptions.tokens import CONFIRM
+from app.web import absolute_url
+
+CONFIRMATIONS_PER_ADDRESS_PER_DAY = 3
+CONFIRM_MAX_AGE = 7 * 24 * 3600
+
+
+class SubscriptionError(Exception):
+    """The subscription request names something that cannot be followed."""
+
+
+@dataclass
+class TargetInfo:
+    target: Target
+    target_id: int
+    label: str
+    url: str
+
+
+def describe_target(target: Target, target_id: int) -> TargetInfo:
+    """What a subscription follows, named for people; SubscriptionError if it does not exist."""
+    if target == Target.SITE:
+        return TargetInfo(target, 0, str(_l("all new letters")), absolute_url("discovery.index"))
+    if target == Target.AUTHOR:
+        user = db.session.get(User, target_id)
+        if user is None:
+            raise SubscriptionError("no such author")
+        return TargetInfo(
+            target,
+            target_id,
+            str(_l("new letters by %(name)s", name=user.display_name)),
+            absolute_url("accounts.profile", handle=user.handle),
+        )
+    if target == Target.THREAD:
+        root = db.session.get(Letter, target_id)
+        if root is None or root.thread_root_id != root.id or root.status != LetterStatus.PUBLISHED:
+            raise SubscriptionError("no such correspondence")
+        return TargetInfo(
+            target,
+            target_id,
+            str(_l("new letters in “%(title)s”", title=root.title)),
+            absolute_url("letters.thread", slug=root.slug),
+        )
+    raise SubscriptionError("this kind of subscription is not available")
+
+
+def confirmations_sent_today(email: str) -> int:
+    since = utc_now() - timedelta(days=1)
+    return (
+        db.session.scalar(
+            select(func.count()).where(
+                Notification.recipient == email,
+                Notification.kind == NoticeKind.SUBSCRIPTION_CONFIRM,
+                Notification.created_at > since,
+            )
+        )
+        or 0
+    )
+
+
+def request_subscription(
+    email: str, target: Target, target_id: int, frequency: Frequency, locale: str
+) -> None:
+    """Record a pending subscription and queue its confirmation email; commits.
+
+    The caller shows the same answer whatever happens here, so that the form reveals
+    nothing about an address and cannot flood someone else's inbox.
+    """
+    email = email.strip().lower()
+    info = describe_target(target, target_id)
+    subscription = db.session.scalars(
+        select(Subscription).where(
+            Subscription.email == email,
+            Subscription.target == target,
+            Subscription.target_id == info.target_id,
+        )
+    ).first()
+    if subscription is not None and subscription.is_confirmed:
+        return
+    if subscription is None:
+        subscription = Subscription(email=email, target=target, target_id=info.target_id)
+        db.session.add(subscription)
+    subscription.frequency = frequency
+    subscription.locale = locale
+    db.session.flush()
+    if confirmations_sent_today(email) < CONFIRMATIONS_PER_ADDRESS_PER_DAY:
+        queue_confirmation(subscription, info)
+    db.session.commit()
+
+
+FREQUENCY_LABELS = {
+    Frequency.INSTANT: _l("as soon as they are published"),
+    Frequency.DAILY: _l("once a day"),
+    Frequency.WEEKLY: _l("once a week"),
+}
+
+
+def queue_confirmation(subscription: Subscription, info: TargetInfo) -> None:
+    token = make_token(CONFIRM, {"s": subscription.id, "e": subscription.email})
+    message = compose_email(
+        "subscription_confirm",
+        subscription.email,
+        subject=_l("Please confirm your subscription"),
+        locale=subscription.locale,
+        what=info.label,
+        frequency=FREQUENCY_LABELS[subscription.frequency],
+        confirm_url=absolute_url("subscriptions.confirm", token=token),
+    )
+    db.session.add(
+        Notification(
+            recipient=subscription.email,
+            kind=NoticeKind.SUBSCRIPTION_CONFIRM,
+            locale=subscription.locale,
+            raw=message.as_bytes(),
+            priority=ACCOUNT_PRIORITY,
+        )
+    )
+
+
+def subscription_for_confirmation(token: str) -> Subscription:
+    payload = read_token(CONFIRM, token, CONFIRM_MAX_AGE)
+    subscription = db.session.get(Subscription, payload.get("s"))
+    if subscription is None or subscription.email != payload.get("e"):
+        raise InvalidToken("subscription removed")
+    return subscription
+
+
+def confirm_subscription(token: str) -> Subscription:
+    """Follow the confirmation link: from now on notices are sent; commits."""
+    subscription = subscription_for_confirmation(token)
+    if subscription.confirmed_at is None:
+        subscription.confirmed_at = utc_now()
+    db.session.commit()
+    return subscription
+
+
+def subscriptions_of(email: str) -> list[tuple[Subscription, TargetInfo]]:
+    """Every subscription of an address, with what it follows."""
+    rows = db.session.scalars(
+        select(Subscription).where(Subscription.email == email).order_by(Subscription.id)
+    )
+    listed = []
+    for subscription in rows:
+        try:
+            listed.append(
+                (subscription, describe_target(subscription.target, subscription.target_id))
+            )
+        except SubscriptionError:
+            continue  # the author or thread is gone; the row stays harmless
+    return listed
+
+
+def change_frequency(email: str, subscription_id: int, frequency: Frequency) -> None:
+    """Switch between instant, daily and weekly; commits."""
+    subscription = own_subscription(email, subscription_id)
+    if subscription.frequency != frequency:
+        subscription.frequency = frequency
+        subscription.last_digest_at = utc_now()  # a digest starts from now, not from the past
+    db.session.commit()
+
+
+def remove_subscription(email: str, subscription_id: int) -> None:
+    db.session.delete(own_subscription(email, subscription_id))
+    db.session.commit()
+
+
+def remove_all_subscriptions(email: str) -> None:
+    db.session.execute(delete(Subscription).where(Subscription.email == email))
+    db.session.commit()
+
+
+def own_subscription(email: str, subscription_id: int) -> Subscription:
+    subscription = db.session.get(Subscription, subscription_id)
+    if subscription is None or subscription.email != email:
+        raise SubscriptionError("no such subscription for this address")
+    return subscription
+
+
+def unsubscribe(payload: dict[str, Any]) -> None:
+    """What a one-click unsubscribe link names stops at once; doing it twice is harmless."""
+    email = str(payload.get("e", ""))
+    if "s" in payload:
+        db.session.execute(
+            delete(Subscription).where(Subscription.id == payload["s"], Subscription.email == email)
+        )
+    elif payload.get("digest"):
+        db.session.execute(
+            delete(Subscription).where(
+                Subscription.email == email,
+                Subscription.frequency.in_([Frequency.DAILY, Frequency.WEEKLY]),
+            )
+        )
+    elif "u" in payload and "p" in payload:
+        save_preferences_by_id(int(payload["u"]), email, **{str(payload["p"]): False})
+    db.session.commit()

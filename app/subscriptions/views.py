@@ -1,0 +1,125 @@
+"""Subscribe, confirm, manage and unsubscribe pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from app.accounts.tokens import InvalidToken
+from app.extensions import csrf, limiter
+from app.letters.forms import ConfirmForm
+from app.subscriptions import service
+from app.subscriptions.forms import FrequencyForm, RemoveForm, SubscribeForm
+from app.subscriptions.models import Frequency, Target
+from app.subscriptions.tokens import manage_token, read_manage_token, read_unsubscribe_token
+
+bp = Blueprint("subscriptions", __name__)
+
+
+@bp.route("/subscribe", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config.get("SUBSCRIBE_LIMIT_PER_IP", "10 per hour"), methods=["POST"]
+)
+def subscribe():
+    """Ask for notices by email; the answer is the same whatever the address."""
+    form = SubscribeForm()
+    if form.validate_on_submit():
+        try:
+            service.request_subscription(
+                form.email.data,
+                Target(form.target.data),
+                form.target_id.data or 0,
+                Frequency(form.frequency.data),
+                str(get_locale()),
+            )
+        except service.SubscriptionError:
+            abort(404)
+        return render_template("subscriptions/check_inbox.html", email=form.email.data)
+    if request.method == "GET":
+        form.target.data = request.args.get("target", Target.SITE.value)
+        form.target_id.data = request.args.get("target_id", 0, type=int)
+    status = 422 if form.errors else 200
+    return render_template("subscriptions/subscribe.html", form=form), status
+
+
+@bp.route("/subscribe/confirm/<token>", methods=["GET", "POST"])
+def confirm(token: str):
+    """GET shows a button (mail scanners follow links); the POST confirms."""
+    try:
+        subscription = service.subscription_for_confirmation(token)
+    except InvalidToken:
+        abort(410, description=_("This confirmation link has expired or is no longer valid."))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        service.confirm_subscription(token)
+        return render_template(
+            "subscriptions/confirmed.html",
+            subscription=subscription,
+            manage=url_for_manage(subscription.email),
+        )
+    info = service.describe_target(subscription.target, subscription.target_id)
+    return render_template(
+        "subscriptions/confirm.html", form=form, info=info, subscription=subscription
+    )
+
+
+def url_for_manage(email: str) -> str:
+    return url_for("subscriptions.manage", token=manage_token(email))
+
+
+@bp.route("/subscriptions/<token>", methods=["GET", "POST"])
+def manage(token: str):
+    """Every subscription of the address: change how often, remove one, remove all."""
+    try:
+        email = read_manage_token(token)
+    except InvalidToken:
+        abort(404)
+    if request.method == "POST":
+        return change_subscriptions(token, email)
+    return render_template(
+        "subscriptions/manage.html",
+        email=email,
+        subscriptions=service.subscriptions_of(email),
+        frequency_form=FrequencyForm,
+        remove_form=RemoveForm(),
+        action_form=ConfirmForm(),
+    )
+
+
+def change_subscriptions(token: str, email: str) -> Response:
+    action = request.form.get("action", "")
+    try:
+        if action == "frequency" and (form := FrequencyForm()).validate_on_submit():
+            service.change_frequency(
+                email, form.subscription_id.data, Frequency(form.frequency.data)
+            )
+            flash(_("Saved."), "success")
+        elif action == "remove" and (form := RemoveForm()).validate_on_submit():
+            service.remove_subscription(email, form.subscription_id.data)
+            flash(_("The subscription is removed."), "success")
+        elif action == "remove_all" and ConfirmForm().validate_on_submit():
+            service.remove_all_subscriptions(email)
+            flash(_("All subscriptions of this address are removed."), "success")
+        else:
+            abort(400)
+    except service.SubscriptionError:
+        abort(404)
+    return redirect(url_for("subscriptions.manage", token=token))
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # RFC 8058: the mail client POSTs without cookies; the signed token authorises
+def unsubscribe(token: str):
+    """GET shows a button and changes nothing; POST unsubscribes at once, answering 200."""
+    try:
+        payload = read_unsubscribe_token(token)
+    except InvalidToken:
+        abort(404)
+    if request.method == "POST":
+        service.unsubscribe(payload)
+        return render_template(
+            "subscriptions/unsubscribed.html", manage=url_for_manage(str(payload.get("e", "")))
+        )
+    return render_template("subscriptions/unsubscribe.html", token=token)
