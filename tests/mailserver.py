@@ -44,6 +44,18 @@ class Inbox:
     """What the SMTP server has accepted, oldest first."""
 
     mails: list[ReceivedMail] = field(default_factory=list)
+    refused: set[str] = field(default_factory=set)
+
+    def refuse(self, address: str) -> None:
+        """Answer 550 for this recipient, as a server does for an unknown mailbox."""
+        self.refused.add(address)
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,  # noqa: N802
+                          rcpt_options: list[str]) -> str:
+        if address in self.refused:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         self.mails.append(

@@ -39,7 +39,10 @@ class LetterCache:
     def load(self, letter_ids: set[int]) -> None:
         missing = letter_ids - self.letters.keys()
         if missing:
-            query = with_people(select(Letter).where(Letter.id.in_(missing)))
+            # populate_existing: the fan-out may have loaded these rows without their people
+            query = with_people(select(Letter).where(Letter.id.in_(missing))).execution_options(
+                populate_existing=True
+            )
             for letter in db.session.scalars(query).unique():
                 self.letters[letter.id] = letter
 
@@ -50,7 +53,7 @@ class LetterCache:
             rows = db.session.execute(
                 select(Letter.id, Letter.in_reply_to_id).where(Letter.thread_root_id == root_id)
             )
-            self.parents[root_id] = dict(rows.tuples().all())
+            self.parents[root_id] = {letter_id: parent_id for letter_id, parent_id in rows}
         chain: list[int] = []
         parent = self.parents[root_id].get(letter.id)
         while parent is not None and parent not in chain:

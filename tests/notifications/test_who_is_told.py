@@ -1,0 +1,146 @@
+"""Each row of the "who is told what" table, received over SMTP as a mail client sees it."""
+
+from __future__ import annotations
+
+import re
+
+from app.extensions import db
+from app.notifications.models import LetterEvent, Notification
+from app.subscriptions.models import Target
+from tests.conftest import login
+
+
+def test_addressee_gets_letter_to_them_with_all_parts(app, client, make_user, make_letter,
+                                                      send_notices, mail_server):
+    sven = make_user("Sven Albrecht")
+    svenja = make_user("Svenja Köhler", email="svenja@example.org")
+    letter = make_letter(sven, svenja, title="Warum Briefe", body="Ein *erster* Gedanke.")
+    assert send_notices() == 1
+    (mail,) = mail_server.inbox.mails
+    message = mail.message
+    assert mail.recipients == ["svenja@example.org"]
+    assert message["Subject"] == "Sven Albrecht wrote you an open letter: Warum Briefe"
+    assert message["From"].addresses[0].display_name == "Sven Albrecht via Briefwechsel"
+    assert message["From"].addresses[0].addr_spec == "briefwechsel@example.org"
+    assert "Dear Svenja," in mail.text and "Ein erster Gedanke." in mail.text
+    assert f"https://briefe.example.org/letters/{letter.slug}" in mail.text
+    assert f'href="https://briefe.example.org/letters/{letter.slug}"' in mail.html
+    assert re.fullmatch(r"<https://briefe\.example\.org/unsubscribe/[\w.-]+>",
+                        message["List-Unsubscribe"])
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message["List-Id"] == "Briefwechsel <notices.example.org>"
+    assert re.fullmatch(rf"<letter-{letter.id}\.[0-9a-f]{{16}}@example\.org>",
+                        message["Message-ID"])
+    assert "/subscriptions/" in mail.text  # manage link
+
+
+def test_reply_tells_parent_author_thread_writers_and_subscribers_once(
+    app, client, make_user, make_letter, send_notices, mail_server, subscribe
+):
+    anna = make_user("Anna", email="anna@example.org")
+    bert = make_user("Bert", email="bert@example.org")
+    cleo = make_user("Cleo", email="cleo@example.org")
+    root = make_letter(anna, bert, title="Root")
+    first = make_letter(bert, anna, parent=root, title="Bert answers")
+    make_letter(cleo, bert, parent=first, title="Cleo joins")
+    subscribe("reader@example.org", Target.THREAD, root.id)
+    subscribe("bert@example.org", Target.THREAD, root.id)  # also a rule for Bert: still one
+    send_notices()
+    mail_server.inbox.mails.clear()
+
+    reply = make_letter(anna, bert, parent=first, title="Anna again")
+    send_notices()
+    by_recipient = {mail.recipients[0]: mail for mail in mail_server.inbox.mails}
+    assert sorted(by_recipient) == ["bert@example.org", "cleo@example.org", "reader@example.org"]
+    assert len(mail_server.inbox.mails) == 3  # one email each; never the author herself
+    assert by_recipient["bert@example.org"].message["Subject"] == (
+        "Anna wrote you an open letter: Anna again"
+    )
+    assert by_recipient["cleo@example.org"].message["Subject"] == (
+        "New letter in a correspondence you wrote in: Anna again"
+    )
+    assert by_recipient["reader@example.org"].message["Subject"] == (
+        "New letter from Anna: Anna again"
+    )
+    threading = by_recipient["reader@example.org"].message
+    assert threading["In-Reply-To"] == message_id_for(first.id, "reader@example.org", app)
+    assert threading["References"].split() == [
+        message_id_for(root.id, "reader@example.org", app),
+        message_id_for(first.id, "reader@example.org", app),
+    ]
+    assert threading["Message-ID"] == message_id_for(reply.id, "reader@example.org", app)
+
+
+def message_id_for(letter_id, recipient, app):
+    from app.notifications.compose import notice_message_id
+
+    return notice_message_id(letter_id, recipient)
+
+
+def test_reply_to_outside_addressee_tells_parent_author(app, make_user, make_letter,
+                                                       send_notices, mail_server):
+    anna, bert = make_user("Anna", email="anna@example.org"), make_user("Bert")
+    root = make_letter(anna, None, addressee_name="The Board", title="To the board")
+    send_notices()
+    assert mail_server.inbox.mails == []  # nobody to tell yet
+    make_letter(bert, None, addressee_name="The Board", parent=root, title="Me too")
+    send_notices()
+    (mail,) = mail_server.inbox.mails
+    assert mail.recipients == ["anna@example.org"]
+    assert mail.message["Subject"] == "Bert answered your letter: Me too"
+
+
+def test_subscribers_of_author_and_site_get_one_email_each(app, make_user, make_letter,
+                                                          send_notices, mail_server, subscribe):
+    sven = make_user("Sven", email="sven@example.org")
+    svenja = make_user("Svenja", email="svenja@example.org")
+    subscribe("fan@example.org", Target.AUTHOR, sven.id)
+    subscribe("fan@example.org", Target.SITE)
+    subscribe("everything@example.org", Target.SITE)
+    subscribe("svenja@example.org", Target.AUTHOR, sven.id)  # the addressee, subscribed too
+    subscribe("sven@example.org", Target.SITE)  # the author, subscribed to everything
+    subscribe("other-author@example.org", Target.AUTHOR, svenja.id)
+    make_letter(sven, svenja, title="Hello")
+    send_notices()
+    recipients = sorted(mail.recipients[0] for mail in mail_server.inbox.mails)
+    assert recipients == ["everything@example.org", "fan@example.org", "svenja@example.org"]
+
+
+def test_unconfirmed_subscriptions_get_nothing(app, make_user, make_letter, send_notices,
+                                                mail_server):
+    from app.subscriptions.models import Subscription
+
+    db.session.add(Subscription(email="pending@example.org", target=Target.SITE, target_id=0))
+    db.session.commit()
+    make_letter(make_user(), None, title="Hello")
+    send_notices()
+    assert mail_server.inbox.mails == []
+
+
+def test_colleague_settings_turn_notices_off(app, client, make_user, make_letter,
+                                             send_notices, mail_server):
+    sven, svenja = make_user("Sven"), make_user("Svenja", email="svenja@example.org")
+    login(client, svenja)
+    response = client.post("/settings/notifications", data={"replies_to_my_letters": "y",
+                                                            "threads_i_wrote_in": "y"})
+    assert response.status_code == 302
+    make_letter(sven, svenja, title="You will not hear of this")
+    send_notices()
+    assert mail_server.inbox.mails == []
+    page = client.get("/settings/notifications").get_data(as_text=True)
+    assert 'id="letters_to_me" name="letters_to_me" type="checkbox" value="y">' in page
+
+
+def test_publishing_writes_one_event_and_no_email_in_the_request(app, client, make_user,
+                                                                  subscribe, mail_server):
+    author = make_user()
+    for number in range(50):
+        subscribe(f"reader{number}@example.org", Target.AUTHOR, author.id)
+    login(client, author)
+    response = client.post("/letters/new", data={
+        "addressee": "", "addressee_name": "Everyone", "language": "en", "title": "News",
+        "body": "Text", "signature": "A", "publish": "1"})
+    assert response.status_code == 302
+    assert db.session.scalar(db.select(db.func.count()).select_from(LetterEvent)) == 1
+    assert db.session.scalar(db.select(db.func.count()).select_from(Notification)) == 0
+    assert mail_server.inbox.mails == []
