@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
@@ -16,6 +16,8 @@ LANGUAGE_COOKIE = "lang"
 def select_locale() -> str:
     """The user's setting, else the reader's choice (cookie), else the browser's, else English."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # the sender: each email sets its language explicitly
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     chosen = request.cookies.get(LANGUAGE_COOKIE)
@@ -26,7 +28,7 @@ def select_locale() -> str:
 
 def select_timezone() -> str:
     """The signed-in user's timezone, else the site's default."""
-    if current_user.is_authenticated and current_user.timezone:
+    if has_request_context() and current_user.is_authenticated and current_user.timezone:
         return current_user.timezone
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
 

@@ -17,9 +17,12 @@ from sqlalchemy import event
 from app import create_app
 from app.accounts.models import User
 from app.accounts.service import create_user
+from app.database import utc_now
 from app.extensions import db
 from app.letters.models import Language, Letter
 from app.letters.service import LetterDraft, save_letter
+from app.notifications.sender import run_once
+from app.subscriptions.models import Frequency, Subscription, Target
 
 PASSWORD = "correct horse battery"
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -224,3 +227,37 @@ def mail_server() -> Iterator[Any]:
     server = MailServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def send_notices(app: Flask) -> Callable[[], int]:
+    """Run the sender once, as `flask notify run --once` does."""
+
+    def send() -> int:
+        sent = run_once()
+        db.session.expire_all()
+        return sent
+
+    return send
+
+
+@pytest.fixture
+def subscribe(app: Flask) -> Callable[..., Subscription]:
+    """A confirmed subscription, as if the confirmation link had been followed."""
+
+    def make(
+        email: str,
+        target: Target = Target.SITE,
+        target_id: int = 0,
+        frequency: Frequency = Frequency.INSTANT,
+        **fields: Any,
+    ) -> Subscription:
+        fields.setdefault("confirmed_at", utc_now())
+        subscription = Subscription(
+            email=email, target=target, target_id=target_id, frequency=frequency, **fields
+        )
+        db.session.add(subscription)
+        db.session.commit()
+        return subscription
+
+    return make

@@ -50,6 +50,16 @@ def one_line(value: str) -> str:
     return " ".join(value.split())
 
 
+def quoted_address(name: str, address: str) -> str:
+    """'"Name" <address>' with the name quoted, so that Flask-Mail parses it back intact.
+
+    Flask-Mail re-parses the sender before encoding it: an unquoted name with ":" or "@"
+    would be taken apart, and one encoded by formataddr would be encoded twice.
+    """
+    escaped = one_line(name).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}" <{safe_header_value(address)}>'
+
+
 def compose_email(
     template: str,
     recipient: str,
@@ -76,7 +86,7 @@ def compose_email(
         recipients=[safe_header_value(recipient)],
         body=text,
         html=html,
-        sender=(display, sender_address),
+        sender=quoted_address(display, sender_address),
     )
     message.msgId = make_msgid(domain=domain)
     return message

@@ -33,9 +33,7 @@ def settings():
 @admin_required
 def deliveries():
     """How many notices wait, were sent or failed, and the failures with their errors."""
-    rows = db.session.execute(
-        select(Notification.state, func.count()).group_by(Notification.state)
-    )
+    rows = db.session.execute(select(Notification.state, func.count()).group_by(Notification.state))
     counts = {state: count for state, count in rows}
     failed = db.session.scalars(
         select(Notification)

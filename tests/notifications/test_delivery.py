@@ -67,8 +67,9 @@ def test_notice_older_than_two_days_fails_for_good_and_admins_see_it(
     mail_server.stop()
     send_notices()
     db.session.execute(
-        update(Notification).values(created_at=utc_now() - timedelta(days=3),
-                                    next_attempt_at=utc_now())
+        update(Notification).values(
+            created_at=utc_now() - timedelta(days=3), next_attempt_at=utc_now()
+        )
     )
     db.session.commit()
     send_notices()
@@ -83,8 +84,9 @@ def test_notice_older_than_two_days_fails_for_good_and_admins_see_it(
     assert send_notices() == 1
 
 
-def test_permanent_refusal_is_recorded_without_retries(app, make_user, make_letter,
-                                                       send_notices, mail_server, subscribe):
+def test_permanent_refusal_is_recorded_without_retries(
+    app, make_user, make_letter, send_notices, mail_server, subscribe
+):
     mail_server.inbox.refuse("gone@example.org")
     subscribe("gone@example.org", Target.SITE)
     subscribe("here@example.org", Target.SITE)
@@ -96,8 +98,9 @@ def test_permanent_refusal_is_recorded_without_retries(app, make_user, make_lett
     assert states["here@example.org"].state == DeliveryState.SENT
 
 
-def test_sender_killed_mid_batch_loses_nothing(app, make_user, make_letter, send_notices,
-                                               mail_server, subscribe):
+def test_sender_killed_mid_batch_loses_nothing(
+    app, make_user, make_letter, send_notices, mail_server, subscribe
+):
     for number in range(6):
         subscribe(f"reader{number}@example.org", Target.SITE)
     make_letter(make_user(), None, title="Hello")
@@ -117,8 +120,7 @@ def test_sender_killed_mid_batch_loses_nothing(app, make_user, make_letter, send
     ]
 
 
-def test_two_senders_at_once_send_no_duplicate(app, make_user, make_letter, mail_server,
-                                               subscribe):
+def test_two_senders_at_once_send_no_duplicate(app, make_user, make_letter, mail_server, subscribe):
     for number in range(120):
         subscribe(f"reader{number:03}@example.org", Target.SITE)
     make_letter(make_user(), None, title="Hello")
@@ -144,8 +146,9 @@ def test_two_senders_at_once_send_no_duplicate(app, make_user, make_letter, mail
     assert len(recipients) == 120 and len(set(recipients)) == 120
 
 
-def test_failed_publish_leaves_no_notice(app, make_user, make_letter, subscribe, monkeypatch,
-                                         send_notices, mail_server):
+def test_failed_publish_leaves_no_notice(
+    app, make_user, make_letter, subscribe, monkeypatch, send_notices, mail_server
+):
     author = make_user()
     subscribe("reader@example.org", Target.SITE)
     draft = make_letter(author, None, title="Doomed", publish=False)
@@ -169,9 +172,15 @@ def test_failed_publish_leaves_no_notice(app, make_user, make_letter, subscribe,
 
 def draft_of(letter: Letter) -> letters.LetterDraft:
     return letters.LetterDraft(
-        title=letter.title, salutation=letter.salutation, body=letter.body,
-        closing=letter.closing, signature=letter.signature, postscript=letter.postscript,
-        language=letter.language, addressee=None, addressee_name=letter.addressee_name,
+        title=letter.title,
+        salutation=letter.salutation,
+        body=letter.body,
+        closing=letter.closing,
+        signature=letter.signature,
+        postscript=letter.postscript,
+        language=letter.language,
+        addressee=None,
+        addressee_name=letter.addressee_name,
     )
 
 

@@ -10,8 +10,9 @@ from app.subscriptions.models import Target
 from tests.conftest import login
 
 
-def test_addressee_gets_letter_to_them_with_all_parts(app, client, make_user, make_letter,
-                                                      send_notices, mail_server):
+def test_addressee_gets_letter_to_them_with_all_parts(
+    app, client, make_user, make_letter, send_notices, mail_server
+):
     sven = make_user("Sven Albrecht")
     svenja = make_user("Svenja Köhler", email="svenja@example.org")
     letter = make_letter(sven, svenja, title="Warum Briefe", body="Ein *erster* Gedanke.")
@@ -25,12 +26,14 @@ def test_addressee_gets_letter_to_them_with_all_parts(app, client, make_user, ma
     assert "Dear Svenja," in mail.text and "Ein erster Gedanke." in mail.text
     assert f"https://briefe.example.org/letters/{letter.slug}" in mail.text
     assert f'href="https://briefe.example.org/letters/{letter.slug}"' in mail.html
-    assert re.fullmatch(r"<https://briefe\.example\.org/unsubscribe/[\w.-]+>",
-                        message["List-Unsubscribe"])
+    assert re.fullmatch(
+        r"<https://briefe\.example\.org/unsubscribe/[\w.-]+>", message["List-Unsubscribe"]
+    )
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert message["List-Id"] == "Briefwechsel <notices.example.org>"
-    assert re.fullmatch(rf"<letter-{letter.id}\.[0-9a-f]{{16}}@example\.org>",
-                        message["Message-ID"])
+    assert re.fullmatch(
+        rf"<letter-{letter.id}\.[0-9a-f]{{16}}@example\.org>", message["Message-ID"]
+    )
     assert "/subscriptions/" in mail.text  # manage link
 
 
@@ -77,8 +80,9 @@ def message_id_for(letter_id, recipient, app):
     return notice_message_id(letter_id, recipient)
 
 
-def test_reply_to_outside_addressee_tells_parent_author(app, make_user, make_letter,
-                                                       send_notices, mail_server):
+def test_reply_to_outside_addressee_tells_parent_author(
+    app, make_user, make_letter, send_notices, mail_server
+):
     anna, bert = make_user("Anna", email="anna@example.org"), make_user("Bert")
     root = make_letter(anna, None, addressee_name="The Board", title="To the board")
     send_notices()
@@ -90,8 +94,9 @@ def test_reply_to_outside_addressee_tells_parent_author(app, make_user, make_let
     assert mail.message["Subject"] == "Bert answered your letter: Me too"
 
 
-def test_subscribers_of_author_and_site_get_one_email_each(app, make_user, make_letter,
-                                                          send_notices, mail_server, subscribe):
+def test_subscribers_of_author_and_site_get_one_email_each(
+    app, make_user, make_letter, send_notices, mail_server, subscribe
+):
     sven = make_user("Sven", email="sven@example.org")
     svenja = make_user("Svenja", email="svenja@example.org")
     subscribe("fan@example.org", Target.AUTHOR, sven.id)
@@ -106,8 +111,9 @@ def test_subscribers_of_author_and_site_get_one_email_each(app, make_user, make_
     assert recipients == ["everything@example.org", "fan@example.org", "svenja@example.org"]
 
 
-def test_unconfirmed_subscriptions_get_nothing(app, make_user, make_letter, send_notices,
-                                                mail_server):
+def test_unconfirmed_subscriptions_get_nothing(
+    app, make_user, make_letter, send_notices, mail_server
+):
     from app.subscriptions.models import Subscription
 
     db.session.add(Subscription(email="pending@example.org", target=Target.SITE, target_id=0))
@@ -117,12 +123,14 @@ def test_unconfirmed_subscriptions_get_nothing(app, make_user, make_letter, send
     assert mail_server.inbox.mails == []
 
 
-def test_colleague_settings_turn_notices_off(app, client, make_user, make_letter,
-                                             send_notices, mail_server):
+def test_colleague_settings_turn_notices_off(
+    app, client, make_user, make_letter, send_notices, mail_server
+):
     sven, svenja = make_user("Sven"), make_user("Svenja", email="svenja@example.org")
     login(client, svenja)
-    response = client.post("/settings/notifications", data={"replies_to_my_letters": "y",
-                                                            "threads_i_wrote_in": "y"})
+    response = client.post(
+        "/settings/notifications", data={"replies_to_my_letters": "y", "threads_i_wrote_in": "y"}
+    )
     assert response.status_code == 302
     make_letter(sven, svenja, title="You will not hear of this")
     send_notices()
@@ -131,15 +139,25 @@ def test_colleague_settings_turn_notices_off(app, client, make_user, make_letter
     assert 'id="letters_to_me" name="letters_to_me" type="checkbox" value="y">' in page
 
 
-def test_publishing_writes_one_event_and_no_email_in_the_request(app, client, make_user,
-                                                                  subscribe, mail_server):
+def test_publishing_writes_one_event_and_no_email_in_the_request(
+    app, client, make_user, subscribe, mail_server
+):
     author = make_user()
     for number in range(50):
         subscribe(f"reader{number}@example.org", Target.AUTHOR, author.id)
     login(client, author)
-    response = client.post("/letters/new", data={
-        "addressee": "", "addressee_name": "Everyone", "language": "en", "title": "News",
-        "body": "Text", "signature": "A", "publish": "1"})
+    response = client.post(
+        "/letters/new",
+        data={
+            "addressee": "",
+            "addressee_name": "Everyone",
+            "language": "en",
+            "title": "News",
+            "body": "Text",
+            "signature": "A",
+            "publish": "1",
+        },
+    )
     assert response.status_code == 302
     assert db.session.scalar(db.select(db.func.count()).select_from(LetterEvent)) == 1
     assert db.session.scalar(db.select(db.func.count()).select_from(Notification)) == 0
