@@ -162,3 +162,22 @@ def test_publishing_writes_one_event_and_no_email_in_the_request(
     assert db.session.scalar(db.select(db.func.count()).select_from(LetterEvent)) == 1
     assert db.session.scalar(db.select(db.func.count()).select_from(Notification)) == 0
     assert mail_server.inbox.mails == []
+
+
+def test_notice_is_in_the_recipients_language(app, make_user, make_letter, send_notices,
+                                              mail_server, subscribe):
+    sven = make_user("Sven Albrecht")
+    svenja = make_user("Svenja Köhler", email="svenja@example.org", locale="de")
+    subscribe("leserin@example.org", Target.SITE, locale="de")
+    make_letter(sven, svenja, title="Über das Zuhören", language="de")
+    send_notices()
+    mails = {mail.recipients[0]: mail for mail in mail_server.inbox.mails}
+    letter_mail = mails["svenja@example.org"]
+    assert letter_mail.message["Subject"] == (
+        "Sven Albrecht hat dir einen offenen Brief geschrieben: Über das Zuhören"
+    )
+    assert "Den ganzen Brief lesen:" in letter_mail.text
+    assert "Mit einem Klick abbestellen" in letter_mail.html
+    assert mails["leserin@example.org"].message["Subject"] == (
+        "Neuer Brief von Sven Albrecht: Über das Zuhören"
+    )
