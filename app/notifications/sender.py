@@ -7,6 +7,7 @@ import os
 import socket
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -63,40 +64,68 @@ def claim_due_notifications(limit: int, sender_id: str) -> list[int]:
     return ids
 
 
-def send_batch(ids: list[int], transport: Transport, sender_id: str) -> int:
-    """Send the claimed notices; each outcome is committed as soon as it is known."""
-    notices = list(
-        db.session.scalars(
-            select(Notification)
-            .where(Notification.id.in_(ids), Notification.claimed_by == sender_id)
-            .order_by(Notification.priority, Notification.id)
-        )
-    )
+@dataclass
+class Outgoing:
+    """A rendered notice, detached from the session so that no transaction spans SMTP."""
+
+    id: int
+    recipient: str
+    attempts: int
+    created_at: datetime
+    raw: bytes = b""
+    message_id: str = ""
+    render_error: str = ""
+
+
+def render_batch(ids: list[int], sender_id: str) -> list[Outgoing]:
+    """Load and render our claimed notices, then end the transaction."""
+    notices = db.session.scalars(
+        select(Notification)
+        .where(Notification.id.in_(ids), Notification.claimed_by == sender_id)
+        .order_by(Notification.priority, Notification.id)
+    ).all()
     cache = LetterCache()
     cache.load({notice.letter_id for notice in notices if notice.letter_id})
+    batch = []
+    for notice in notices:
+        item = Outgoing(notice.id, notice.recipient, notice.attempts, notice.created_at)
+        try:
+            item.raw, item.message_id = render_notice(notice, cache)
+        except Exception as error:  # noqa: BLE001 — recorded on the row, tried again later
+            log.exception("rendering notice %s failed", notice.id)
+            item.render_error = f"{type(error).__name__}: {error}"
+        batch.append(item)
+    db.session.commit()
+    return batch
+
+
+def send_batch(ids: list[int], transport: Transport, sender_id: str) -> int:
+    """Send the claimed notices; each outcome is committed as soon as it is known."""
+    batch = render_batch(ids, sender_id)
+    envelope_from = current_app.config["MAIL_DEFAULT_SENDER"]
     renew_at = utc_now() + LEASE / 2
     sent = 0
-    for position, notice in enumerate(notices):
+    for position, item in enumerate(batch):
         if utc_now() > renew_at:
-            renew_lease([n.id for n in notices[position:]], sender_id)
+            renew_lease([waiting.id for waiting in batch[position:]], sender_id)
             renew_at = utc_now() + LEASE / 2
+        if item.render_error:
+            schedule_retry(item, item.render_error)
+            continue
         try:
-            raw, message_id = render_notice(notice, cache)
-            transport.send(current_app.config["MAIL_DEFAULT_SENDER"], notice.recipient, raw)
+            transport.send(envelope_from, item.recipient, item.raw)
         except ServerUnreachable as error:
-            for waiting in notices[position:]:
+            for waiting in batch[position:]:
                 schedule_retry(waiting, str(error))
-            db.session.commit()
             break
         except PermanentDeliveryError as error:
-            mark_failed(notice, str(error))
+            mark_failed(item, str(error))
         except Exception as error:  # noqa: BLE001 — any failure is recorded and retried
-            log.warning("sending notice %s failed: %s", notice.id, error)
-            schedule_retry(notice, f"{type(error).__name__}: {error}")
+            log.warning("sending notice %s failed: %s", item.id, error)
+            schedule_retry(item, f"{type(error).__name__}: {error}")
         else:
-            mark_sent(notice, message_id)
+            mark_sent(item)
             sent += 1
-        db.session.commit()
     return sent
 
 
@@ -110,32 +139,49 @@ def renew_lease(ids: list[int], sender_id: str) -> None:
     db.session.commit()
 
 
-def mark_sent(notice: Notification, message_id: str) -> None:
-    notice.state = DeliveryState.SENT
-    notice.sent_at = utc_now()
-    notice.message_id = message_id
-    notice.claimed_until = None
-    notice.raw = None  # the account mail's token need not outlive its delivery
+def record(item: Outgoing, **values: object) -> None:
+    """Write one notice's outcome in its own short transaction."""
+    db.session.execute(update(Notification).where(Notification.id == item.id).values(**values))
+    db.session.commit()
 
 
-def mark_failed(notice: Notification, error: str) -> None:
-    notice.state = DeliveryState.FAILED
-    notice.attempts += 1
-    notice.last_error = error[:2000]
-    notice.claimed_until = None
+def mark_sent(item: Outgoing) -> None:
+    # The account mail's token need not outlive its delivery: raw is dropped.
+    record(
+        item,
+        state=DeliveryState.SENT,
+        sent_at=utc_now(),
+        message_id=item.message_id,
+        claimed_until=None,
+        raw=None,
+    )
 
 
-def schedule_retry(notice: Notification, error: str) -> None:
+def mark_failed(item: Outgoing, error: str) -> None:
+    record(
+        item,
+        state=DeliveryState.FAILED,
+        attempts=item.attempts + 1,
+        last_error=error[:2000],
+        claimed_until=None,
+    )
+
+
+def schedule_retry(item: Outgoing, error: str) -> None:
     """Try again later, or give up once the notice is two days old."""
-    notice.attempts += 1
-    notice.last_error = error[:2000]
-    notice.claimed_until = None
     now = utc_now()
-    if now - notice.created_at > GIVE_UP_AFTER:
-        notice.state = DeliveryState.FAILED
+    attempts = item.attempts + 1
+    if now - item.created_at > GIVE_UP_AFTER:
+        mark_failed(item, error)
         return
-    notice.state = DeliveryState.PENDING
-    notice.next_attempt_at = now + retry_delay(notice.attempts)
+    record(
+        item,
+        state=DeliveryState.PENDING,
+        attempts=attempts,
+        last_error=error[:2000],
+        claimed_until=None,
+        next_attempt_at=now + retry_delay(attempts),
+    )
 
 
 def new_sender_id() -> str:
