@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from email import message_from_bytes
 from email.message import EmailMessage
-from email.policy import SMTP
+from email.policy import SMTP, compat32
 from email.utils import make_msgid
 
 from flask import current_app, render_template
@@ -18,9 +18,11 @@ from app.notifications.models import MailboxMessage
 FORBIDDEN_IN_HEADERS = ("\r", "\n", "\x00", "\u2028", "\u2029", "\x85", "\x0b", "\x0c")
 
 
-# Headers are written as we built them: the default policy would turn a long unbroken
-# value such as a List-Unsubscribe URL into encoded words that mail clients cannot use.
-AS_BUILT = SMTP.clone(refold_source="none")
+# Generated with compat32, CRLF and folding only past RFC 5322's 998 characters: headers come
+# out as we built them (the default
+# policy turns a long unbroken List-Unsubscribe URL into encoded words that mail clients
+# cannot use), and it is several times faster than re-parsing every header.
+AS_BUILT = compat32.clone(linesep="\r\n", max_line_length=998)
 
 
 class NoticeMessage(Message):

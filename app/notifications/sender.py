@@ -99,33 +99,83 @@ def render_batch(ids: list[int], sender_id: str) -> list[Outgoing]:
     return batch
 
 
+class OutcomeLog:
+    """Outcomes written in small groups: one commit per notice would cost more than the SMTP
+    exchange itself. A sender killed before a flush resends at most FLUSH_EVERY notices."""
+
+    FLUSH_EVERY = 10
+
+    def __init__(self) -> None:
+        self.pending: list[tuple[int, dict[str, object]]] = []
+
+    def add(self, item: Outgoing, **values: object) -> None:
+        self.pending.append((item.id, values))
+        if len(self.pending) >= self.FLUSH_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        """One executemany per kind of outcome (bulk UPDATE by primary key), one commit."""
+        groups: dict[tuple[str, ...], list[dict[str, object]]] = {}
+        for notice_id, values in self.pending:
+            groups.setdefault(tuple(sorted(values)), []).append({"id": notice_id, **values})
+        for rows in groups.values():
+            db.session.execute(update(Notification), rows)
+        db.session.commit()
+        self.pending.clear()
+
+    def sent(self, item: Outgoing) -> None:
+        # The account mail's token need not outlive its delivery: raw is dropped.
+        self.add(item, state=DeliveryState.SENT, sent_at=utc_now(),
+                 message_id=item.message_id, claimed_until=None, raw=None)  # fmt: skip
+
+    def failed(self, item: Outgoing, error: str) -> None:
+        self.add(item, state=DeliveryState.FAILED, attempts=item.attempts + 1,
+                 last_error=error[:2000], claimed_until=None)  # fmt: skip
+
+    def retry_later(self, item: Outgoing, error: str) -> None:
+        """Try again after a growing delay, or give up once the notice is two days old."""
+        now = utc_now()
+        if now - item.created_at > GIVE_UP_AFTER:
+            self.failed(item, error)
+            return
+        attempts = item.attempts + 1
+        self.add(item, state=DeliveryState.PENDING, attempts=attempts,
+                 last_error=error[:2000], claimed_until=None,
+                 next_attempt_at=now + retry_delay(attempts))  # fmt: skip
+
+
 def send_batch(ids: list[int], transport: Transport, sender_id: str) -> int:
-    """Send the claimed notices; each outcome is committed as soon as it is known."""
+    """Send the claimed notices over the transport and record each outcome."""
     batch = render_batch(ids, sender_id)
     envelope_from = current_app.config["MAIL_DEFAULT_SENDER"]
+    outcomes = OutcomeLog()
     renew_at = utc_now() + LEASE / 2
     sent = 0
-    for position, item in enumerate(batch):
-        if utc_now() > renew_at:
-            renew_lease([waiting.id for waiting in batch[position:]], sender_id)
-            renew_at = utc_now() + LEASE / 2
-        if item.render_error:
-            schedule_retry(item, item.render_error)
-            continue
-        try:
-            transport.send(envelope_from, item.recipient, item.raw)
-        except ServerUnreachable as error:
-            for waiting in batch[position:]:
-                schedule_retry(waiting, str(error))
-            break
-        except PermanentDeliveryError as error:
-            mark_failed(item, str(error))
-        except Exception as error:  # noqa: BLE001 — any failure is recorded and retried
-            log.warning("sending notice %s failed: %s", item.id, error)
-            schedule_retry(item, f"{type(error).__name__}: {error}")
-        else:
-            mark_sent(item)
-            sent += 1
+    try:
+        for position, item in enumerate(batch):
+            if utc_now() > renew_at:
+                outcomes.flush()
+                renew_lease([waiting.id for waiting in batch[position:]], sender_id)
+                renew_at = utc_now() + LEASE / 2
+            if item.render_error:
+                outcomes.retry_later(item, item.render_error)
+                continue
+            try:
+                transport.send(envelope_from, item.recipient, item.raw)
+            except ServerUnreachable as error:
+                for waiting in batch[position:]:
+                    outcomes.retry_later(waiting, str(error))
+                break
+            except PermanentDeliveryError as error:
+                outcomes.failed(item, str(error))
+            except Exception as error:  # noqa: BLE001 — any failure is recorded and retried
+                log.warning("sending notice %s failed: %s", item.id, error)
+                outcomes.retry_later(item, f"{type(error).__name__}: {error}")
+            else:
+                outcomes.sent(item)
+                sent += 1
+    finally:
+        outcomes.flush()
     return sent
 
 
@@ -137,51 +187,6 @@ def renew_lease(ids: list[int], sender_id: str) -> None:
         .values(claimed_until=utc_now() + LEASE)
     )
     db.session.commit()
-
-
-def record(item: Outgoing, **values: object) -> None:
-    """Write one notice's outcome in its own short transaction."""
-    db.session.execute(update(Notification).where(Notification.id == item.id).values(**values))
-    db.session.commit()
-
-
-def mark_sent(item: Outgoing) -> None:
-    # The account mail's token need not outlive its delivery: raw is dropped.
-    record(
-        item,
-        state=DeliveryState.SENT,
-        sent_at=utc_now(),
-        message_id=item.message_id,
-        claimed_until=None,
-        raw=None,
-    )
-
-
-def mark_failed(item: Outgoing, error: str) -> None:
-    record(
-        item,
-        state=DeliveryState.FAILED,
-        attempts=item.attempts + 1,
-        last_error=error[:2000],
-        claimed_until=None,
-    )
-
-
-def schedule_retry(item: Outgoing, error: str) -> None:
-    """Try again later, or give up once the notice is two days old."""
-    now = utc_now()
-    attempts = item.attempts + 1
-    if now - item.created_at > GIVE_UP_AFTER:
-        mark_failed(item, error)
-        return
-    record(
-        item,
-        state=DeliveryState.PENDING,
-        attempts=attempts,
-        last_error=error[:2000],
-        claimed_until=None,
-        next_attempt_at=now + retry_delay(attempts),
-    )
 
 
 def new_sender_id() -> str:

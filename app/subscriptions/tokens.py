@@ -32,10 +32,12 @@ def unsubscribe_payload(notice: Notification) -> dict[str, Any]:
     return {"e": notice.recipient.lower(), "u": notice.user_id, "p": PREFERENCE_OF[notice.kind]}
 
 
+def unsubscribe_token(notice: Notification) -> str:
+    return make_token(UNSUBSCRIBE, unsubscribe_payload(notice))
+
+
 def unsubscribe_url(notice: Notification) -> str:
-    return absolute_url(
-        "subscriptions.unsubscribe", token=make_token(UNSUBSCRIBE, unsubscribe_payload(notice))
-    )
+    return absolute_url("subscriptions.unsubscribe", token=unsubscribe_token(notice))
 
 
 def read_unsubscribe_token(token: str) -> dict[str, Any]:

@@ -164,8 +164,9 @@ def test_publishing_writes_one_event_and_no_email_in_the_request(
     assert mail_server.inbox.mails == []
 
 
-def test_notice_is_in_the_recipients_language(app, make_user, make_letter, send_notices,
-                                              mail_server, subscribe):
+def test_notice_is_in_the_recipients_language(
+    app, make_user, make_letter, send_notices, mail_server, subscribe
+):
     sven = make_user("Sven Albrecht")
     svenja = make_user("Svenja Köhler", email="svenja@example.org", locale="de")
     subscribe("leserin@example.org", Target.SITE, locale="de")
@@ -181,3 +182,71 @@ def test_notice_is_in_the_recipients_language(app, make_user, make_letter, send_
     assert mails["leserin@example.org"].message["Subject"] == (
         "Neuer Brief von Sven Albrecht: Über das Zuhören"
     )
+
+
+def test_each_copy_is_personal(app, make_user, make_letter, send_notices, mail_server, subscribe):
+    from app.subscriptions.tokens import read_unsubscribe_token
+
+    author = make_user("Sven")
+    first = subscribe("first@example.org", Target.AUTHOR, author.id)
+    second = subscribe("second@example.org", Target.AUTHOR, author.id)
+    make_letter(author, None, title="Shared")
+    send_notices()
+    mails = {mail.recipients[0]: mail.message for mail in mail_server.inbox.mails}
+    for address, subscription in (("first@example.org", first), ("second@example.org", second)):
+        message = mails[address]
+        assert message["To"] == address
+        token = message["List-Unsubscribe"].strip("<>").rsplit("/", 1)[1]
+        assert read_unsubscribe_token(token) == {"e": address, "s": subscription.id}
+        assert token in message.get_body(("plain",)).get_content()
+    assert mails["first@example.org"]["Message-ID"] != mails["second@example.org"]["Message-ID"]
+    assert "personal" not in str(mail_server.inbox.mails[0].raw).lower()
+
+
+def test_copy_matches_a_notice_rendered_for_that_recipient_alone(
+    app, make_user, make_letter, subscribe
+):
+    from email import message_from_bytes, policy
+
+    from app.notifications.compose import (
+        LetterCache,
+        letter_notice,
+        letter_notice_bytes,
+        personal_values,
+    )
+    from app.notifications.service import fan_out_pending_events
+    from tests.notifications.conftest import all_notices
+
+    author = make_user("Jürgen Groß")
+    root = make_letter(author, None, title="Anfang", language="de")
+    subscribe("leser@example.org", Target.THREAD, root.id, locale="de")
+    make_letter(make_user("Anna"), author, parent=root, title="Antwort „mit“ Ümlauten")
+    fan_out_pending_events()
+    notice = next(n for n in all_notices() if n.recipient == "leser@example.org")
+    cache = LetterCache()
+    cache.load({notice.letter_id})
+    copied = message_from_bytes(letter_notice_bytes(notice, cache)[0], policy=policy.default)
+    alone = message_from_bytes(
+        letter_notice(
+            cache.letters[notice.letter_id],
+            notice.kind,
+            notice.locale,
+            personal_values(notice),
+            cache,
+        ).as_bytes(),
+        policy=policy.default,
+    )
+    for header in (
+        "To",
+        "From",
+        "Subject",
+        "Message-ID",
+        "In-Reply-To",
+        "References",
+        "List-Unsubscribe",
+        "List-Unsubscribe-Post",
+        "List-Id",
+    ):
+        assert copied[header] == alone[header], header
+    for kind in ("plain", "html"):
+        assert copied.get_body((kind,)).get_content() == alone.get_body((kind,)).get_content()
