@@ -8,9 +8,11 @@ from sqlalchemy import select
 
 from app.accounts import service as accounts
 from app.accounts.models import User
+from app.discovery.search import index_letter
 from app.extensions import db
 from app.letters.models import Language, Letter, LetterStatus
 from app.letters.service import LetterDraft, start_letter
+from app.links.service import set_tags
 
 DEMO_PASSWORD = "briefwechsel-demo"
 
@@ -157,6 +159,7 @@ def add_thread(
     language: Language,
     start: datetime,
     parents: list[int | None],
+    tags: list[str],
 ) -> None:
     """Publish a correspondence; parents[i] is the index of the letter that i answers."""
     created: list[Letter] = []
@@ -181,6 +184,8 @@ def add_thread(
         letter = start_letter(writer, draft, in_reply_to=parent)
         letter.status = LetterStatus.PUBLISHED
         letter.published_at = start + timedelta(days=3 * number, hours=number)
+        set_tags(letter, tags)
+        index_letter(letter)
         created.append(letter)
     db.session.commit()
 
@@ -193,7 +198,21 @@ def load_demo_data() -> bool:
         return False
     people = ensure_demo_people()
     now = datetime.now(UTC).replace(microsecond=0)
-    add_thread(people, GERMAN_THREAD, Language.DE, now - timedelta(days=30), [None, 0, 1])
+    add_thread(
+        people,
+        GERMAN_THREAD,
+        Language.DE,
+        now - timedelta(days=30),
+        [None, 0, 1],
+        ["Führung", "Transformation"],
+    )
     # The last English letter answers the first one, so the thread shows a branch.
-    add_thread(people, ENGLISH_THREAD, Language.EN, now - timedelta(days=12), [None, 0, 1, 0])
+    add_thread(
+        people,
+        ENGLISH_THREAD,
+        Language.EN,
+        now - timedelta(days=12),
+        [None, 0, 1, 0],
+        ["Design", "Decisions"],
+    )
     return True

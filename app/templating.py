@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, url_for
 
@@ -17,6 +18,11 @@ def avatar_url(user: User) -> str:
     return url_for("accounts.initials_avatar", handle=user.handle)
 
 
+def url_host(url: str) -> str:
+    """The host of an outside link, shown beside its label."""
+    return urlsplit(url).hostname or url
+
+
 def site_globals() -> dict[str, Any]:
     return {"site_name": current_app.config["SITE_NAME"]}
 
@@ -24,5 +30,6 @@ def site_globals() -> dict[str, Any]:
 def init_templating(app: Flask) -> None:
     app.context_processor(site_globals)
     app.jinja_env.globals.update(avatar_url=avatar_url, video_embeds=find_video_embeds)
+    app.jinja_env.filters["urlhost"] = url_host
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -68,6 +68,15 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    """Leave the full-text search structures to their hand-written migration."""
+    from app.discovery.search import SEARCH_OBJECTS
+
+    if name and (name in SEARCH_OBJECTS or name.startswith("letter_search_")):
+        return False
+    return True
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 

@@ -1,31 +1,132 @@
-"""The front page and the reader's language choice."""
+"""Front page, tags, search, feeds, sitemap, and the reader's language choice."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request
 from werkzeug.wrappers import Response
 
+from app.accounts.service import user_by_handle
+from app.discovery import service
+from app.discovery.feeds import atom_feed
+from app.discovery.search import search_letters
 from app.extensions import db
 from app.i18n import LANGUAGE_COOKIE
-from app.letters.service import published_letters, thread_sizes
-from app.web import safe_next_path
+from app.letters.models import LetterStatus
+from app.letters.service import (
+    letter_by_slug,
+    letters_written_by,
+    published_letters,
+    thread_sizes,
+)
+from app.web import absolute_url, safe_next_path
 
 bp = Blueprint("discovery", __name__)
+ATOM = "application/atom+xml; charset=utf-8"
+
+
+def paginated(query):  # type: ignore[no-untyped-def]
+    page = db.paginate(
+        query, per_page=current_app.config["LETTERS_PER_PAGE"], max_per_page=100, error_out=False
+    )
+    if page.page > 1 and not page.items:
+        abort(404)
+    return page
 
 
 @bp.route("/")
 def index():
     """The latest published letters, newest first."""
-    page = db.paginate(
-        published_letters(),
-        per_page=current_app.config["LETTERS_PER_PAGE"],
-        max_per_page=100,
-        error_out=False,
-    )
-    if page.page > 1 and not page.items:
-        abort(404)
+    page = paginated(published_letters())
     sizes = thread_sizes({letter.thread_root_id for letter in page.items})
     return render_template("discovery/index.html", page=page, sizes=sizes)
+
+
+@bp.route("/tags/<slug>")
+def tag(slug: str):
+    """Letters with one tag, with a feed and a subscribe form."""
+    found = service.tag_by_slug(slug)
+    if found is None:
+        abort(404)
+    page = paginated(service.letters_tagged(found))
+    sizes = thread_sizes({letter.thread_root_id for letter in page.items})
+    return render_template("discovery/tag.html", tag=found, page=page, sizes=sizes)
+
+
+@bp.route("/search")
+def search():
+    """Full-text search over published letters."""
+    query = request.args.get("q", "")
+    page = request.args.get("page", 1, type=int) or 1
+    results = search_letters(query, page=min(max(page, 1), 1000))
+    status = 400 if results.message == "too_long" else 200
+    return render_template("discovery/search.html", results=results), status
+
+
+def atom_response(document: bytes) -> Response:
+    return current_app.response_class(document, mimetype="application/atom+xml",
+                                      content_type=ATOM)  # fmt: skip
+
+
+@bp.route("/feed.atom")
+def site_feed() -> Response:
+    """Every new letter."""
+    letters = service.latest(published_letters())
+    return atom_response(atom_feed(current_app.config["SITE_NAME"],
+                                   absolute_url("discovery.index"),
+                                   absolute_url("discovery.site_feed"), letters))  # fmt: skip
+
+
+@bp.route("/@<handle>/feed.atom")
+def author_feed(handle: str) -> Response:
+    """A colleague's letters."""
+    user = user_by_handle(handle)
+    if user is None:
+        abort(404)
+    letters = service.latest(letters_written_by(user))
+    return atom_response(atom_feed(f"{user.display_name} – {current_app.config['SITE_NAME']}",
+                                   absolute_url("accounts.profile", handle=user.handle),
+                                   absolute_url("discovery.author_feed", handle=user.handle),
+                                   letters))  # fmt: skip
+
+
+@bp.route("/threads/<slug>/feed.atom")
+def thread_feed(slug: str) -> Response:
+    """The letters of one correspondence."""
+    root = letter_by_slug(slug)
+    if root is None or root.thread_root_id != root.id or root.status == LetterStatus.DRAFT:
+        abort(404)
+    letters = service.thread_feed_letters(root)
+    return atom_response(atom_feed(root.title, absolute_url("letters.thread", slug=slug),
+                                   absolute_url("discovery.thread_feed", slug=slug),
+                                   letters))  # fmt: skip
+
+
+@bp.route("/tags/<slug>/feed.atom")
+def tag_feed(slug: str) -> Response:
+    """Letters with one tag."""
+    found = service.tag_by_slug(slug)
+    if found is None:
+        abort(404)
+    letters = service.latest(service.letters_tagged(found))
+    return atom_response(atom_feed(f"{found.name} – {current_app.config['SITE_NAME']}",
+                                   absolute_url("discovery.tag", slug=slug),
+                                   absolute_url("discovery.tag_feed", slug=slug),
+                                   letters))  # fmt: skip
+
+
+@bp.route("/sitemap.xml")
+def sitemap() -> Response:
+    """Every public letter, thread, author and tag."""
+    xml = render_template("discovery/sitemap.xml", entries=service.sitemap_entries())
+    return current_app.response_class(xml, mimetype="application/xml")
+
+
+@bp.route("/robots.txt")
+def robots() -> Response:
+    lines = ["User-agent: *", "Disallow: /auth/", "Disallow: /settings",
+             "Disallow: /subscriptions/", "Disallow: /unsubscribe/", "Disallow: /admin",
+             "Disallow: /dev/", f"Sitemap: {absolute_url('discovery.sitemap')}", ""]  # fmt: skip
+    return current_app.response_class("\n".join(lines), mimetype="text/plain")
 
 
 @bp.post("/language")

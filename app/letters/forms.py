@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.letters.models import Language
+from app.links.service import LinkError, parse_related
 
 OUTSIDE = ""
 
@@ -46,6 +47,14 @@ class LetterForm(FlaskForm):
         _l("Signature"), validators=[DataRequired(), Length(max=100)], filters=[single_line]
     )
     postscript = TextAreaField(_l("P.S. (Markdown)"), validators=[Optional(), Length(max=20_000)])
+    tags = StringField(
+        _l("Tags (comma-separated; the first is the category)"),
+        validators=[Optional(), Length(max=300)],
+        filters=[single_line],
+    )
+    related = TextAreaField(
+        _l("Related discussions (one per line)"), validators=[Optional(), Length(max=20_000)]
+    )
     preview = SubmitField(_l("Preview"))
     save = SubmitField(_l("Save draft"))
     publish = SubmitField(_l("Publish"))
@@ -60,6 +69,12 @@ class LetterForm(FlaskForm):
             raise ValidationError(_l("Choose a colleague or write the name of the addressee."))
         if self.addressee.data != OUTSIDE and (field.data or "").strip():
             raise ValidationError(_l("Either a colleague or an outside name, not both."))
+
+    def validate_related(self, field: TextAreaField) -> None:
+        try:
+            parse_related(field.data or "")
+        except LinkError as error:
+            raise ValidationError(str(error)) from error
 
     @property
     def wants_preview(self) -> bool:

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
 from app.database import utc_now
+from app.discovery.search import index_letter
 from app.extensions import db
 from app.letters.models import Language, Letter, LetterStatus, Revision
 from app.letters.rendering import plain_excerpt, render_markdown
+from app.letters.slugs import slugify
+from app.links.service import RelatedInput, set_links, set_tags
 from app.notifications.service import record_letter_published
-
-GERMAN_TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
-SLUG_MAX = 80
 
 
 class LetterError(Exception):
@@ -37,14 +35,8 @@ class LetterDraft:
     language: Language
     addressee: User | None
     addressee_name: str
-
-
-def slugify(text: str) -> str:
-    """A readable, ASCII-only slug: "Liebe Grüße" -> "liebe-gruesse"."""
-    text = text.lower().translate(GERMAN_TRANSLITERATION)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-    return text[:SLUG_MAX].rstrip("-") or "letter"
+    tags: list[str] = field(default_factory=list)
+    related: RelatedInput = field(default_factory=RelatedInput)
 
 
 def unique_slug(title: str, letter_id: int | None = None) -> str:
@@ -128,6 +120,9 @@ def save_letter(
         revise_published_letter(letter, draft)
     if publish and letter.status == LetterStatus.DRAFT:
         publish_letter(letter)
+    set_tags(letter, draft.tags)
+    set_links(letter, draft.related)
+    index_letter(letter)
     db.session.commit()
     return letter
 
@@ -177,6 +172,7 @@ def withdraw_letter(letter: Letter) -> None:
         raise LetterError("Only a published letter can be withdrawn.")
     letter.status = LetterStatus.WITHDRAWN
     letter.withdrawn_at = utc_now()
+    index_letter(letter)
     db.session.commit()
 
 
@@ -188,6 +184,7 @@ def set_hidden(letter: Letter, hidden: bool) -> None:
         letter.status = LetterStatus.PUBLISHED
     else:
         raise LetterError("Only a published letter can be hidden, and only a hidden one shown.")
+    index_letter(letter)
     db.session.commit()
 
 

@@ -27,6 +27,15 @@ from app.letters.service import (
     thread_sizes,
     withdraw_letter,
 )
+from app.links.service import (
+    links_around,
+    more_letters,
+    parse_related,
+    parse_tags,
+    related_text,
+    tag_names,
+    tags_of,
+)
 
 bp = Blueprint("letters", __name__)
 
@@ -91,6 +100,8 @@ def draft_from(form: LetterForm) -> LetterDraft:
         language=Language(form.language.data),
         addressee=addressee,
         addressee_name=form.addressee_name.data or "",
+        tags=parse_tags(form.tags.data or ""),
+        related=parse_related(form.related.data or ""),
     )
 
 
@@ -170,6 +181,8 @@ def edit(slug: str):
         form.addressee_name.data = letter.addressee_name
     if request.method == "GET":
         form.language.data = letter.language.value
+        form.tags.data = ", ".join(tag_names(letter))
+        form.related.data = related_text(letter)
     return handle_write_form(form, letter=letter)
 
 
@@ -198,14 +211,16 @@ def show(slug: str):
     sizes = thread_sizes({letter.thread_root_id})
     if letter.status == LetterStatus.WITHDRAWN:
         return render_template("letters/withdrawn.html", letter=letter), 410
-    page = render_template(
+    return render_template(
         "letters/letter.html",
         letter=letter,
         replies=replies_to(letter),
         thread_size=sizes.get(letter.thread_root_id, 0),
+        tags=tags_of(letter),
+        links=links_around(letter),
+        more=more_letters(letter) if letter.is_published else [],
         action_form=ConfirmForm(),
     )
-    return page
 
 
 @bp.route("/letters/<slug>/history")

@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 
 from app.extensions import db
 from app.letters.models import Letter, LetterStatus
+from app.links.models import LetterTag
 from app.notifications.models import NoticeKind, Notification
 from app.notifications.service import DIGEST_PRIORITY
 from app.subscriptions.models import Frequency, Subscription, Target
@@ -56,6 +57,9 @@ def letters_for(subscriptions: list[Subscription], since: datetime) -> list[int]
             conditions.append(Letter.author_id == subscription.target_id)
         elif subscription.target == Target.THREAD:
             conditions.append(Letter.thread_root_id == subscription.target_id)
+        elif subscription.target == Target.TAG:
+            tagged = select(LetterTag.letter_id).where(LetterTag.tag_id == subscription.target_id)
+            conditions.append(Letter.id.in_(tagged))
     if not conditions:
         return []
     query = (

@@ -10,6 +10,7 @@ from app.accounts.models import User
 from app.database import utc_now
 from app.extensions import db
 from app.letters.models import Letter, LetterStatus
+from app.links.models import LetterTag
 from app.notifications.models import (
     LetterEvent,
     NoticeKind,
@@ -168,7 +169,7 @@ def colleague_recipients(letter: Letter) -> list[Recipient]:
 
 
 def subscriber_recipients(letter: Letter) -> list[Recipient]:
-    """Confirmed instant subscribers of the site, the author or the thread."""
+    """Confirmed instant subscribers of the site, the author, the thread or a tag."""
     query = select(Subscription.id, Subscription.email, Subscription.locale).where(
         Subscription.confirmed_at.is_not(None),
         Subscription.frequency == Frequency.INSTANT,
@@ -186,6 +187,10 @@ def subscription_targets_of(letter: Letter) -> list:
         Subscription.target == Target.SITE,
         (Subscription.target == Target.AUTHOR) & (Subscription.target_id == letter.author_id),
         (Subscription.target == Target.THREAD) & (Subscription.target_id == letter.thread_root_id),
+        (Subscription.target == Target.TAG)
+        & Subscription.target_id.in_(
+            select(LetterTag.tag_id).where(LetterTag.letter_id == letter.id)
+        ),
     ]
 
 

@@ -14,6 +14,7 @@ from app.accounts.tokens import InvalidToken, make_token, read_token
 from app.database import utc_now
 from app.extensions import db
 from app.letters.models import Letter, LetterStatus
+from app.links.models import Tag
 from app.notifications.mail import compose_email
 from app.notifications.models import NoticeKind, Notification
 from app.notifications.service import ACCOUNT_PRIORITY, save_preferences_by_id
@@ -60,6 +61,16 @@ def describe_target(target: Target, target_id: int) -> TargetInfo:
             target_id,
             str(_l("new letters in “%(title)s”", title=root.title)),
             absolute_url("letters.thread", slug=root.slug),
+        )
+    if target == Target.TAG:
+        tag = db.session.get(Tag, target_id)
+        if tag is None:
+            raise SubscriptionError("no such tag")
+        return TargetInfo(
+            target,
+            target_id,
+            str(_l("new letters tagged “%(tag)s”", tag=tag.name)),
+            absolute_url("discovery.tag", slug=tag.slug),
         )
     raise SubscriptionError("this kind of subscription is not available")
 

@@ -84,7 +84,7 @@ def test_thread_page_shows_tree_in_reading_order(client, make_user, make_letter)
     assert order == sorted(order)  # depth first: a branch is read to its end
     assert 'class="thread-entry depth-2" id="letter-answer-to-first"' in page
     assert 'class="thread-entry depth-1" id="letter-second-answer"' in page
-    assert 'answers <a href="#letter-first-answer">First answer</a>' in page
+    assert 'answers <a class="u-in-reply-to" href="#letter-first-answer">First answer</a>' in page
     assert "Root body" in page  # each letter complete
 
 

@@ -1,0 +1,50 @@
+"""Atom feeds (feedgen): each entry carries the whole letter, salutation to P.S."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from feedgen.feed import FeedGenerator
+from flask import current_app, render_template
+
+from app.database import utc_now
+from app.letters.models import Letter
+from app.web import absolute_url
+
+
+def atom_feed(title: str, page_url: str, feed_url: str, letters: Iterable[Letter]) -> bytes:
+    """An Atom document for these letters, newest first."""
+    letters = list(letters)
+    feed = FeedGenerator()
+    feed.id(feed_url)
+    feed.title(title)
+    feed.link(href=page_url, rel="alternate", type="text/html")
+    feed.link(href=feed_url, rel="self", type="application/atom+xml")
+    feed.language("en")
+    feed.generator(current_app.config["SITE_NAME"])
+    newest = max((letter.edited_at or letter.published_at for letter in letters), default=None)
+    if newest is not None:
+        feed.updated(newest)
+    else:
+        feed.updated(utc_now())
+    for letter in reversed(letters):  # feedgen puts the last added entry first
+        add_entry(feed, letter)
+    return feed.atom_str(pretty=True)
+
+
+def add_entry(feed: FeedGenerator, letter: Letter) -> None:
+    url = absolute_url("letters.show", slug=letter.slug)
+    entry = feed.add_entry()
+    entry.id(url)
+    entry.title(letter.title)
+    entry.link(href=url, rel="alternate", type="text/html")
+    entry.author(
+        {
+            "name": letter.author.display_name,
+            "uri": absolute_url("accounts.profile", handle=letter.author.handle),
+        }
+    )
+    entry.published(letter.published_at)
+    entry.updated(letter.edited_at or letter.published_at)
+    entry.summary(letter.excerpt)
+    entry.content(render_template("discovery/feed_entry.html", letter=letter), type="html")

@@ -1,0 +1,66 @@
+"""Queries behind the tag pages, feeds and sitemap."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, select
+
+from app.accounts.models import User
+from app.extensions import db
+from app.letters.models import Letter, LetterStatus
+from app.letters.service import published_letters, thread_letters_in_reading_order
+from app.links.models import LetterTag, Tag
+
+FEED_SIZE = 30
+
+
+def tag_by_slug(slug: str) -> Tag | None:
+    return db.session.scalars(select(Tag).where(Tag.slug == slug)).first()
+
+
+def letters_tagged(tag: Tag) -> Select:
+    """Published letters with this tag, newest first."""
+    return (
+        published_letters()
+        .join(LetterTag, LetterTag.letter_id == Letter.id)
+        .where(LetterTag.tag_id == tag.id)
+    )
+
+
+def latest(query: Select, limit: int = FEED_SIZE) -> list[Letter]:
+    return list(db.session.scalars(query.limit(limit)).unique())
+
+
+def thread_feed_letters(root: Letter) -> list[Letter]:
+    """The published letters of a correspondence, newest first."""
+    entries = thread_letters_in_reading_order(root)
+    letters = [entry.letter for entry in entries if entry.letter.is_published]
+    return sorted(letters, key=lambda letter: letter.published_at, reverse=True)[:FEED_SIZE]
+
+
+def sitemap_entries() -> dict[str, list]:
+    """Everything public: letters, threads (their roots), authors and tags."""
+    letters = db.session.execute(
+        select(Letter.slug, Letter.published_at, Letter.edited_at, Letter.thread_root_id,
+               Letter.id).where(Letter.status == LetterStatus.PUBLISHED)
+    ).all()  # fmt: skip
+    roots = {root_id for _, _, _, root_id, _ in letters}
+    authors = db.session.scalars(
+        select(User.handle).where(
+            User.id.in_(select(Letter.author_id).where(Letter.status == LetterStatus.PUBLISHED))
+        )
+    ).all()
+    tags = db.session.scalars(
+        select(Tag.slug).where(
+            Tag.id.in_(
+                select(LetterTag.tag_id)
+                .join(Letter, Letter.id == LetterTag.letter_id)
+                .where(Letter.status == LetterStatus.PUBLISHED)
+            )
+        )
+    ).all()
+    return {
+        "letters": [(slug, edited or published) for slug, published, edited, _, _ in letters],
+        "threads": [slug for slug, _, _, _, letter_id in letters if letter_id in roots],
+        "authors": list(authors),
+        "tags": list(tags),
+    }

@@ -1,0 +1,259 @@
+"""Tags, related discussions, backlinks ("mentioned in") and "more letters"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from flask import current_app
+from sqlalchemy import delete, func, literal, or_, select
+from sqlalchemy.orm import aliased, joinedload
+
+from app.discovery.search import similar_letter_ids
+from app.extensions import db
+from app.letters.models import Letter, LetterStatus
+from app.letters.slugs import slugify
+from app.links.models import LetterTag, Link, LinkKind, Tag
+
+MAX_TAGS = 5
+MAX_RELATED = 20
+LETTER_PATH = re.compile(r"^/(?:letters|threads)/([a-z0-9-]{1,120})/?(?:[?#].*)?$")
+HREF = re.compile(r'href="([^"]+)"')
+
+
+class LinkError(ValueError):
+    """A line of "related discussions" that is neither a letter here nor an http(s) URL."""
+
+
+@dataclass
+class OutsideLink:
+    url: str
+    label: str
+
+
+@dataclass
+class RelatedInput:
+    """What the author listed, parsed: slugs of letters here and outside links."""
+
+    slugs: list[str] = field(default_factory=list)
+    outside: list[OutsideLink] = field(default_factory=list)
+
+
+def parse_tags(text: str) -> list[str]:
+    """Comma-separated tag names, trimmed, without repeats; the first one is the category."""
+    names: list[str] = []
+    for raw in text.split(","):
+        name = " ".join(raw.split())[:50]
+        if name and slugify(name, "") and slugify(name) not in {slugify(n) for n in names}:
+            names.append(name)
+    return names[:MAX_TAGS]
+
+
+def site_path(url: str) -> str | None:
+    """The path of a link to this site (relative, or absolute under SITE_URL), else None."""
+    if url.startswith("/") and not url.startswith("//"):
+        return url
+    site = current_app.config["SITE_URL"]
+    if url == site or url.startswith(site + "/"):
+        return url[len(site) :] or "/"
+    return None
+
+
+def letter_slug_in(url: str) -> str | None:
+    path = site_path(url.strip())
+    match = LETTER_PATH.match(path) if path else None
+    return match.group(1) if match else None
+
+
+def parse_related(text: str) -> RelatedInput:
+    """One per line: a letter's or thread's address here, or "https://… optional label"."""
+    related = RelatedInput()
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        url, _, label = line.partition(" ")
+        slug = letter_slug_in(url)
+        if slug:
+            related.slugs.append(slug)
+            continue
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise LinkError(f"Line {number}: use a letter's address here or an http(s):// link.")
+        related.outside.append(OutsideLink(url[:2000], (label.strip() or parts.netloc)[:200]))
+    if len(related.slugs) + len(related.outside) > MAX_RELATED:
+        raise LinkError(f"At most {MAX_RELATED} related discussions.")
+    return related
+
+
+def mentioned_slugs(*html_parts: str) -> list[str]:
+    """Letters of this site that the rendered body or P.S. link to, in order, each once."""
+    slugs: list[str] = []
+    for html in html_parts:
+        for href in HREF.findall(html):
+            slug = letter_slug_in(href.replace("&amp;", "&"))
+            if slug and slug not in slugs:
+                slugs.append(slug)
+    return slugs
+
+
+def set_tags(letter: Letter, names: list[str]) -> None:
+    """Replace the letter's tags, creating the ones that do not exist yet."""
+    db.session.execute(delete(LetterTag).where(LetterTag.letter_id == letter.id))
+    wanted = {slugify(name, "tag"): name for name in reversed(names)}
+    existing = {
+        tag.slug: tag for tag in db.session.scalars(select(Tag).where(Tag.slug.in_(wanted)))
+    }
+    for position, name in enumerate(names):
+        slug = slugify(name, "tag")
+        tag = existing.get(slug)
+        if tag is None:
+            tag = existing[slug] = Tag(name=name, slug=slug)
+            db.session.add(tag)
+            db.session.flush()
+        db.session.add(LetterTag(letter_id=letter.id, tag_id=tag.id, position=position))
+
+
+def set_links(letter: Letter, related: RelatedInput) -> None:
+    """Store the author's related discussions and the letters the text links to."""
+    db.session.execute(delete(Link).where(Link.letter_id == letter.id))
+    mentions = mentioned_slugs(letter.body_html, letter.postscript_html)
+    targets = letter_ids_by_slug(set(related.slugs) | set(mentions))
+    position = 0
+    for kind, slugs in ((LinkKind.RELATED, related.slugs), (LinkKind.MENTION, mentions)):
+        for slug in dict.fromkeys(slugs):
+            target = targets.get(slug)
+            if target is not None and target != letter.id:
+                db.session.add(Link(letter_id=letter.id, kind=kind, target_letter_id=target,
+                                    position=position))  # fmt: skip
+                position += 1
+    for outside in related.outside:
+        db.session.add(Link(letter_id=letter.id, kind=LinkKind.RELATED, url=outside.url,
+                            label=outside.label, position=position))  # fmt: skip
+        position += 1
+
+
+def letter_ids_by_slug(slugs: set[str]) -> dict[str, int]:
+    if not slugs:
+        return {}
+    rows = db.session.execute(select(Letter.slug, Letter.id).where(Letter.slug.in_(slugs)))
+    return {slug: letter_id for slug, letter_id in rows}
+
+
+def related_text(letter: Letter) -> str:
+    """The related discussions as the write form shows them, one per line."""
+    rows = db.session.execute(
+        select(Link.url, Link.label, Letter.slug)
+        .outerjoin(Letter, Letter.id == Link.target_letter_id)
+        .where(Link.letter_id == letter.id, Link.kind == LinkKind.RELATED)
+        .order_by(Link.position)
+    )
+    site = current_app.config["SITE_URL"]
+    return "\n".join(
+        f"{site}/letters/{slug}" if slug else f"{url} {label}".strip() for url, label, slug in rows
+    )
+
+
+def tag_names(letter: Letter) -> list[str]:
+    return [tag.name for tag in tags_of(letter)]
+
+
+def tags_of(letter: Letter) -> list[Tag]:
+    """The letter's tags, the category first."""
+    return list(
+        db.session.scalars(
+            select(Tag)
+            .join(LetterTag, LetterTag.tag_id == Tag.id)
+            .where(LetterTag.letter_id == letter.id)
+            .order_by(LetterTag.position)
+        )
+    )
+
+
+@dataclass
+class LetterLinks:
+    """Everything a letter page shows about links, loaded in one query."""
+
+    related_letters: list[Letter] = field(default_factory=list)
+    outside: list[Link] = field(default_factory=list)
+    mentioned_in: list[Letter] = field(default_factory=list)
+
+
+def links_around(letter: Letter) -> LetterLinks:
+    """Related discussions of the letter and the published letters that link to it."""
+    source = aliased(Letter)
+    target = aliased(Letter)
+    rows = db.session.execute(
+        select(Link, source, target)
+        .join(source, source.id == Link.letter_id)
+        .outerjoin(target, target.id == Link.target_letter_id)
+        .where(or_(Link.letter_id == letter.id, Link.target_letter_id == letter.id))
+        .options(
+            joinedload(source.author),
+            joinedload(source.addressee),
+            joinedload(target.author),
+            joinedload(target.addressee),
+        )  # fmt: skip
+        .order_by(Link.position, Link.id)
+    ).unique()
+    links = LetterLinks()
+    for link, from_letter, to_letter in rows:
+        if link.letter_id == letter.id and link.kind == LinkKind.RELATED:
+            if to_letter is None:
+                links.outside.append(link)
+            elif to_letter.status == LetterStatus.PUBLISHED:
+                links.related_letters.append(to_letter)
+        elif link.target_letter_id == letter.id and from_letter.status == LetterStatus.PUBLISHED:
+            if from_letter not in links.mentioned_in:
+                links.mentioned_in.append(from_letter)
+    return links
+
+
+def more_letters(letter: Letter, limit: int = 3) -> list[Letter]:
+    """Other letters chosen by shared tags, the same correspondents and similar words.
+
+    Letters of the same correspondence are left out: the thread page lists those.
+    """
+    scores: dict[int, float] = {}
+    for letter_id, score in shared_tag_and_people_scores(letter):
+        scores[letter_id] = scores.get(letter_id, 0.0) + score
+    for rank, letter_id in enumerate(similar_letter_ids(letter, limit=10)):
+        scores[letter_id] = scores.get(letter_id, 0.0) + 2.0 / (rank + 1)
+    scores.pop(letter.id, None)
+    best = sorted(scores, key=lambda letter_id: (-scores[letter_id], -letter_id))[: limit * 4]
+    if not best:
+        return []
+    candidates = db.session.scalars(
+        select(Letter).where(
+            Letter.id.in_(best),
+            Letter.status == LetterStatus.PUBLISHED,
+            Letter.thread_root_id != letter.thread_root_id,
+        )
+    ).all()
+    return sorted(candidates, key=lambda other: (-scores[other.id], -other.id))[:limit]
+
+
+def shared_tag_and_people_scores(letter: Letter) -> list[tuple[int, float]]:
+    """Candidates: 3 points per shared tag, 2 for a letter between the same people."""
+    mine = select(LetterTag.tag_id).where(LetterTag.letter_id == letter.id)
+    by_tags = (
+        select(LetterTag.letter_id.label("letter_id"), (func.count() * 3.0).label("score"))
+        .where(LetterTag.tag_id.in_(mine), LetterTag.letter_id != letter.id)
+        .group_by(LetterTag.letter_id)
+    )
+    people = [person for person in (letter.author_id, letter.addressee_id) if person]
+    between_them = (
+        select(Letter.id.label("letter_id"), literal(2.0).label("score"))
+        .where(
+            Letter.status == LetterStatus.PUBLISHED,
+            Letter.author_id.in_(people),
+            Letter.addressee_id.in_(people),
+            Letter.id != letter.id,
+        )
+        .order_by(Letter.published_at.desc())
+        .limit(20)
+        .subquery()
+    )
+    query = by_tags.union_all(select(between_them.c.letter_id, between_them.c.score))
+    return [(letter_id, float(score)) for letter_id, score in db.session.execute(query)]
