@@ -1,0 +1,123 @@
+"""Full-text search: one function, SQLite FTS5 and PostgreSQL, safe with any input."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import login
+
+
+@pytest.fixture
+def letters(client, make_user, make_letter):
+    anna, bert = make_user("Anna"), make_user("Bert")
+    make_letter(
+        anna,
+        bert,
+        title="Über die Transformation",
+        language="de",
+        body="Die Transformationen unserer Abteilungen brauchen Zeit und Geduld.",
+    )
+    make_letter(
+        bert,
+        anna,
+        title="Remote decisions",
+        body="We write every decision down. <script>alert(1)</script> trust grows.",
+    )
+    make_letter(anna, bert, title="Draft about decisions", body="decisions", publish=False)
+    return anna, bert
+
+
+def test_search_ranks_published_letters_and_highlights_hits(client, letters):
+    page = client.get("/search?q=decision").get_data(as_text=True)
+    assert "Remote decisions" in page and "Draft about decisions" not in page
+    assert "1 letter found." in page
+    assert "<mark>" in page
+
+
+def test_search_highlight_never_executes_letter_html(client, letters):
+    page = client.get("/search?q=write").get_data(as_text=True)
+    assert "<mark>write</mark>" in page
+    assert "<script>alert(1)</script>" not in page  # escaped (SQLite) or dropped (PostgreSQL)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        "*",
+        "NEAR",
+        "a NEAR b",
+        "-decision",
+        "OR",
+        "decision OR",
+        '"unclosed',
+        "(",
+        ")",
+        "^",
+        "col:decision",
+        "decision*",
+        "' OR 1=1 --",
+        "\u00ad",
+        "🙂",
+    ],
+)
+def test_operator_laden_queries_give_a_clear_result(client, letters, query):
+    response = client.get("/search", query_string={"q": query})
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "found." in text or "no words to look for" in text
+
+
+def test_empty_and_huge_queries(client, letters):
+    assert client.get("/search").status_code == 200
+    assert client.get("/search?q=").status_code == 200
+    huge = client.get("/search", query_string={"q": "word " * 200})
+    assert huge.status_code == 400
+    assert "at most 500 characters" in huge.get_data(as_text=True)
+
+
+def test_search_paginates(client, make_user, make_letter):
+    author = make_user()
+    for number in range(13):
+        make_letter(author, None, title=f"Gardening letter {number}", body="About gardening.")
+    first = client.get("/search?q=gardening").get_data(as_text=True)
+    assert "13 letters found." in first and "Page 1 of 2" in first
+    second = client.get("/search?q=gardening&page=2").get_data(as_text=True)
+    assert second.count('<li lang="en">') == 3
+
+
+def test_withdrawn_letter_leaves_the_search(client, make_user, make_letter):
+    author = make_user()
+    letter = make_letter(author, None, title="Ephemeral thoughts")
+    assert "1 letter found." in client.get("/search?q=ephemeral").get_data(as_text=True)
+    login(client, author)
+    client.post(f"/letters/{letter.slug}/withdraw")
+    assert "0 letters found." in client.get("/search?q=ephemeral").get_data(as_text=True)
+
+
+def test_edited_letter_is_found_by_its_new_words(client, make_user, make_letter):
+    author = make_user()
+    letter = make_letter(author, None, title="Before", body="original wording")
+    login(client, author)
+    client.post(
+        f"/letters/{letter.slug}/edit",
+        data={
+            "addressee": "",
+            "addressee_name": "Someone Outside",
+            "language": "en",
+            "title": "After",
+            "body": "rewritten sentences",
+            "signature": "A",
+            "publish": "1",
+        },
+    )
+    assert "1 letter found." in client.get("/search?q=rewritten").get_data(as_text=True)
+    assert "0 letters found." in client.get("/search?q=original").get_data(as_text=True)
+
+
+def test_german_inflections_are_found_on_postgresql(backend, client, letters):
+    if backend != "postgres":
+        pytest.skip("stemming is PostgreSQL's German configuration; SQLite FTS5 does not stem")
+    page = client.get("/search?q=Transformation").get_data(as_text=True)
+    assert "Über die Transformation" in page
+    assert "<mark>Transformationen</mark>" in page
