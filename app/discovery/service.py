@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 
 from app.accounts.models import User
 from app.extensions import db
@@ -24,6 +24,18 @@ def letters_tagged(tag: Tag) -> Select:
         .join(LetterTag, LetterTag.letter_id == Letter.id)
         .where(LetterTag.tag_id == tag.id)
     )
+
+
+def letters_titled_like(text: str, limit: int = 8) -> list[Letter]:
+    """Published letters whose title contains every typed word, newest first."""
+    words = [word for word in text.lower().split() if word][:5]
+    if not words:
+        return []
+    query = published_letters()
+    for word in words:
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(func.lower(Letter.title).like(f"%{escaped}%", escape="\\"))
+    return latest(query, limit)
 
 
 def latest(query: Select, limit: int = FEED_SIZE) -> list[Letter]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request
 from werkzeug.wrappers import Response
 
 from app.accounts.service import user_by_handle
@@ -65,6 +65,17 @@ def search():
 def atom_response(document: bytes) -> Response:
     return current_app.response_class(document, mimetype="application/atom+xml",
                                       content_type=ATOM)  # fmt: skip
+
+
+@bp.route("/letters/suggest")
+def suggest_letters() -> Response:
+    """Published letters whose title contains the typed words (for the related field)."""
+    found = service.letters_titled_like(request.args.get("q", "")[:100])
+    return jsonify([
+        {"title": letter.title, "author": letter.author.display_name,
+         "url": absolute_url("letters.show", slug=letter.slug)}
+        for letter in found
+    ])  # fmt: skip
 
 
 @bp.route("/feed.atom")

@@ -18,6 +18,10 @@ from app.links.service import RelatedInput, set_links, set_tags
 from app.notifications.service import record_letter_published
 
 
+# Addresses under /letters/ that are pages of their own, never a letter's slug.
+RESERVED_SLUGS = frozenset({"new", "suggest"})
+
+
 class LetterError(Exception):
     """A request about a letter that cannot be carried out, with a message for the writer."""
 
@@ -51,6 +55,7 @@ def unique_slug(title: str, letter_id: int | None = None) -> str:
             )
         )
     )
+    taken |= RESERVED_SLUGS
     if base not in taken:
         return base
     number = 2

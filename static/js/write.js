@@ -28,3 +28,48 @@
   [addressee, language].forEach((el) => el.addEventListener("change", update));
   if (outsideName) outsideName.addEventListener("input", update);
 })();
+
+// Find letters for "related discussions" by typing part of a title; adds the permalink.
+(() => {
+  const related = document.getElementById("related");
+  if (!related) return;
+  const box = document.createElement("div");
+  box.className = "related-finder";
+  const label = document.createElement("label");
+  label.htmlFor = "related-finder";
+  label.textContent = related.dataset.finderLabel || "Find a letter by its title";
+  const input = document.createElement("input");
+  input.type = "search";
+  input.id = "related-finder";
+  input.autocomplete = "off";
+  const list = document.createElement("ul");
+  list.className = "related-suggestions";
+  list.setAttribute("aria-live", "polite");
+  box.append(label, input, list);
+  related.closest(".field").after(box);
+  let timer;
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      list.replaceChildren();
+      if (input.value.trim().length < 2) return;
+      const response = await fetch(`/letters/suggest?q=${encodeURIComponent(input.value)}`);
+      if (!response.ok) return;
+      for (const letter of await response.json()) {
+        const item = document.createElement("li");
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "link-button";
+        button.textContent = `${letter.title} (${letter.author})`;
+        button.addEventListener("click", () => {
+          related.value = (related.value.trim() + "\n" + letter.url).trim();
+          list.replaceChildren();
+          input.value = "";
+          related.focus();
+        });
+        item.append(button);
+        list.append(item);
+      }
+    }, 200);
+  });
+})();

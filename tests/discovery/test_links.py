@@ -168,3 +168,17 @@ def test_more_letters_prefers_shared_tags_people_and_words(client, make_user, ma
     assert "Office hours" in more  # shared tag
     assert "Trust in distributed teams" in more  # similar words
     assert "Unrelated" not in more and "Lunch menu" not in more
+
+
+def test_letters_are_found_by_part_of_their_title(client, make_user, make_letter):
+    author = make_user("Anna")
+    make_letter(author, None, title="The 100% remote_team question")
+    make_letter(author, None, title="Lunch", publish=True)
+    make_letter(author, None, title="Remote draft", publish=False)
+    found = client.get("/letters/suggest?q=REMOTE").get_json()
+    assert [item["title"] for item in found] == ["The 100% remote_team question"]
+    assert found[0]["url"].startswith("https://briefe.example.org/letters/")
+    assert client.get("/letters/suggest?q=100%25").get_json()[0]["author"] == "Anna"
+    assert client.get("/letters/suggest?q=_").get_json()[0]["title"].startswith("The 100%")
+    assert client.get("/letters/suggest?q=%25%25%25x").get_json() == []
+    assert client.get("/letters/suggest").get_json() == []

@@ -161,3 +161,11 @@ def test_video_link_in_postscript_is_click_to_load(client, make_user, make_lette
     page = client.get(f"/letters/{letter.slug}").get_data(as_text=True)
     assert 'data-embed-src="https://www.youtube-nocookie.com/embed/Qs7Gr5J2d1M' in page
     assert "<iframe" not in page  # no third-party request until the reader clicks
+
+
+def test_titles_that_name_a_page_get_a_slug_of_their_own(client, make_user, make_letter):
+    author = make_user()
+    for title in ("New", "Suggest"):
+        letter = make_letter(author, None, title=title)
+        assert letter.slug in ("new-2", "suggest-2")
+        assert title in client.get(f"/letters/{letter.slug}").get_data(as_text=True)
