@@ -20,7 +20,16 @@ run: $(STAMP)
 	$(VENV)/bin/flask banner --url http://$(HOST):$(PORT)
 	PORT=$(PORT) HOST=$(HOST) $(VENV)/bin/honcho start -f Procfile
 
-test: $(STAMP)
+CHECKERS := tests/pages/node_modules/.installed
+
+# The HTML and accessibility checkers (vnu-jar, axe-core) come from npm; without npm
+# their tests are skipped with a reason.
+$(CHECKERS): tests/pages/package.json tests/pages/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/pages --no-audit --no-fund --ignore-scripts --loglevel=error && touch $@; \
+	else echo "npm not found: the HTML and accessibility checks will be skipped"; fi
+
+test: $(STAMP) $(CHECKERS)
 	$(VENV)/bin/pytest
 
 lint: $(STAMP)

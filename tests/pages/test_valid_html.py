@@ -1,0 +1,50 @@
+"""Every page type passes the Nu Html Checker (vnu-jar), in English and in German."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from tests.pages.conftest import VNU_JAR, sign_in_as_sven
+
+pytestmark = pytest.mark.skipif(
+    not VNU_JAR.exists() or shutil.which("java") is None,
+    reason="needs Java and vnu-jar (npm ci --prefix tests/pages); `make test` installs them",
+)
+
+
+def render_pages(client, paths: dict[str, str], language: str, folder) -> list:
+    files = []
+    for name, path in paths.items():
+        response = client.get(path, headers={"Accept-Language": language})
+        assert response.status_code < 500, (path, response.status_code)
+        page = folder / f"{name}-{language}.html"
+        page.write_bytes(response.data)
+        files.append(page)
+    return files
+
+
+def test_every_page_type_is_valid_html(app, site, tmp_path):
+    anonymous = app.test_client()
+    files = []
+    for language in ("en", "de"):
+        files += render_pages(anonymous, site.anonymous, language, tmp_path)
+    signed_in = app.test_client()
+    sign_in_as_sven(signed_in)
+    for language in ("en", "de"):
+        files += render_pages(signed_in, site.signed_in, language, tmp_path)
+    result = subprocess.run(
+        ["java", "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always",
+         *map(str, files)],
+        capture_output=True, text=True, timeout=300, check=True,
+    )  # fmt: skip
+    messages = json.loads(result.stderr or result.stdout)["messages"]
+    errors = [
+        f"{m['url'].rsplit('/', 1)[-1]}:{m.get('lastLine')}: {m['message']}"
+        for m in messages
+        if m["type"] == "error" or m.get("subType") == "fatal"
+    ]
+    assert errors == [], "\n".join(errors)
