@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from html import unescape
+from urllib.parse import parse_qs, urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
@@ -46,11 +47,30 @@ LINK_REL = "nofollow ugc noopener"
 # Raw HTML in the source is shown as text (html=False); links are only made from explicit URLs.
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 _markdown.enable(["table", "strikethrough"])
+# markdown-it-py is linear, but spends 10-20 µs on every "[" looking for the end of a link
+# label: 100 KB of "[[]" took a second. A letter has a few dozen links, so a text with
+# thousands of brackets is an attack on the parser and is shown with its brackets as text.
+MAX_LINK_BRACKETS = 2_000
+_markdown_without_links = MarkdownIt(
+    "commonmark", {"html": False, "linkify": False, "typographer": False}
+)
+_markdown_without_links.enable(["table", "strikethrough"]).disable(["link", "image"])
+# An excerpt needs only the beginning of a letter; rendering all of it would double the cost.
+EXCERPT_SOURCE_LIMIT = 4000
+# "[label]: url" lines, which reference links at the beginning may need from further down.
+_REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[(?:[^\]\\\n]|\\.){1,999}\]:[^\n]*", re.MULTILINE)
+
+
+def markdown_to_html(source: str) -> str:
+    """Markdown to (not yet sanitised) HTML, without links where brackets are far too many."""
+    if source.count("[") > MAX_LINK_BRACKETS:
+        return _markdown_without_links.render(source)
+    return _markdown.render(source)
 
 
 def render_markdown(source: str) -> str:
     """Render untrusted Markdown to HTML that is safe to put on a page."""
-    html = _markdown.render(source)
+    html = markdown_to_html(source)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -61,9 +81,17 @@ def render_markdown(source: str) -> str:
     )
 
 
+def beginning_of(source: str) -> str:
+    """The first part of a long text, with the link definitions it may refer to."""
+    if len(source) <= EXCERPT_SOURCE_LIMIT:
+        return source
+    definitions = "\n".join(_REFERENCE_DEFINITION.findall(source))
+    return source[:EXCERPT_SOURCE_LIMIT] + "\n\n" + definitions[:EXCERPT_SOURCE_LIMIT]
+
+
 def plain_excerpt(source: str, limit: int = 280) -> str:
     """The first words of a Markdown text as plain text, cut at a word boundary."""
-    text = nh3.clean(_markdown.render(source), tags=set())
+    text = nh3.clean(markdown_to_html(beginning_of(source)), tags=set())
     text = re.sub(r"\s+", " ", unescape(text)).strip()
     if len(text) <= limit:
         return text
@@ -89,18 +117,39 @@ class VideoEmbed:
         return f"https://player.vimeo.com/video/{self.video_id}?autoplay=1&dnt=1"
 
 
-_YOUTUBE = re.compile(
-    r"https?://(?:www\.|m\.)?(?:youtube\.com/watch\?(?:[^\s)]*&)?v=|youtu\.be/|youtube\.com/embed/)"
-    r"([A-Za-z0-9_-]{11})"
-)
-_VIMEO = re.compile(r"https?://(?:www\.)?vimeo\.com/(\d{1,12})\b")
+# Candidate links: bounded, so that scanning a text stays linear whatever it contains.
+_URL = re.compile(r"https?://[^\s<>()\[\]\"'`]{1,2000}", re.IGNORECASE)
+_VIDEO_ID = {"youtube": re.compile(r"[A-Za-z0-9_-]{11}"), "vimeo": re.compile(r"\d{1,12}")}
+YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com"}
+VIMEO_HOSTS = {"vimeo.com", "www.vimeo.com"}
+
+
+def video_of(url: str) -> VideoEmbed | None:
+    """The YouTube or Vimeo video a link points at, if it is one."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. a host with characters that normalise to "/" or "@"
+        return None
+    host = (parts.hostname or "").lower()
+    provider, candidate = "", ""
+    if host in YOUTUBE_HOSTS and parts.path == "/watch":
+        provider, candidate = "youtube", (parse_qs(parts.query).get("v") or [""])[0]
+    elif host in YOUTUBE_HOSTS and parts.path.startswith("/embed/"):
+        provider, candidate = "youtube", parts.path.removeprefix("/embed/")
+    elif host == "youtu.be":
+        provider, candidate = "youtube", parts.path.removeprefix("/")
+    elif host in VIMEO_HOSTS:
+        provider, candidate = "vimeo", parts.path.removeprefix("/")
+    if provider and _VIDEO_ID[provider].fullmatch(candidate):
+        return VideoEmbed(provider, candidate, url)
+    return None
 
 
 def find_video_embeds(source: str) -> list[VideoEmbed]:
     """YouTube and Vimeo links in a text, in order, each once."""
     found: dict[tuple[str, str], VideoEmbed] = {}
-    for provider, pattern in (("youtube", _YOUTUBE), ("vimeo", _VIMEO)):
-        for match in pattern.finditer(source):
-            key = (provider, match.group(1))
-            found.setdefault(key, VideoEmbed(provider, match.group(1), match.group(0)))
-    return sorted(found.values(), key=lambda embed: source.find(embed.url))
+    for match in _URL.finditer(source):
+        video = video_of(match.group(0).rstrip(".,;:!?"))
+        if video is not None:
+            found.setdefault((video.provider, video.video_id), video)
+    return list(found.values())

@@ -17,7 +17,6 @@ from app.letters.slugs import slugify
 from app.links.service import RelatedInput, set_links, set_tags
 from app.notifications.service import record_letter_published
 
-
 # Addresses under /letters/ that are pages of their own, never a letter's slug.
 RESERVED_SLUGS = frozenset({"new", "suggest"})
 
@@ -71,6 +70,18 @@ def suggested_salutation(addressee: User | None, addressee_name: str, language: 
         greeting = addressee.greeting_de if addressee else "Hallo"
         return f"{greeting} {name},".strip() if name else "Hallo,"
     return f"Dear {name}," if name else "Dear colleague,"
+
+
+GREETINGS = {
+    Language.DE: ("Liebe", "Lieber", "Hallo", "Guten Tag"),
+    Language.EN: ("Dear", "Hello", "Hi"),
+}
+
+
+def salutation_choices(name: str, language: Language) -> list[str]:
+    """Greetings offered for a name; the writer picks one (a gender is never guessed)."""
+    name = name.strip()
+    return [f"{greeting} {name}," for greeting in GREETINGS[language]] if name else []
 
 
 def apply_draft(letter: Letter, draft: LetterDraft) -> None:

@@ -21,6 +21,7 @@ from app.letters.service import (
     letter_by_slug,
     replies_to,
     revisions_of,
+    salutation_choices,
     save_letter,
     suggested_salutation,
     thread_letters_in_reading_order,
@@ -136,9 +137,26 @@ def handle_write_form(
                 flash(_("Published.") if saved.is_published else _("Draft saved."), "success")
                 return redirect(url_for("letters.show", slug=saved.slug))
     page = render_template(
-        "letters/write.html", form=form, letter=letter, parent=parent, preview=preview
+        "letters/write.html",
+        form=form,
+        letter=letter,
+        parent=parent,
+        preview=preview,
+        salutations=salutations_for(form),
     )
     return page, status
+
+
+def salutations_for(form: LetterForm) -> list[str]:
+    """Greetings to offer beside the salutation field, for the chosen addressee."""
+    greetings = getattr(form, "greetings", {})
+    person = greetings.get(form.addressee.data or "")
+    name = person["name"] if person else (form.addressee_name.data or "")
+    try:
+        language = Language(form.language.data)
+    except ValueError:
+        language = Language.EN
+    return salutation_choices(name, language)
 
 
 def preview_of(draft: LetterDraft) -> dict[str, str]:

@@ -19,7 +19,22 @@
     return name ? `Dear ${name},` : "Dear colleague,";
   }
 
+  const choices = document.getElementById("salutation-choices");
+  const greetingWords = { de: ["Liebe", "Lieber", "Hallo", "Guten Tag"], en: ["Dear", "Hello", "Hi"] };
+
+  function offerChoices() {
+    if (!choices) return;
+    const person = greetings[addressee.value];
+    const name = person ? person.name : (outsideName ? outsideName.value.trim() : "");
+    choices.replaceChildren(...(name ? greetingWords[language.value] || [] : []).map((word) => {
+      const option = document.createElement("option");
+      option.value = `${word} ${name},`;
+      return option;
+    }));
+  }
+
   function update() {
+    offerChoices();
     if (salutation.value !== "" && salutation.value !== lastSuggestion) return;
     lastSuggestion = suggestion();
     salutation.value = lastSuggestion;

@@ -169,3 +169,14 @@ def test_titles_that_name_a_page_get_a_slug_of_their_own(client, make_user, make
         letter = make_letter(author, None, title=title)
         assert letter.slug in ("new-2", "suggest-2")
         assert title in client.get(f"/letters/{letter.slug}").get_data(as_text=True)
+
+
+def test_salutations_are_offered_not_guessed(client, make_user):
+    sven = make_user("Sven", locale="de")
+    make_user("Kim Meier", handle="kim")  # no greeting chosen by Kim: nothing is guessed
+    login(client, sven)
+    page = client.get("/letters/new?to=kim").get_data(as_text=True)
+    assert 'value="Hallo Kim,"' in page  # the neutral default
+    choices = page[page.index('<datalist id="salutation-choices">'):]
+    for offered in ("Liebe Kim,", "Lieber Kim,", "Hallo Kim,", "Guten Tag Kim,"):
+        assert f'<option value="{offered}">' in choices
