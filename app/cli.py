@@ -8,6 +8,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from app.accounts import email_links
 from app.accounts import service as accounts
 
 users = AppGroup("users", help="Manage colleague accounts.")
@@ -39,7 +40,7 @@ def create_user_command(email: str, name: str, handle: str | None, admin: bool) 
 def invite_user_command(email: str) -> None:
     """Email an invitation link (valid for 7 days)."""
     try:
-        accounts.send_invitation(email, inviter=None)
+        email_links.send_invitation(email, inviter=None)
     except accounts.AccountError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Invitation sent to {accounts.normalise_email(email)}.")

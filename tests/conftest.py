@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, g, has_app_context, request_started
 from flask.testing import FlaskClient
 from sqlalchemy import event
 
@@ -75,6 +75,24 @@ def fresh_database(app: Flask) -> Iterator[None]:
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def fresh_globals_per_request() -> Iterator[None]:
+    """Give every request an empty `g`, as production does.
+
+    The test's app context stays open for the whole test, and Flask reuses it for every
+    request: without this, the signed-in user, the CSRF token and the locale would leak
+    from one request (or one client) into the next.
+    """
+
+    def clear(_sender: Flask, **_extra: object) -> None:
+        for name in list(g):
+            g.pop(name)
+
+    request_started.connect(clear, weak=False)
+    yield
+    request_started.disconnect(clear)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -225,20 +243,25 @@ def mail_server() -> Iterator[Any]:
     from tests.mailserver import MailServer
 
     server = MailServer().start()
+    server.inbox.run_sender = deliver_outbox
     yield server
     server.stop()
+
+
+def deliver_outbox() -> int:
+    """Send what the outbox holds, as `flask notify run --once` does (needs an app context)."""
+    if not has_app_context():
+        return 0
+    sent = run_once()
+    db.session.expire_all()
+    return sent
 
 
 @pytest.fixture
 def send_notices(app: Flask) -> Callable[[], int]:
     """Run the sender once, as `flask notify run --once` does."""
 
-    def send() -> int:
-        sent = run_once()
-        db.session.expire_all()
-        return sent
-
-    return send
+    return deliver_outbox
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -45,13 +46,21 @@ class Inbox:
 
     mails: list[ReceivedMail] = field(default_factory=list)
     refused: set[str] = field(default_factory=set)
+    # Runs the outbox sender before waiting, as the sender process would in production.
+    run_sender: Callable[[], object] | None = None
 
     def refuse(self, address: str) -> None:
         """Answer 550 for this recipient, as a server does for an unknown mailbox."""
         self.refused.add(address)
 
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,  # noqa: N802
-                          rcpt_options: list[str]) -> str:
+    async def handle_RCPT(
+        self,
+        server: Any,
+        session: Any,
+        envelope: Any,
+        address: str,  # noqa: N802
+        rcpt_options: list[str],
+    ) -> str:
         if address in self.refused:
             return "550 5.1.1 No such mailbox"
         envelope.rcpt_tos.append(address)
@@ -67,6 +76,8 @@ class Inbox:
         return [mail for mail in self.mails if address in mail.recipients]
 
     def wait_for(self, count: int, timeout: float = 5.0) -> list[ReceivedMail]:
+        if self.run_sender is not None:
+            self.run_sender()
         deadline = time.monotonic() + timeout
         while len(self.mails) < count and time.monotonic() < deadline:
             time.sleep(0.02)

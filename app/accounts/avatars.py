@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import warnings
 from io import BytesIO
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -12,6 +13,9 @@ from app.accounts.models import User
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_SOURCE_PIXELS = 40_000_000  # refuses decompression bombs before decoding
 ACCEPTED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
+# Pillow only warns about images between its warning and error limits; make that a refusal
+# too (our own limit below catches them anyway if someone filters the warning out again).
+warnings.simplefilter("error", Image.DecompressionBombWarning)
 PALETTE = ["#7a3e48", "#2f5d62", "#5c4b8a", "#8a5a1f", "#35607f", "#4f6b2c", "#8c3f6e"]
 
 
@@ -25,17 +29,31 @@ def square_png(data: bytes, size: int) -> bytes:
         raise AvatarError("The picture is larger than 2 MB.")
     try:
         with Image.open(BytesIO(data)) as image:
-            if image.format not in ACCEPTED_FORMATS:
-                raise AvatarError("Please upload a JPEG, PNG, GIF or WebP picture.")
-            if image.width * image.height > MAX_SOURCE_PIXELS:
-                raise AvatarError("The picture has too many pixels.")
-            image = ImageOps.exif_transpose(image).convert("RGB")
-            image = ImageOps.fit(image, (size, size), Image.Resampling.LANCZOS)
-            out = BytesIO()
-            image.save(out, format="PNG", optimize=True)
-            return out.getvalue()
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
+            check_source(image)
+            image.draft("RGB", (size, size))  # JPEG decodes at a fraction of its size
+            square = ImageOps.fit(
+                ImageOps.exif_transpose(image).convert("RGB"),
+                (size, size),
+                Image.Resampling.LANCZOS,
+            )
+    except AvatarError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise AvatarError("The picture has too many pixels.") from error
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as error:
+        # Pillow's plugins signal broken files with any of these
         raise AvatarError("This file is not a picture we can read.") from error
+    out = BytesIO()
+    square.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def check_source(image: Image.Image) -> None:
+    """Refuse other formats and huge pictures before any pixel is decoded."""
+    if image.format not in ACCEPTED_FORMATS:
+        raise AvatarError("Please upload a JPEG, PNG, GIF or WebP picture.")
+    if image.width * image.height > MAX_SOURCE_PIXELS:
+        raise AvatarError("The picture has too many pixels.")
 
 
 def initials_svg(user: User) -> str:

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import re
-
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
-from app.accounts.models import GREETINGS_DE
+from app.accounts.models import GREETINGS_DE, HANDLE_PATTERN
+from app.accounts.service import AccountError
 
-HANDLE_PATTERN = re.compile(r"^[a-z0-9_]{2,32}$")
 TIMEZONES = [
     "Europe/Berlin",
     "Europe/Vienna",
@@ -26,8 +25,17 @@ TIMEZONES = [
 ]
 
 
-def email_field(label: str = "Email address") -> EmailField:
-    return EmailField(_l(label), validators=[DataRequired(), Length(max=254), Email()])
+def strip_blanks(value: str | None) -> str | None:
+    """Spaces a phone keyboard adds go; line breaks stay, so that the address is refused."""
+    return value.strip(" \t") if isinstance(value, str) else value
+
+
+def email_field(label: LazyString | None = None) -> EmailField:
+    return EmailField(
+        label or _l("Email address"),
+        validators=[DataRequired(), Length(max=254), Email()],
+        filters=[strip_blanks],
+    )
 
 
 def new_password_fields() -> tuple[PasswordField, PasswordField]:
@@ -47,7 +55,7 @@ class LoginForm(FlaskForm):
 
 class HandleMixin:
     def validate_handle(self, field: StringField) -> None:
-        if field.data and not HANDLE_PATTERN.match(field.data):
+        if field.data and not HANDLE_PATTERN.fullmatch(field.data):
             raise ValidationError(
                 _l("2–32 lower-case letters, digits or underscores, e.g. svenja_h.")
             )
@@ -102,9 +110,18 @@ class ChangePasswordForm(FlaskForm):
 
 
 class ChangeEmailForm(FlaskForm):
-    email = email_field("New email address")
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    email = email_field(_l("New email address"))
+    # Its own id: the password form on the same page has a current_password too.
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired()], id="email_current_password"
+    )
 
 
 class InviteForm(FlaskForm):
-    email = email_field("Colleague's email address")
+    email = email_field(_l("Colleague's email address"))
+
+
+def show_account_error(form: FlaskForm, error: AccountError) -> None:
+    """Put a service's refusal under the field it is about."""
+    field = form._fields.get(error.field) or next(iter(form._fields.values()))
+    field.errors = [str(error)]

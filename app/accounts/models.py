@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import datetime
 
@@ -19,6 +20,8 @@ def new_session_nonce() -> str:
 
 
 GREETINGS_DE = ("Liebe", "Lieber", "Hallo", "Guten Tag")
+# The form of an @handle: it is part of profile URLs.
+HANDLE_PATTERN = re.compile(r"[a-z0-9_]{2,32}")  # use fullmatch
 
 
 class User(UserMixin, db.Model):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, session
 from flask_babel import lazy_gettext as _l
+from flask_login import login_user
 from sqlalchemy import select
 
 from app.accounts.models import User
@@ -20,7 +21,14 @@ def load_user(session_id: str) -> User | None:
     ).first()
 
 
+def sign_in(user: User, remember: bool = False) -> None:
+    """Start a fresh session for the user: nothing from before carries over."""
+    session.clear()
+    login_user(user, remember=remember)
+
+
 def init_login(app: Flask) -> None:
+    """Bind Flask-Login: sessions name a user and a nonce (see load_user)."""
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please sign in to continue.")

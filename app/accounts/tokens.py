@@ -6,7 +6,7 @@ import hashlib
 from typing import Any
 
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadData, URLSafeTimedSerializer
 
 
 class InvalidToken(Exception):
@@ -26,7 +26,7 @@ def read_token(purpose: str, token: str, max_age: int | None) -> Any:
     """The payload of a valid token, or InvalidToken."""
     try:
         return _serializer(purpose).loads(token, max_age=max_age)
-    except BadSignature as error:  # SignatureExpired is a BadSignature too
+    except BadData as error:  # bad or expired signatures, undecodable payloads
         raise InvalidToken(str(error)) from error
 
 

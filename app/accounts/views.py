@@ -1,62 +1,53 @@
-"""Sign-in, invitations, confirmation, password reset, profiles and settings."""
+"""Signing in and out, sign-up, invitations, address confirmation and password reset.
+
+Profiles and settings are in profile_views.py, on the same blueprint.
+"""
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+import time
+
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
-from app.accounts import service
-from app.accounts.avatars import AvatarError, initials_svg, square_png
+from app.accounts import (
+    email_links,
+    profile_views,  # noqa: F401  (registers profile and settings routes)
+    service,
+)
+from app.accounts.blueprint import bp
 from app.accounts.forms import (
     AcceptInvitationForm,
-    AvatarForm,
-    ChangeEmailForm,
-    ChangePasswordForm,
     LoginForm,
-    ProfileForm,
     RegisterForm,
     ResetPasswordForm,
     ResetRequestForm,
+    show_account_error,
 )
-from app.accounts.models import User
+from app.accounts.session import sign_in
 from app.accounts.tokens import InvalidToken
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.letters.forms import ConfirmForm
-from app.letters.service import drafts_of, letters_received_by, letters_written_by
 from app.web import safe_next_path
 
-bp = Blueprint("accounts", __name__)
 
-
-def login_account_key() -> str:
+def submitted_address_key() -> str:
     """Rate-limit key for one account: the address being tried, whoever tries it."""
     return "account:" + service.normalise_email(request.form.get("email", ""))[:254]
 
 
-def profile_or_404(handle: str) -> User:
-    user = service.user_by_handle(handle)
-    if user is None:
-        abort(404)
-    return user
+def answer_no_sooner_than(started: float, seconds: float) -> None:
+    """Wait out the rest of a fixed time, so work done only for known addresses stays hidden."""
+    time.sleep(max(0.0, started + seconds - time.monotonic()))
 
 
 @bp.route("/auth/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"])
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-    key_func=login_account_key,
+    key_func=submitted_address_key,
     methods=["POST"],
 )
 def login():
@@ -70,8 +61,7 @@ def login():
         if form.validate():
             user = service.authenticate(form.email.data, form.password.data)
             if user is not None:
-                session.clear()  # a fresh session at sign-in: nothing carries over
-                login_user(user, remember=form.remember.data)
+                sign_in(user, remember=form.remember.data)
                 return redirect(safe_next_path(request.args.get("next")))
         form.password.errors = [_("The email address or the password is not right.")]
     return render_template("accounts/login.html", form=form), status
@@ -81,8 +71,8 @@ def login():
 def logout() -> Response:
     """Sign out (a POST, so that no link or image can sign someone out)."""
     if ConfirmForm().validate_on_submit():
-        logout_user()
         session.clear()
+        logout_user()  # after clear(): it leaves the note that deletes the remember cookie
     return redirect(url_for("discovery.index"))
 
 
@@ -94,14 +84,13 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = service.register(
+            user = email_links.register(
                 form.email.data, form.display_name.data, form.handle.data, form.password.data
             )
         except service.AccountError as error:
-            form.email.errors = [str(error)]
+            show_account_error(form, error)
         else:
-            session.clear()
-            login_user(user)
+            sign_in(user)
             flash(_("Welcome! We have sent you a link to confirm your address."), "success")
             return redirect(url_for("discovery.index"))
     status = 422 if form.errors else 200
@@ -112,20 +101,19 @@ def register():
 def accept_invitation(token: str):
     """Create an account from an invitation link."""
     try:
-        email = service.invited_email(token)
+        email = email_links.invited_email(token)
     except InvalidToken:
         abort(410, description=_("This invitation has expired or was used already."))
     form = AcceptInvitationForm()
     if form.validate_on_submit():
         try:
-            user = service.accept_invitation(
+            user = email_links.accept_invitation(
                 token, form.display_name.data, form.handle.data, form.password.data
             )
         except service.AccountError as error:
-            form.handle.errors = [str(error)]
+            show_account_error(form, error)
         else:
-            session.clear()
-            login_user(user)
+            sign_in(user)
             flash(_("Welcome! Your account is ready."), "success")
             return redirect(url_for("accounts.settings"))
     status = 422 if form.errors else 200
@@ -136,7 +124,7 @@ def accept_invitation(token: str):
 def confirm_email(token: str) -> Response:
     """Follow the emailed link that proves an address."""
     try:
-        service.confirm_email(token)
+        email_links.confirm_email(token)
     except InvalidToken:
         abort(410, description=_("This confirmation link has expired or is not valid."))
     except service.AccountError as error:
@@ -151,18 +139,29 @@ def confirm_email(token: str) -> Response:
 def resend_confirmation() -> Response:
     """Send the confirmation link again."""
     if ConfirmForm().validate_on_submit() and current_user.confirmed_at is None:
-        service.send_confirmation(current_user)
-        flash(_("We have sent you a new confirmation link."), "success")
+        try:
+            email_links.send_confirmation(current_user)
+        except service.AccountError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("We have sent you a new confirmation link."), "success")
     return redirect(url_for("accounts.settings"))
 
 
 @bp.route("/auth/reset", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RESET_LIMIT_PER_IP"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config.get("RESET_LIMIT_PER_ACCOUNT", "5 per hour"),
+    key_func=submitted_address_key,
+    methods=["POST"],
+)
 def request_reset():
-    """Ask for a reset link; the answer does not reveal whether the address has an account."""
+    """Ask for a reset link; neither the answer nor its timing tells if the address is known."""
     form = ResetRequestForm()
     if form.validate_on_submit():
-        service.request_password_reset(form.email.data)
+        started = time.monotonic()
+        email_links.request_password_reset(form.email.data)
+        answer_no_sooner_than(started, current_app.config.get("RESET_ANSWER_SECONDS", 0.25))
         flash(
             _(
                 "If an account uses this address, we have sent it a link to set a new "
@@ -179,139 +178,13 @@ def request_reset():
 def reset_password(token: str):
     """Set a new password through the emailed single-use link."""
     try:
-        service.user_for_reset(token)
+        email_links.user_for_reset(token)
     except InvalidToken:
         abort(410, description=_("This link has expired or was used already."))
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        user = service.reset_password(token, form.password.data)
-        session.clear()
-        login_user(user)
+        sign_in(email_links.reset_password(token, form.password.data))
         flash(_("Your new password is set."), "success")
         return redirect(url_for("discovery.index"))
     status = 422 if form.errors else 200
     return render_template("accounts/reset_password.html", form=form), status
-
-
-@bp.route("/settings", methods=["GET", "POST"])
-@login_required
-def settings():
-    """Profile, picture, password and email address."""
-    profile = ProfileForm(obj=current_user)
-    status = 200
-    if profile.validate_on_submit():
-        service.update_profile(
-            current_user, **{name: profile[name].data for name in service.PROFILE_FIELDS}
-        )
-        flash(_("Your profile is saved."), "success")
-        return redirect(url_for("accounts.settings"))
-    if profile.errors:
-        status = 422
-    return render_settings(profile=profile), status
-
-
-def render_settings(**forms: object) -> str:
-    defaults = {
-        "profile": ProfileForm(obj=current_user, formdata=None),
-        "avatar_form": AvatarForm(formdata=None),
-        "password_form": ChangePasswordForm(formdata=None),
-        "email_form": ChangeEmailForm(formdata=None),
-        "action_form": ConfirmForm(formdata=None),
-    }
-    return render_template("accounts/settings.html", **{**defaults, **forms})
-
-
-@bp.post("/settings/avatar")
-@login_required
-def upload_avatar():
-    """Replace the profile picture with an uploaded one, resized here."""
-    form = AvatarForm()
-    if form.validate_on_submit():
-        try:
-            png = square_png(form.avatar.data.read(), current_app.config["AVATAR_SIZE"])
-        except AvatarError as error:
-            form.avatar.errors = [str(error)]
-        else:
-            service.set_avatar(current_user, png)
-            flash(_("Your picture is saved."), "success")
-            return redirect(url_for("accounts.settings"))
-    return render_settings(avatar_form=form), 422
-
-
-@bp.post("/settings/avatar/remove")
-@login_required
-def remove_avatar() -> Response:
-    """Go back to the generated initials."""
-    if ConfirmForm().validate_on_submit():
-        service.set_avatar(current_user, None)
-    return redirect(url_for("accounts.settings"))
-
-
-@bp.post("/settings/password")
-@login_required
-def change_password():
-    """Change the password; other sessions are signed out."""
-    form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            service.change_password(current_user, form.current_password.data, form.password.data)
-        except service.AccountError as error:
-            form.current_password.errors = [str(error)]
-        else:
-            login_user(current_user)  # the session carries the new nonce
-            flash(_("Your password is changed."), "success")
-            return redirect(url_for("accounts.settings"))
-    return render_settings(password_form=form), 422
-
-
-@bp.post("/settings/email")
-@login_required
-def change_email():
-    """Start an address change: the new address must confirm it."""
-    form = ChangeEmailForm()
-    if form.validate_on_submit():
-        try:
-            service.request_email_change(current_user, form.email.data, form.current_password.data)
-        except service.AccountError as error:
-            form.email.errors = [str(error)]
-        else:
-            flash(_("Please follow the link we have sent to the new address."), "info")
-            return redirect(url_for("accounts.settings"))
-    return render_settings(email_form=form), 422
-
-
-@bp.route("/@<handle>")
-def profile(handle: str):
-    """A colleague's page: who they are, letters written and received."""
-    user = profile_or_404(handle)
-    written = db.session.scalars(letters_written_by(user).limit(50)).unique().all()
-    received = db.session.scalars(letters_received_by(user).limit(50)).unique().all()
-    own = current_user.is_authenticated and current_user.id == user.id
-    return render_template(
-        "accounts/profile.html",
-        user=user,
-        written=written,
-        received=received,
-        drafts=drafts_of(user) if own else [],
-    )
-
-
-@bp.route("/@<handle>/avatar.png")
-def avatar(handle: str) -> Response:
-    """The uploaded picture, cached by browsers (the URL changes with each upload)."""
-    png = service.avatar_png(handle)
-    if png is None:
-        abort(404)
-    response = current_app.response_class(png, mimetype="image/png")
-    response.cache_control.public = True
-    response.cache_control.max_age = 31536000
-    return response
-
-
-@bp.route("/@<handle>/initials.svg")
-def initials_avatar(handle: str) -> Response:
-    """The generated initials picture."""
-    user = profile_or_404(handle)
-    response = current_app.response_class(initials_svg(user), mimetype="image/svg+xml")
-    response.cache_control.max_age = 86400
-    return response

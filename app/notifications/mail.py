@@ -1,4 +1,4 @@
-"""Compose an email from its pair of templates and deliver it (SMTP or the dev mailbox)."""
+"""Compose an email from its pair of templates; queue account mail in the outbox."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ from flask_babel import force_locale
 from flask_babel.speaklater import LazyString
 from flask_mail import Message
 
-from app.extensions import db, mail
-from app.notifications.models import MailboxMessage
+from app.notifications.service import enqueue_account_mail
 
 FORBIDDEN_IN_HEADERS = ("\r", "\n", "\x00", "\u2028", "\u2029", "\x85", "\x0b", "\x0c")
 
@@ -94,15 +93,14 @@ def compose_email(
     return message
 
 
-def deliver(message: Message) -> None:
-    """Send now over SMTP, or keep the message in the development mailbox."""
-    if current_app.config.get("MAIL_SERVER"):
-        mail.send(message)
-        return
-    raw = message.as_bytes()
-    db.session.add(
-        MailboxMessage(recipient=message.recipients[0], subject=message.subject, raw=raw)
-    )
+def deliver(message: Message, locale: str = "en") -> None:
+    """Queue an account email in the outbox, ahead of notices; the sender delivers it.
+
+    Written in the caller's transaction: the mail exists exactly when the change that
+    caused it was committed, and a mail server that is down delays it instead of failing
+    the request.
+    """
+    enqueue_account_mail(message.recipients[0], message.as_bytes(), locale)
 
 
 def parse_raw(raw: bytes) -> EmailMessage:

@@ -1,0 +1,163 @@
+"""Emailed links: invitations, address confirmation and password reset."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_mail import Message
+
+from app.accounts.models import User
+from app.accounts.service import (
+    AccountError,
+    checked_email,
+    create_user,
+    normalise_email,
+    password_is_right,
+    set_password,
+    user_by_email,
+)
+from app.accounts.tokens import InvalidToken, fingerprint, make_token, read_token
+from app.database import utc_now
+from app.extensions import db
+from app.notifications.mail import compose_email, deliver
+from app.web import absolute_url
+
+# Stands in for the password of an unknown address, so both reset requests do the same work.
+_NO_PASSWORD = "no account uses this address"
+
+
+def send(message: Message, locale: str = "en") -> None:
+    """Queue the mail in the outbox; it is sent once the surrounding change commits."""
+    deliver(message, locale)
+
+
+def send_invitation(email: str, inviter: User | None) -> None:
+    """Email a signed sign-up link that expires after INVITE_MAX_AGE; commits."""
+    email = checked_email(email)
+    if user_by_email(email) is not None:
+        raise AccountError(_l("This colleague has an account already."))
+    token = make_token("invite", {"email": email})
+    send(
+        compose_email(
+            "invitation",
+            email,
+            subject=_l("Invitation to %(site)s"),
+            subject_values={"site": current_app.config["SITE_NAME"]},
+            inviter=inviter,
+            link=absolute_url("accounts.accept_invitation", token=token),
+            days=current_app.config["INVITE_MAX_AGE"] // 86400,
+        )
+    )
+    db.session.commit()
+
+
+def invited_email(token: str) -> str:
+    """The address an invitation link was sent to, if the link is valid and unused."""
+    payload = read_token("invite", token, current_app.config["INVITE_MAX_AGE"])
+    email = normalise_email(str(payload.get("email", "")))
+    if not email or user_by_email(email) is not None:
+        raise InvalidToken("invitation used already")
+    return email
+
+
+def accept_invitation(token: str, name: str, handle: str, password: str) -> User:
+    """Create the invited colleague's account; the link proves the address. Commits."""
+    email = invited_email(token)
+    return create_user(email, name, password, handle=handle or None, confirmed=True)
+
+
+def register(email: str, name: str, handle: str, password: str) -> User:
+    """Open sign-up (when OPEN_REGISTRATION is on): unconfirmed until the emailed link. Commits."""
+    user = create_user(email, name, password, handle=handle or None, confirmed=False)
+    send_confirmation(user)
+    return user
+
+
+def send_confirmation(user: User, new_email: str | None = None) -> None:
+    """Email a link proving the address (the current one, or one the user wants); commits."""
+    address = checked_email(new_email or user.email)
+    token = make_token("confirm", {"user": user.id, "email": address})
+    send(
+        compose_email(
+            "confirm_email",
+            address,
+            subject=_l("Please confirm your email address"),
+            locale=user.locale,
+            user=user,
+            changing=new_email is not None,
+            link=absolute_url("accounts.confirm_email", token=token),
+        ),
+        user.locale,
+    )
+    db.session.commit()
+
+
+def confirm_email(token: str) -> User:
+    """Mark the address in the link as confirmed (and make it the account's); commits."""
+    payload = read_token("confirm", token, current_app.config["CONFIRM_MAX_AGE"])
+    user = db.session.get(User, int(payload.get("user") or 0))
+    if user is None:
+        raise InvalidToken("no such user")
+    address = normalise_email(str(payload.get("email", "")))
+    if address != user.email:
+        if user_by_email(address) is not None:
+            raise AccountError(_l("Another account uses this address now."))
+        user.email = address
+    user.confirmed_at = utc_now()
+    db.session.commit()
+    return user
+
+
+def request_email_change(user: User, new_email: str, password: str) -> None:
+    """Send a confirmation link to the new address; the change happens when it is followed."""
+    if not password_is_right(user, password):
+        raise AccountError(_l("The password is not right."), field="current_password")
+    address = checked_email(new_email)
+    if address == user.email:
+        raise AccountError(_l("This is your address already."))
+    if user_by_email(address) is not None:
+        raise AccountError(_l("Another account uses this address."))
+    send_confirmation(user, new_email=address)
+
+
+def request_password_reset(email: str) -> None:
+    """Email a single-use reset link if the address has an account; silent otherwise."""
+    user = user_by_email(email)
+    token = make_token("reset", {"user": user.id if user else 0, "fp": _password_fp(user)})
+    if user is None:
+        return
+    message = compose_email(
+        "password_reset",
+        user.email,
+        subject=_l("Reset your password"),
+        locale=user.locale,
+        user=user,
+        link=absolute_url("accounts.reset_password", token=token),
+        minutes=current_app.config["RESET_MAX_AGE"] // 60,
+    )
+    send(message, user.locale)
+    db.session.commit()
+
+
+def _password_fp(user: User | None) -> str:
+    """Changes whenever the password does, so a used reset link stops working."""
+    return fingerprint(user.password_hash if user else _NO_PASSWORD)
+
+
+def user_for_reset(token: str) -> User:
+    """The user a reset link is for; the link dies once the password has changed."""
+    payload = read_token("reset", token, current_app.config["RESET_MAX_AGE"])
+    user = db.session.get(User, int(payload.get("user") or 0))
+    if user is None or payload.get("fp") != _password_fp(user):
+        raise InvalidToken("reset link used already")
+    return user
+
+
+def reset_password(token: str, password: str) -> User:
+    """Set a new password through a reset link, which then stops working; commits."""
+    user = user_for_reset(token)
+    set_password(user, password)
+    if user.confirmed_at is None:
+        user.confirmed_at = utc_now()  # the link reached the inbox
+    db.session.commit()
+    return user
