@@ -13,6 +13,7 @@ from app.extensions import db
 from app.letters.models import Language, Letter, LetterStatus
 from app.letters.service import LetterDraft, start_letter
 from app.links.service import set_tags
+from app.links.suggestions import refresh_suggestions
 
 DEMO_PASSWORD = "briefwechsel-demo"
 
@@ -215,4 +216,7 @@ def load_demo_data() -> bool:
         [None, 0, 1, 0],
         ["Design", "Decisions"],
     )
+    for letter in db.session.scalars(select(Letter)):
+        refresh_suggestions(letter)
+    db.session.commit()
     return True

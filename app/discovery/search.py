@@ -172,7 +172,7 @@ def postgres_search(
 
 
 def similar_letter_ids(letter: Letter, limit: int = 10) -> list[int]:
-    """Published letters sharing the most telling words of this one's title and opening."""
+    """Published letters of other correspondences sharing this one's most telling words."""
     words = sorted(
         {word for word in search_terms(f"{letter.title} {letter.excerpt}") if len(word) >= 5},
         key=lambda word: (-len(word), word),
@@ -181,15 +181,23 @@ def similar_letter_ids(letter: Letter, limit: int = 10) -> list[int]:
         return []
     if is_sqlite():
         rows = db.session.execute(
-            text("SELECT rowid FROM letter_search WHERE letter_search MATCH :q AND rowid != :id "
-                 "ORDER BY bm25(letter_search, 8.0, 1.0, 1.0) LIMIT :limit"),
-            {"q": fts5_expression(words, " OR "), "id": letter.id, "limit": limit},
-        )  # fmt: skip
+            text(
+                "SELECT letter_search.rowid FROM letter_search "
+                "JOIN letters ON letters.id = letter_search.rowid "
+                "WHERE letter_search MATCH :q AND letters.thread_root_id != :root "
+                "ORDER BY bm25(letter_search, 8.0, 1.0, 1.0) LIMIT :limit"
+            ),
+            {"q": fts5_expression(words, " OR "), "root": letter.thread_root_id, "limit": limit},
+        )
         return [letter_id for (letter_id,) in rows]
     any_word = text(f"{PG_VECTOR} @@ to_tsquery({PG_CONFIG}, :any)")
     rows = db.session.execute(
         select(Letter.id)
-        .where(Letter.status == LetterStatus.PUBLISHED, Letter.id != letter.id, any_word)
+        .where(
+            Letter.status == LetterStatus.PUBLISHED,
+            Letter.thread_root_id != letter.thread_root_id,
+            any_word,
+        )
         .order_by(text(f"ts_rank({PG_VECTOR}, to_tsquery({PG_CONFIG}, :any)) DESC"))
         .limit(limit),
         {"any": " | ".join(words)},

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy.orm import joinedload, load_only
 
 from app.accounts.models import User
 from app.database import utc_now
@@ -15,6 +15,7 @@ from app.letters.models import Language, Letter, LetterStatus, Revision
 from app.letters.rendering import plain_excerpt, render_markdown
 from app.letters.slugs import slugify
 from app.links.service import RelatedInput, set_links, set_tags
+from app.links.suggestions import refresh_suggestions
 from app.notifications.service import record_letter_published
 
 # Addresses under /letters/ that are pages of their own, never a letter's slug.
@@ -139,6 +140,8 @@ def save_letter(
     set_tags(letter, draft.tags)
     set_links(letter, draft.related)
     index_letter(letter)
+    db.session.flush()
+    refresh_suggestions(letter)
     db.session.commit()
     return letter
 
@@ -213,18 +216,44 @@ def delete_draft(letter: Letter) -> None:
 
 
 def with_people(query: Select) -> Select:
-    """Load author, addressee and the parent's author alongside each letter."""
+    """Load author, addressee, the parent (with its author) and the thread's root.
+
+    Of the parent and the root only what a page shows is loaded, not their whole text.
+    """
     return query.options(
         joinedload(Letter.author),
         joinedload(Letter.addressee),
-        joinedload(Letter.in_reply_to).joinedload(Letter.author),
-        joinedload(Letter.thread_root),
+        joinedload(Letter.in_reply_to)
+        .load_only(Letter.slug, Letter.title, Letter.status, Letter.author_id)
+        .joinedload(Letter.author),
+        joinedload(Letter.thread_root).load_only(Letter.slug, Letter.title),
     )
+
+
+# Statements run on every letter page, built once (bound parameters fill them in).
+LETTER_BY_SLUG = with_people(select(Letter).where(Letter.slug == bindparam("slug")))
+REPLIES_TO = (
+    select(Letter)
+    .options(
+        load_only(Letter.slug, Letter.title, Letter.status, Letter.published_at, Letter.author_id),
+        joinedload(Letter.author),
+    )  # fmt: skip
+    .where(Letter.in_reply_to_id == bindparam("letter_id"), Letter.status != LetterStatus.DRAFT)
+    .order_by(Letter.published_at, Letter.id)
+)
+THREAD_SIZE = select(func.count()).where(
+    Letter.thread_root_id == bindparam("root_id"), Letter.status == LetterStatus.PUBLISHED
+)
 
 
 def letter_by_slug(slug: str) -> Letter | None:
     """A letter with the people it names, in any status."""
-    return db.session.scalars(with_people(select(Letter).where(Letter.slug == slug))).first()
+    return db.session.scalars(LETTER_BY_SLUG, {"slug": slug}).unique().first()
+
+
+def thread_size(root_id: int | None) -> int:
+    """How many published letters a correspondence has."""
+    return db.session.scalar(THREAD_SIZE, {"root_id": root_id}) or 0
 
 
 def can_read(letter: Letter, viewer: User | None) -> bool:
@@ -240,12 +269,7 @@ def can_read(letter: Letter, viewer: User | None) -> bool:
 
 def replies_to(letter: Letter) -> list[Letter]:
     """The letters that answer this one, oldest first (withdrawn ones as placeholders)."""
-    query = with_people(
-        select(Letter)
-        .where(Letter.in_reply_to_id == letter.id, Letter.status != LetterStatus.DRAFT)
-        .order_by(Letter.published_at, Letter.id)
-    )
-    return list(db.session.scalars(query).unique())
+    return list(db.session.scalars(REPLIES_TO, {"letter_id": letter.id}).unique())
 
 
 def published_letters() -> Select:

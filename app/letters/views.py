@@ -25,18 +25,18 @@ from app.letters.service import (
     save_letter,
     suggested_salutation,
     thread_letters_in_reading_order,
-    thread_sizes,
+    thread_size,
     withdraw_letter,
 )
 from app.links.service import (
     links_around,
-    more_letters,
     parse_related,
     parse_tags,
     related_text,
     tag_names,
     tags_of,
 )
+from app.links.suggestions import more_letters
 
 bp = Blueprint("letters", __name__)
 
@@ -226,18 +226,17 @@ def reply(slug: str):
 def show(slug: str):
     """A letter laid out like a letter, with its replies and its place in the thread."""
     letter = readable_letter_or_404(slug)
-    sizes = thread_sizes({letter.thread_root_id})
     if letter.status == LetterStatus.WITHDRAWN:
         return render_template("letters/withdrawn.html", letter=letter), 410
     return render_template(
         "letters/letter.html",
         letter=letter,
         replies=replies_to(letter),
-        thread_size=sizes.get(letter.thread_root_id, 0),
+        thread_size=thread_size(letter.thread_root_id),
         tags=tags_of(letter),
         links=links_around(letter),
         more=more_letters(letter) if letter.is_published else [],
-        action_form=ConfirmForm(),
+        action_form=ConfirmForm() if current_user.is_authenticated else None,
     )
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import delete, func, literal, or_, select
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy.orm import aliased
 
-from app.discovery.search import similar_letter_ids
+from app.accounts.models import User
 from app.extensions import db
 from app.letters.models import Letter, LetterStatus
 from app.letters.slugs import slugify
@@ -171,89 +172,65 @@ def tags_of(letter: Letter) -> list[Tag]:
     )
 
 
+@dataclass(frozen=True)
+class LetterReference:
+    """Another letter as a list shows it."""
+
+    slug: str
+    title: str
+    published_at: datetime | None
+    author: str
+    addressee: str
+
+
 @dataclass
 class LetterLinks:
-    """Everything a letter page shows about links, loaded in one query."""
+    """Everything a letter page shows about links."""
 
-    related_letters: list[Letter] = field(default_factory=list)
-    outside: list[Link] = field(default_factory=list)
-    mentioned_in: list[Letter] = field(default_factory=list)
+    related_letters: list[LetterReference] = field(default_factory=list)
+    outside: list[OutsideLink] = field(default_factory=list)
+    mentioned_in: list[LetterReference] = field(default_factory=list)
+
+
+_other = aliased(Letter, name="other")
+_author = aliased(User, name="other_author")
+_addressee = aliased(User, name="other_addressee")
+_REFERENCE_COLUMNS = (
+    _other.slug, _other.title, _other.published_at, _author.display_name,
+    func.coalesce(_addressee.display_name, _other.addressee_name),
+)  # fmt: skip
+# Built once: these run on every letter page.
+RELATED = (
+    select(Link.url, Link.label, _other.status, *_REFERENCE_COLUMNS)
+    .outerjoin(_other, _other.id == Link.target_letter_id)
+    .outerjoin(_author, _author.id == _other.author_id)
+    .outerjoin(_addressee, _addressee.id == _other.addressee_id)
+    .where(Link.letter_id == bindparam("letter_id"), Link.kind == LinkKind.RELATED)
+    .order_by(Link.position, Link.id)
+)
+MENTIONED_IN = (
+    select(*_REFERENCE_COLUMNS)
+    .select_from(Link)
+    .join(_other, _other.id == Link.letter_id)
+    .join(_author, _author.id == _other.author_id)
+    .outerjoin(_addressee, _addressee.id == _other.addressee_id)
+    .where(
+        Link.target_letter_id == bindparam("letter_id"),
+        _other.status == LetterStatus.PUBLISHED,
+    )
+    .distinct()
+    .order_by(_other.published_at)
+)
 
 
 def links_around(letter: Letter) -> LetterLinks:
-    """Related discussions of the letter and the published letters that link to it."""
-    source = aliased(Letter)
-    target = aliased(Letter)
-    rows = db.session.execute(
-        select(Link, source, target)
-        .join(source, source.id == Link.letter_id)
-        .outerjoin(target, target.id == Link.target_letter_id)
-        .where(or_(Link.letter_id == letter.id, Link.target_letter_id == letter.id))
-        .options(
-            joinedload(source.author),
-            joinedload(source.addressee),
-            joinedload(target.author),
-            joinedload(target.addressee),
-        )  # fmt: skip
-        .order_by(Link.position, Link.id)
-    ).unique()
+    """Related discussions of the letter, and the published letters that link to it."""
     links = LetterLinks()
-    for link, from_letter, to_letter in rows:
-        if link.letter_id == letter.id and link.kind == LinkKind.RELATED:
-            if to_letter is None:
-                links.outside.append(link)
-            elif to_letter.status == LetterStatus.PUBLISHED:
-                links.related_letters.append(to_letter)
-        elif link.target_letter_id == letter.id and from_letter.status == LetterStatus.PUBLISHED:
-            if from_letter not in links.mentioned_in:
-                links.mentioned_in.append(from_letter)
+    for url, label, status, *reference in db.session.execute(RELATED, {"letter_id": letter.id}):
+        if reference[0] is None:
+            links.outside.append(OutsideLink(url, label))
+        elif status == LetterStatus.PUBLISHED:
+            links.related_letters.append(LetterReference(*reference))
+    rows = db.session.execute(MENTIONED_IN, {"letter_id": letter.id})
+    links.mentioned_in = [LetterReference(*row) for row in rows]
     return links
-
-
-def more_letters(letter: Letter, limit: int = 3) -> list[Letter]:
-    """Other letters chosen by shared tags, the same correspondents and similar words.
-
-    Letters of the same correspondence are left out: the thread page lists those.
-    """
-    scores: dict[int, float] = {}
-    for letter_id, score in shared_tag_and_people_scores(letter):
-        scores[letter_id] = scores.get(letter_id, 0.0) + score
-    for rank, letter_id in enumerate(similar_letter_ids(letter, limit=10)):
-        scores[letter_id] = scores.get(letter_id, 0.0) + 2.0 / (rank + 1)
-    scores.pop(letter.id, None)
-    best = sorted(scores, key=lambda letter_id: (-scores[letter_id], -letter_id))[: limit * 4]
-    if not best:
-        return []
-    candidates = db.session.scalars(
-        select(Letter).where(
-            Letter.id.in_(best),
-            Letter.status == LetterStatus.PUBLISHED,
-            Letter.thread_root_id != letter.thread_root_id,
-        )
-    ).all()
-    return sorted(candidates, key=lambda other: (-scores[other.id], -other.id))[:limit]
-
-
-def shared_tag_and_people_scores(letter: Letter) -> list[tuple[int, float]]:
-    """Candidates: 3 points per shared tag, 2 for a letter between the same people."""
-    mine = select(LetterTag.tag_id).where(LetterTag.letter_id == letter.id)
-    by_tags = (
-        select(LetterTag.letter_id.label("letter_id"), (func.count() * 3.0).label("score"))
-        .where(LetterTag.tag_id.in_(mine), LetterTag.letter_id != letter.id)
-        .group_by(LetterTag.letter_id)
-    )
-    people = [person for person in (letter.author_id, letter.addressee_id) if person]
-    between_them = (
-        select(Letter.id.label("letter_id"), literal(2.0).label("score"))
-        .where(
-            Letter.status == LetterStatus.PUBLISHED,
-            Letter.author_id.in_(people),
-            Letter.addressee_id.in_(people),
-            Letter.id != letter.id,
-        )
-        .order_by(Letter.published_at.desc())
-        .limit(20)
-        .subquery()
-    )
-    query = by_tags.union_all(select(between_them.c.letter_id, between_them.c.score))
-    return [(letter_id, float(score)) for letter_id, score in db.session.execute(query)]

@@ -11,6 +11,7 @@ from app.database import utc_now
 from app.extensions import db
 from app.letters.models import Letter, LetterStatus
 from app.links.models import LetterTag
+from app.links.suggestions import refresh_neighbours
 from app.notifications.models import (
     LetterEvent,
     NoticeKind,
@@ -76,13 +77,18 @@ def claim_unfanned_events(limit: int = 20) -> list[LetterEvent]:
 
 
 def fan_out_pending_events() -> int:
-    """Turn each new event into notice rows, atomically with marking it done; commits."""
+    """Turn each new event into notice rows, atomically with marking it done; commits.
+
+    The letters the new one resembles get their "more letters" worked out again here too:
+    it is work after a publish that no reader waits for.
+    """
     done = 0
     while events := claim_unfanned_events():
         for event in events:
             letter = db.session.get(Letter, event.letter_id)
             if letter is not None and letter.status == LetterStatus.PUBLISHED:
                 write_notices(event, recipients_for(letter))
+                refresh_neighbours(letter)
             event.fanned_out_at = utc_now()
             done += 1
         db.session.commit()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.extensions import db
 from app.links.models import Link
-from tests.conftest import login
+from tests.conftest import deliver_outbox, login
 
 
 def letter_form(**fields: str) -> dict[str, str]:
@@ -163,6 +163,7 @@ def test_more_letters_prefers_shared_tags_people_and_words(client, make_user, ma
         client.post(
             "/letters/new", data=letter_form(title=f"Unrelated {number}", body="Parking spaces.")
         )
+    deliver_outbox()  # the sender works out "more letters" again for the letters resembled
     page = client.get("/letters/remote-work-and-trust").get_data(as_text=True)
     more = page[page.index("More letters") :]
     assert "Office hours" in more  # shared tag
@@ -182,3 +183,22 @@ def test_letters_are_found_by_part_of_their_title(client, make_user, make_letter
     assert client.get("/letters/suggest?q=_").get_json()[0]["title"].startswith("The 100%")
     assert client.get("/letters/suggest?q=%25%25%25x").get_json() == []
     assert client.get("/letters/suggest").get_json() == []
+
+
+def test_more_letters_come_from_other_correspondences_even_in_long_ones(
+    client, make_user, make_letter, send_notices
+):
+    anna, bert = make_user("Anna"), make_user("Bert")
+    login(client, anna)
+    client.post("/letters/new", data=letter_form(title="Elsewhere on design", tags="Design"))
+    root = None
+    for number in range(14):
+        form = letter_form(title=f"Design thread {number}", tags="Design")
+        path = f"/letters/{root}/reply" if root else "/letters/new"
+        response = client.post(path, data=form)
+        root = root or response.headers["Location"].rsplit("/", 1)[1]
+    send_notices()
+    page = client.get(f"/letters/{root}").get_data(as_text=True)
+    more = page[page.index("More letters") :]
+    assert "Elsewhere on design" in more
+    assert "Design thread" not in more  # the thread page lists those already

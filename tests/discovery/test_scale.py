@@ -11,6 +11,7 @@ from app.discovery.search import is_sqlite
 from app.extensions import db
 from app.letters.models import Language, Letter, LetterStatus
 from app.links.models import LetterTag, Link, LinkKind, Tag
+from app.links.suggestions import refresh_suggestions
 from tests.conftest import login
 
 LETTERS = 2000
@@ -52,6 +53,8 @@ def seed_letters(author_id: int, addressee_id: int) -> None:
             "SELECT id, title, body, postscript FROM letters"))  # fmt: skip
     elif db.engine.dialect.name == "postgresql":
         db.session.execute(text("SELECT setval('letters_id_seq', :n)"), {"n": LETTERS})
+    db.session.commit()
+    refresh_suggestions(db.session.get(Letter, 1000))
     db.session.commit()
 
 

@@ -1,0 +1,122 @@
+""" "More letters": up to three other letters by shared tags, the same people and similar words.
+
+Working them out takes a few queries over many letters, so it happens when a letter is
+saved (for that letter) and in the sender (for the letters it may now be suggested under);
+a letter page reads the stored result with one query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import bindparam, delete, func, insert, literal, select
+
+from app.discovery.search import similar_letter_ids
+from app.extensions import db
+from app.letters.models import Letter, LetterStatus
+from app.links.models import LetterSuggestion, LetterTag
+
+SHOWN = 3
+KEPT = 6  # a few spare, for when a suggested letter is withdrawn or hidden
+NEIGHBOURS = 10
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    slug: str
+    title: str
+    published_at: datetime
+
+
+def candidate_scores(letter: Letter) -> dict[int, float]:
+    """Published letters of other correspondences, scored: tags 3, same people 2, words ≤ 2."""
+    scores: dict[int, float] = {}
+    for letter_id, score in tag_and_people_scores(letter):
+        scores[letter_id] = scores.get(letter_id, 0.0) + score
+    for rank, letter_id in enumerate(similar_letter_ids(letter, limit=10)):
+        scores[letter_id] = scores.get(letter_id, 0.0) + 2.0 / (rank + 1)
+    scores.pop(letter.id, None)
+    return scores
+
+
+def elsewhere(letter: Letter):  # type: ignore[no-untyped-def]
+    """Published letters outside this letter's correspondence."""
+    return (
+        (Letter.status == LetterStatus.PUBLISHED)
+        & (Letter.thread_root_id != letter.thread_root_id)
+        & (Letter.id != letter.id)
+    )
+
+
+def tag_and_people_scores(letter: Letter) -> list[tuple[int, float]]:
+    mine = select(LetterTag.tag_id).where(LetterTag.letter_id == letter.id)
+    by_tags = (
+        select(LetterTag.letter_id.label("letter_id"), (func.count() * 3.0).label("score"))
+        .join(Letter, Letter.id == LetterTag.letter_id)
+        .where(LetterTag.tag_id.in_(mine), elsewhere(letter))
+        .group_by(LetterTag.letter_id)
+        .order_by(func.count().desc(), LetterTag.letter_id.desc())
+        .limit(30)
+        .subquery()
+    )
+    people = [person for person in (letter.author_id, letter.addressee_id) if person]
+    between_them = (
+        select(Letter.id.label("letter_id"), literal(2.0).label("score"))
+        .where(elsewhere(letter), Letter.author_id.in_(people), Letter.addressee_id.in_(people))
+        .order_by(Letter.published_at.desc())
+        .limit(20)
+        .subquery()
+    )
+    query = select(by_tags.c.letter_id, by_tags.c.score).union_all(
+        select(between_them.c.letter_id, between_them.c.score)
+    )
+    return [(letter_id, float(score)) for letter_id, score in db.session.execute(query)]
+
+
+def best_candidates(letter: Letter, count: int) -> list[int]:
+    scores = candidate_scores(letter)
+    published = set(
+        db.session.scalars(select(Letter.id).where(Letter.id.in_(scores), elsewhere(letter)))
+    )
+    ranked = sorted(published, key=lambda letter_id: (-scores[letter_id], -letter_id))
+    return ranked[:count]
+
+
+def refresh_suggestions(letter: Letter) -> list[int]:
+    """Work out and store the letters to show under this one; returns its best candidates."""
+    ranked = best_candidates(letter, max(KEPT, NEIGHBOURS))
+    db.session.execute(delete(LetterSuggestion).where(LetterSuggestion.letter_id == letter.id))
+    if letter.status == LetterStatus.PUBLISHED and ranked:
+        db.session.execute(
+            insert(LetterSuggestion),
+            [{"letter_id": letter.id, "suggested_id": other, "position": position}
+             for position, other in enumerate(ranked[:KEPT])],
+        )  # fmt: skip
+    return ranked
+
+
+def refresh_neighbours(letter: Letter) -> None:
+    """A new letter may belong under the letters it resembles: work theirs out again."""
+    for other_id in refresh_suggestions(letter)[:NEIGHBOURS]:
+        other = db.session.get(Letter, other_id)
+        if other is not None:
+            refresh_suggestions(other)
+
+
+SUGGESTED = (
+    select(Letter.slug, Letter.title, Letter.published_at)
+    .join(LetterSuggestion, LetterSuggestion.suggested_id == Letter.id)
+    .where(
+        LetterSuggestion.letter_id == bindparam("letter_id"),
+        Letter.status == LetterStatus.PUBLISHED,
+    )
+    .order_by(LetterSuggestion.position)
+    .limit(SHOWN)
+)
+
+
+def more_letters(letter: Letter) -> list[Suggestion]:
+    """The stored suggestions that are still published, best first (one query)."""
+    rows = db.session.execute(SUGGESTED, {"letter_id": letter.id})
+    return [Suggestion(slug, title, published_at) for slug, title, published_at in rows]
