@@ -58,9 +58,27 @@ def settings_from_environment() -> dict[str, Any]:
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "briefwechsel@localhost"),
         "REDIS_URL": os.environ.get("REDIS_URL", ""),
         "OPEN_REGISTRATION": env_flag("OPEN_REGISTRATION"),
-        # Secure cookies need https; an http SITE_URL only makes sense on a developer's machine.
-        "SESSION_COOKIE_SECURE": env_flag("SESSION_COOKIE_SECURE", site_url.startswith("https://")),
+        # How many reverse proxies (nginx, a load balancer) stand before the app; 0: none.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0") or 0),
+        **cookie_security_from_environment(),
     }
+
+
+def cookie_security_from_environment() -> dict[str, bool]:
+    """SESSION_COOKIE_SECURE only when set; otherwise build_config derives it from SITE_URL."""
+    if os.environ.get("SESSION_COOKIE_SECURE", "").strip() == "":
+        return {}
+    return {"SESSION_COOKIE_SECURE": env_flag("SESSION_COOKIE_SECURE")}
+
+
+def secure_cookies(config: dict[str, Any]) -> bool:
+    """Cookies travel over https only, unless the site is served over http or debugged locally.
+
+    An http SITE_URL or the debug server only make sense on a developer's machine, where a
+    Secure cookie would never come back and nobody could sign in.
+    """
+    debugging = config.get("DEBUG", env_flag("FLASK_DEBUG"))
+    return config["SITE_URL"].startswith("https://") and not debugging
 
 
 DEFAULTS: dict[str, Any] = {
@@ -93,5 +111,9 @@ def build_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Defaults, then the environment, then explicit overrides (tests pass these)."""
     config = {**DEFAULTS, **settings_from_environment(), **(overrides or {})}
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
+    config["SITE_URL"] = config["SITE_URL"].rstrip("/")  # links append paths that start with /
+    config.setdefault("SESSION_COOKIE_SECURE", secure_cookies(config))
+    # Flask-Login's "remember me" cookie signs in as well as the session does.
+    config.setdefault("REMEMBER_COOKIE_SECURE", config["SESSION_COOKIE_SECURE"])
     config.setdefault("RATELIMIT_STORAGE_URI", config["REDIS_URL"] or "memory://")
     return config

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import DataError, OperationalError
+from werkzeug.exceptions import BadRequest, HTTPException
+
+from app.extensions import db
 
 TITLES = {
     400: "Bad request",
@@ -17,18 +20,22 @@ TITLES = {
     422: "Cannot be processed",
     429: "Too many requests",
     500: "Something went wrong",
+    503: "Busy for a moment",
 }
+ErrorPage = tuple[str, int, list[tuple[str, str]]]
 
 
-def render_error(error: HTTPException) -> tuple[str, int]:
-    """Render any HTTP error with the site's layout."""
+def render_error(error: HTTPException) -> ErrorPage:
+    """Render any HTTP error with the site's layout, keeping its headers (405's Allow)."""
     code = error.code or 500
     description = error.description if code != 500 else None
     if code == 429:
         description = _("Too many attempts. Please wait a little and try again.")
-    return render_template(
+    page = render_template(
         "errors/error.html", code=code, title=_(TITLES.get(code, "Error")), description=description
-    ), code
+    )
+    headers = [(name, value) for name, value in error.get_headers() if name != "Content-Type"]
+    return page, code, headers
 
 
 def render_csrf_error(error: CSRFError) -> tuple[str, int]:
@@ -41,13 +48,52 @@ def render_csrf_error(error: CSRFError) -> tuple[str, int]:
     ), 400
 
 
+def render_unstorable_value(error: Exception) -> ErrorPage:
+    """A value the database refuses (a page number past 2**63, say) is the request's fault.
+
+    The input guard and the forms stop what they can; this keeps the rest a 400, not a 500.
+    """
+    db.session.rollback()  # PostgreSQL refuses every further statement in this transaction
+    current_app.logger.warning("Refused a value the database cannot store: %s", error)
+    description = _("The request contained a value that cannot be stored, such as a huge number.")
+    return render_error(BadRequest(description=description))
+
+
+def render_database_unavailable(error: OperationalError) -> ErrorPage:
+    """The database is locked, gone or overloaded: worth trying again in a moment (503)."""
+    current_app.logger.error("Database unavailable: %s", error)
+    description = _("The site is busy or briefly unavailable. Please try again in a moment.")
+    page = render_without_failing(503, description)
+    return page, 503, [("Retry-After", "5")]
+
+
 def render_server_error(_error: Exception) -> tuple[str, int]:
-    return render_template(
-        "errors/error.html", code=500, title=_("Something went wrong"), description=None
-    ), 500
+    """Whatever went wrong, the reader sees the site's layout and no details."""
+    return render_without_failing(500, None), 500
+
+
+def render_without_failing(code: int, description: str | None) -> str:
+    """The styled error page, or, when even that fails, a plain one that needs no database."""
+    try:
+        # After a failed statement PostgreSQL refuses the rest of the transaction, and the
+        # layout may still need the signed-in user.
+        db.session.rollback()
+        return render_template(
+            "errors/error.html", code=code, title=_(TITLES[code]), description=description
+        )
+    except Exception:  # the database itself may be what failed
+        current_app.logger.exception("The styled error page failed; showing the plain one.")
+        # Straight from Jinja: render_template's context processors would load the user again.
+        template = current_app.jinja_env.get_template("errors/unavailable.html")
+        return template.render(site_name=current_app.config["SITE_NAME"])
 
 
 def init_error_pages(app: Flask) -> None:
+    """Styled pages for HTTP errors, CSRF failures and database trouble."""
     app.register_error_handler(CSRFError, render_csrf_error)
+    # SQLite's driver raises OverflowError for integers past 64 bits; PostgreSQL a DataError.
+    app.register_error_handler(DataError, render_unstorable_value)
+    app.register_error_handler(OverflowError, render_unstorable_value)
+    app.register_error_handler(OperationalError, render_database_unavailable)
     app.register_error_handler(HTTPException, render_error)
     app.register_error_handler(500, render_server_error)

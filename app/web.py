@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+import re
+from typing import Any, NoReturn
+from urllib.parse import quote, unquote_to_bytes, urlsplit
 
 from flask import Flask, Response, abort, current_app, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -33,15 +37,24 @@ SECURITY_HEADERS = {
 }
 
 
-def absolute_url(endpoint: str, **values: Any) -> str:
+def absolute_url(endpoint: str, _anchor: str | None = None, **values: Any) -> str:
     """A link for emails, built from SITE_URL and never from the request's Host header."""
     adapter = current_app.url_map.bind("site.invalid", script_name="/")
-    return current_app.config["SITE_URL"] + adapter.build(endpoint, values)
+    url = current_app.config["SITE_URL"] + adapter.build(endpoint, values)
+    return f"{url}#{quote(_anchor)}" if _anchor else url
+
+
+# Unicode category Cc: C0 controls, DEL and C1 controls.
+CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f]")
+# Tab, line feed and carriage return are text; the other controls are not (NUL breaks PostgreSQL).
+NON_TEXT_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def safe_next_path(target: str | None, default: str = "/") -> str:
     """A redirect target limited to paths of this site (no //host, \\\\host or schemes)."""
-    if not target or any(ord(character) < 32 or character == "\\" for character in target):
+    if not target or CONTROL_CHARACTERS.search(target) or "\\" in target:
+        # Browsers drop tabs and newlines inside URLs ("/\t/host" becomes "//host") and read
+        # a backslash as a slash, so neither belongs in a path we send them to.
         return default
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
@@ -50,25 +63,58 @@ def safe_next_path(target: str | None, default: str = "/") -> str:
 
 
 def refuse_undecodable_input() -> None:
-    """Invalid UTF-8 and NUL bytes get a clear 400 instead of reaching the database."""
-    raw_query = request.query_string.decode("latin-1")
-    _check_encoded_pairs(raw_query)
-    if request.mimetype == "application/x-www-form-urlencoded":
-        _check_encoded_pairs(request.get_data(cache=True).decode("latin-1"))
-    elif request.mimetype == "multipart/form-data":
-        for value in request.form.values():
-            if "\x00" in value or "\ufffd" in value:
-                abort(400, description="The form contained bytes that are not valid text.")
+    """Invalid UTF-8, NUL and other control bytes get a clear 400 instead of reaching the database.
 
-
-def _check_encoded_pairs(encoded: str) -> None:
+    Werkzeug quietly turns invalid UTF-8 into U+FFFD, which would save a damaged letter,
+    and PostgreSQL refuses NUL with an error that would otherwise surface as a 500.
+    """
+    _check_text(_raw_path())
     try:
-        pairs = parse_qsl(encoded, keep_blank_values=True, encoding="utf-8", errors="strict")
-    except (UnicodeDecodeError, ValueError):
-        abort(400, description="The request contained bytes that are not valid UTF-8 text.")
-    for key, value in pairs:
-        if "\x00" in key or "\x00" in value:
-            abort(400, description="The request contained a NUL character, which is not text.")
+        _check_encoded_pairs(request.query_string)
+    except HTTPException:
+        # The error page links back here (sign-in "next", the language form), and
+        # request.full_path decodes the query string strictly: drop what we refused.
+        request.query_string = b""
+        raise
+    if request.mimetype == "application/x-www-form-urlencoded":
+        _check_encoded_pairs(request.get_data(cache=True))
+    elif request.mimetype == "multipart/form-data":
+        # The multipart parser has decoded already; U+FFFD is what invalid UTF-8 became.
+        for key, value in request.form.items(multi=True):
+            if "\ufffd" in key + value:
+                _refuse_invalid_utf8()
+            _check_text(key + value)
+
+
+def _raw_path() -> str:
+    """The path as the client sent it, decoded strictly (WSGI hands it over as latin-1)."""
+    path = request.environ.get("PATH_INFO", "")
+    try:
+        return path.encode("latin-1").decode("utf-8")
+    except UnicodeEncodeError:
+        return path  # a server that decoded the path already
+    except UnicodeDecodeError:
+        _refuse_invalid_utf8()
+
+
+def _check_encoded_pairs(encoded: bytes) -> None:
+    """Decode every key and value of a URL-encoded string strictly, as the form parser would."""
+    for pair in encoded.split(b"&"):
+        for part in pair.split(b"=", 1):
+            try:
+                text = unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+            except UnicodeDecodeError:
+                _refuse_invalid_utf8()
+            _check_text(text)
+
+
+def _check_text(text: str) -> None:
+    if NON_TEXT_CHARACTERS.search(text):
+        abort(400, description=_("The request contained a control character such as NUL."))
+
+
+def _refuse_invalid_utf8() -> NoReturn:
+    abort(400, description=_("The request contained bytes that are not valid UTF-8 text."))
 
 
 def add_security_headers(response: Response) -> Response:
@@ -78,7 +124,21 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, take the client's address from X-Forwarded-For.
+
+    Otherwise every reader would share the proxy's address and its per-IP login limit. With
+    none configured the header is ignored, so a client cannot pick its own address.
+    """
+    count = app.config["TRUSTED_PROXIES"]
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
+
+
 def init_web(app: Flask) -> None:
-    """Register the input guard and the security headers."""
-    app.before_request(refuse_undecodable_input)
+    """Register the input guard, the security headers and the proxies we trust."""
+    # The guard goes first: the CSRF check and the rate limiter read the form before it
+    # otherwise, and their error pages would meet the undecodable input.
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_undecodable_input)
     app.after_request(add_security_headers)
+    trust_proxies(app)

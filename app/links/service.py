@@ -210,15 +210,14 @@ RELATED = (
 )
 MENTIONED_IN = (
     select(*_REFERENCE_COLUMNS)
-    .select_from(Link)
-    .join(_other, _other.id == Link.letter_id)
     .join(_author, _author.id == _other.author_id)
     .outerjoin(_addressee, _addressee.id == _other.addressee_id)
     .where(
-        Link.target_letter_id == bindparam("letter_id"),
+        _other.id.in_(
+            select(Link.letter_id).where(Link.target_letter_id == bindparam("letter_id"))
+        ),
         _other.status == LetterStatus.PUBLISHED,
     )
-    .distinct()
     .order_by(_other.published_at)
 )
 

@@ -177,6 +177,6 @@ def test_salutations_are_offered_not_guessed(client, make_user):
     login(client, sven)
     page = client.get("/letters/new?to=kim").get_data(as_text=True)
     assert 'value="Hallo Kim,"' in page  # the neutral default
-    choices = page[page.index('<datalist id="salutation-choices">'):]
+    choices = page[page.index('<datalist id="salutation-choices">') :]
     for offered in ("Liebe Kim,", "Lieber Kim,", "Hallo Kim,", "Guten Tag Kim,"):
         assert f'<option value="{offered}">' in choices

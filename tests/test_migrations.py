@@ -1,0 +1,111 @@
+"""The migrations build exactly the schema the models describe, and can be undone."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import Engine, MetaData, inspect, text
+
+from app.discovery.search import SEARCH_OBJECTS
+from app.extensions import db
+
+
+def drop_every_table(engine: Engine) -> None:
+    """An empty database: the tables create_all made, alembic_version, and any leftovers."""
+    if engine.dialect.name == "sqlite":
+        # Virtual tables (full-text search) first: their shadow tables go with them.
+        with engine.begin() as connection:
+            virtual = connection.scalars(
+                text("SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'")
+            ).all()
+            for name in virtual:
+                connection.execute(text(f'DROP TABLE IF EXISTS "{name}"'))
+    leftovers = MetaData()
+    leftovers.reflect(engine)
+    leftovers.drop_all(engine)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+def table_names(engine: Engine) -> set[str]:
+    return set(inspect(engine).get_table_names())
+
+
+@contextmanager
+def logging_left_alone() -> Iterator[None]:
+    """Alembic's env.py reconfigures logging (and disables existing loggers); undo that."""
+    manager = logging.root.manager
+    loggers = [logging.root] + [
+        logger for logger in manager.loggerDict.values() if isinstance(logger, logging.Logger)
+    ]
+    saved = [
+        (logger, logger.level, logger.disabled, list(logger.handlers), logger.propagate)
+        for logger in loggers
+    ]
+    try:
+        yield
+    finally:
+        for logger, level, disabled, handlers, propagate in saved:
+            logger.setLevel(level)
+            logger.disabled = disabled
+            logger.handlers[:] = handlers
+            logger.propagate = propagate
+
+
+def outside_the_models(name: str | None) -> bool:
+    """Search structures are hand-written in their migration (as migrations/env.py says)."""
+    return bool(name) and (name in SEARCH_OBJECTS or name.startswith("letter_search_"))
+
+
+def schema_differences(engine: Engine) -> list[Any]:
+    with engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection,
+            opts={
+                "compare_type": True,
+                "compare_server_default": False,
+                "include_object": lambda _obj, name, *_rest: not outside_the_models(name),
+            },
+        )
+        return compare_metadata(context, db.metadata)
+
+
+def search_structures(engine: Engine) -> set[str]:
+    """The hand-written search table (SQLite) or index (PostgreSQL) that exist."""
+    found = table_names(engine)
+    if "letters" in found:
+        found |= {index["name"] for index in inspect(engine).get_indexes("letters")}
+    return found & SEARCH_OBJECTS
+
+
+def test_upgrade_on_an_empty_database_builds_the_models_schema(app):
+    engine = db.engine
+    drop_every_table(engine)
+    assert table_names(engine) == set()
+    try:
+        with logging_left_alone():
+            upgrade()
+        assert table_names(engine) >= set(db.metadata.tables)
+        assert schema_differences(engine) == []
+        assert search_structures(engine), "the search migration should build its structures"
+    finally:
+        drop_every_table(engine)
+
+
+def test_downgrade_to_base_removes_every_table(app):
+    engine = db.engine
+    drop_every_table(engine)
+    try:
+        with logging_left_alone():
+            upgrade()
+            downgrade(revision="base")
+        assert table_names(engine) - {"alembic_version"} == set()
+        assert search_structures(engine) == set()
+    finally:
+        drop_every_table(engine)
