@@ -187,6 +187,12 @@ def update_profile(user: User, **fields: str) -> None:
     db.session.commit()
 
 
+def set_locale(user: User, language: str) -> None:
+    """The language the site and its emails use for this colleague; commits."""
+    user.locale = language
+    db.session.commit()
+
+
 def avatar_version_of(png: bytes) -> int:
     """A positive number that changes with the picture, so cached old pictures are not shown."""
     return int.from_bytes(hashlib.sha256(png).digest()[:4], "big") % (2**31 - 1) + 1

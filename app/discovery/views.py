@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.accounts.service import user_by_handle
+from app.accounts.service import set_locale, user_by_handle
 from app.discovery import service
 from app.discovery.feeds import atom_feed
 from app.discovery.search import search_letters
@@ -140,11 +141,7 @@ def robots() -> Response:
     return current_app.response_class("\n".join(lines), mimetype="text/plain")
 
 
-@bp.post("/language")
-def choose_language() -> Response:
-    """Remember the reader's language in a cookie (signed-in users: see settings)."""
-    language = request.form.get("lang", "")
-    response = redirect(safe_next_path(request.form.get("next")))
+def remember_language(response: Response, language: str) -> Response:
     if language in current_app.config["LANGUAGES"]:
         response.set_cookie(
             LANGUAGE_COOKIE,
@@ -155,6 +152,27 @@ def choose_language() -> Response:
             secure=current_app.config["SESSION_COOKIE_SECURE"],
         )
     return response
+
+
+@bp.get("/language/<language>")
+def read_in(language: str) -> Response:
+    """A reader's choice of language, kept in a cookie.
+
+    A link rather than a form: it changes nothing but how this browser shows the site, and
+    readers' pages then need no session (and no cookie) at all.
+    """
+    if language not in current_app.config["LANGUAGES"]:
+        abort(404)
+    return remember_language(redirect(safe_next_path(request.args.get("next"))), language)
+
+
+@bp.post("/language")
+def choose_language() -> Response:
+    """Signed-in colleagues change their account's language (emails follow it too)."""
+    language = request.form.get("lang", "")
+    if current_user.is_authenticated and language in current_app.config["LANGUAGES"]:
+        set_locale(current_user, language)
+    return remember_language(redirect(safe_next_path(request.form.get("next"))), language)
 
 
 @bp.route("/healthz")

@@ -1,0 +1,54 @@
+"""The reader's language: account setting, then a remembered choice, then the browser's."""
+
+from __future__ import annotations
+
+from app.extensions import db
+from tests.conftest import login
+
+
+def test_reader_picks_a_language_with_a_link_and_it_is_remembered(client, make_user, make_letter):
+    letter = make_letter(make_user(), None, title="Hello")
+    page = client.get(f"/letters/{letter.slug}").get_data(as_text=True)
+    assert f'href="/language/de?next=/letters/{letter.slug}' in page
+    response = client.get(f"/language/de?next=/letters/{letter.slug}")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/letters/{letter.slug}"
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("lang=de;") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    german = client.get(f"/letters/{letter.slug}").get_data(as_text=True)
+    assert '<html lang="de">' in german
+    assert "Suchen" in german
+    assert client.get("/language/fr").status_code == 404
+    assert client.get("/language/de?next=//evil.example").headers["Location"] == "/"
+
+
+def test_browser_language_is_used_until_the_reader_chooses(client):
+    assert '<html lang="de">' in client.get(
+        "/", headers={"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"}
+    ).get_data(as_text=True)
+    assert '<html lang="en">' in client.get(
+        "/", headers={"Accept-Language": "fr-FR,fr;q=0.9"}
+    ).get_data(as_text=True)
+    client.get("/language/en")
+    assert '<html lang="en">' in client.get("/", headers={"Accept-Language": "de-DE"}).get_data(
+        as_text=True
+    )
+
+
+def test_signed_in_colleague_switches_their_account_language(client, make_user):
+    user = make_user(locale="en")
+    login(client, user)
+    response = client.post("/language", data={"lang": "de", "next": "/settings"})
+    assert response.headers["Location"] == "/settings"
+    db.session.refresh(user)
+    assert user.locale == "de"
+    client.delete_cookie("lang")
+    assert '<html lang="de">' in client.get("/", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
+
+
+def test_a_letter_page_sets_no_cookie_for_readers(client, make_user, make_letter):
+    letter = make_letter(make_user(), None)
+    response = client.get(f"/letters/{letter.slug}")
+    assert "Set-Cookie" not in response.headers
