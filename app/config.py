@@ -56,6 +56,11 @@ def settings_from_environment() -> dict[str, Any]:
         "MAIL_USE_TLS": env_flag("MAIL_USE_TLS"),
         "MAIL_USE_SSL": env_flag("MAIL_USE_SSL"),
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "briefwechsel@localhost"),
+        "MAIL_UNSUBSCRIBE_ADDRESS": os.environ.get("MAIL_UNSUBSCRIBE_ADDRESS", ""),
+        "DKIM_PRIVATE_KEY": os.environ.get("DKIM_PRIVATE_KEY", ""),
+        "DKIM_SELECTOR": os.environ.get("DKIM_SELECTOR", ""),
+        "DKIM_DOMAIN": os.environ.get("DKIM_DOMAIN", ""),
+        "DIGEST_HOUR": int(os.environ.get("DIGEST_HOUR", "7") or 7),
         "REDIS_URL": os.environ.get("REDIS_URL", ""),
         "OPEN_REGISTRATION": env_flag("OPEN_REGISTRATION"),
         # How many reverse proxies (nginx, a load balancer) stand before the app; 0: none.
@@ -82,7 +87,6 @@ def secure_cookies(config: dict[str, Any]) -> bool:
 
 
 DEFAULTS: dict[str, Any] = {
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
@@ -102,6 +106,10 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_LIMIT_PER_ACCOUNT": "5 per minute;30 per day",
     "LOGIN_LIMIT_PER_IP": "30 per minute;300 per day",
     "RESET_LIMIT_PER_IP": "10 per hour",
+    "RESET_LIMIT_PER_ACCOUNT": "5 per hour",
+    # The reset form answers no sooner than this, known address or not.
+    "RESET_ANSWER_SECONDS": 0.25,
+    "SUBSCRIBE_LIMIT_PER_IP": "10 per hour",
     "RATELIMIT_HEADERS_ENABLED": True,
     "AVATAR_SIZE": 256,
 }
@@ -116,4 +124,12 @@ def build_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     # Flask-Login's "remember me" cookie signs in as well as the session does.
     config.setdefault("REMEMBER_COOKIE_SECURE", config["SESSION_COOKIE_SECURE"])
     config.setdefault("RATELIMIT_STORAGE_URI", config["REDIS_URL"] or "memory://")
+    config.setdefault(
+        "SQLALCHEMY_ENGINE_OPTIONS", engine_options(config["SQLALCHEMY_DATABASE_URI"])
+    )
     return config
+
+
+def engine_options(database_url: str) -> dict[str, Any]:
+    """Check pooled connections before use on a server database; a SQLite file needs no ping."""
+    return {} if database_url.startswith("sqlite") else {"pool_pre_ping": True}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, render_template
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import BadRequest, HTTPException
@@ -11,16 +12,28 @@ from werkzeug.exceptions import BadRequest, HTTPException
 from app.extensions import db
 
 TITLES = {
-    400: "Bad request",
-    403: "Not allowed",
-    404: "Not found",
-    405: "Method not allowed",
-    410: "Gone",
-    413: "Too large",
-    422: "Cannot be processed",
-    429: "Too many requests",
-    500: "Something went wrong",
-    503: "Busy for a moment",
+    400: _l("Bad request"),
+    403: _l("Not allowed"),
+    404: _l("Not found"),
+    405: _l("Method not allowed"),
+    410: _l("Gone"),
+    413: _l("Too large"),
+    422: _l("Cannot be processed"),
+    429: _l("Too many requests"),
+    500: _l("Something went wrong"),
+    503: _l("Busy for a moment"),
+}
+# Said instead of Werkzeug's English default texts, in the reader's language.
+DESCRIPTIONS = {
+    400: _l("The request could not be understood. Please check what you sent and try again."),
+    403: _l("You are not allowed to do this."),
+    405: _l("This address does not take this kind of request."),
+    410: _l("What was here is gone."),
+    413: _l(
+        "What you sent is too large. Pictures can be at most 2 MB, letters 100,000 characters."
+    ),
+    429: _l("Too many attempts. Please wait a little and try again."),
+    503: _l("The site is busy for a moment. Please try again in a few seconds."),
 }
 ErrorPage = tuple[str, int, list[tuple[str, str]]]
 
@@ -29,11 +42,10 @@ def render_error(error: HTTPException) -> ErrorPage:
     """Render any HTTP error with the site's layout, keeping its headers (405's Allow)."""
     code = error.code or 500
     description = error.description if code != 500 else None
-    if code == 429:
-        description = _("Too many attempts. Please wait a little and try again.")
-    page = render_template(
-        "errors/error.html", code=code, title=_(TITLES.get(code, "Error")), description=description
-    )
+    if description == type(error).description or code == 429:
+        description = DESCRIPTIONS.get(code)
+    title = TITLES.get(code) or _("Error")
+    page = render_template("errors/error.html", code=code, title=title, description=description)
     headers = [(name, value) for name, value in error.get_headers() if name != "Content-Type"]
     return page, code, headers
 

@@ -23,6 +23,11 @@ def url_host(url: str) -> str:
     return urlsplit(url).hostname or url
 
 
+def ps_mark(language: str) -> str:
+    """A postscript is "PS" in a German letter and "P.S." in an English one."""
+    return "PS" if language == "de" else "P.S."
+
+
 def site_globals() -> dict[str, Any]:
     return {"site_name": current_app.config["SITE_NAME"]}
 
@@ -31,5 +36,6 @@ def init_templating(app: Flask) -> None:
     app.context_processor(site_globals)
     app.jinja_env.globals.update(avatar_url=avatar_url, video_embeds=find_video_embeds)
     app.jinja_env.filters["urlhost"] = url_host
+    app.jinja_env.globals["ps_mark"] = ps_mark
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -6,6 +6,7 @@ import hashlib
 import warnings
 from io import BytesIO
 
+from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from app.accounts.models import User
@@ -26,7 +27,7 @@ class AvatarError(ValueError):
 def square_png(data: bytes, size: int) -> bytes:
     """Crop an uploaded picture to a square, resize it, and re-encode it as PNG."""
     if len(data) > MAX_UPLOAD_BYTES:
-        raise AvatarError("The picture is larger than 2 MB.")
+        raise AvatarError(_l("The picture is larger than 2 MB."))
     try:
         with Image.open(BytesIO(data)) as image:
             check_source(image)
@@ -39,10 +40,10 @@ def square_png(data: bytes, size: int) -> bytes:
     except AvatarError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise AvatarError("The picture has too many pixels.") from error
+        raise AvatarError(_l("The picture has too many pixels.")) from error
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as error:
         # Pillow's plugins signal broken files with any of these
-        raise AvatarError("This file is not a picture we can read.") from error
+        raise AvatarError(_l("This file is not a picture we can read.")) from error
     out = BytesIO()
     square.save(out, format="PNG", optimize=True)
     return out.getvalue()
@@ -51,9 +52,9 @@ def square_png(data: bytes, size: int) -> bytes:
 def check_source(image: Image.Image) -> None:
     """Refuse other formats and huge pictures before any pixel is decoded."""
     if image.format not in ACCEPTED_FORMATS:
-        raise AvatarError("Please upload a JPEG, PNG, GIF or WebP picture.")
+        raise AvatarError(_l("Please upload a JPEG, PNG, GIF or WebP picture."))
     if image.width * image.height > MAX_SOURCE_PIXELS:
-        raise AvatarError("The picture has too many pixels.")
+        raise AvatarError(_l("The picture has too many pixels."))
 
 
 def initials_svg(user: User) -> str:

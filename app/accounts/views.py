@@ -151,7 +151,7 @@ def resend_confirmation() -> Response:
 @bp.route("/auth/reset", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RESET_LIMIT_PER_IP"], methods=["POST"])
 @limiter.limit(
-    lambda: current_app.config.get("RESET_LIMIT_PER_ACCOUNT", "5 per hour"),
+    lambda: current_app.config["RESET_LIMIT_PER_ACCOUNT"],
     key_func=submitted_address_key,
     methods=["POST"],
 )
@@ -161,7 +161,7 @@ def request_reset():
     if form.validate_on_submit():
         started = time.monotonic()
         email_links.request_password_reset(form.email.data)
-        answer_no_sooner_than(started, current_app.config.get("RESET_ANSWER_SECONDS", 0.25))
+        answer_no_sooner_than(started, current_app.config["RESET_ANSWER_SECONDS"])
         flash(
             _(
                 "If an account uses this address, we have sent it a link to set a new "

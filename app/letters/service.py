@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import joinedload, load_only
 
@@ -161,13 +162,13 @@ def publish_letter(letter: Letter) -> None:
 def ensure_can_be_answered(parent: Letter) -> None:
     """Only published letters take replies."""
     if parent.status != LetterStatus.PUBLISHED:
-        raise LetterError("Only a published letter can be answered.")
+        raise LetterError(_l("Only a published letter can be answered."))
 
 
 def revise_published_letter(letter: Letter, draft: LetterDraft) -> None:
     """Keep the current text as a revision, then apply the edit (addressee and slug stay)."""
     if letter.status not in (LetterStatus.PUBLISHED, LetterStatus.HIDDEN):
-        raise LetterError("A withdrawn letter can no longer be edited.")
+        raise LetterError(_l("A withdrawn letter can no longer be edited."))
     text_fields = ("title", "salutation", "body", "closing", "signature", "postscript")
     previous = {name: getattr(letter, name) for name in text_fields}
     draft.addressee = letter.addressee if letter.addressee_id else None
@@ -188,7 +189,7 @@ def revise_published_letter(letter: Letter, draft: LetterDraft) -> None:
 def withdraw_letter(letter: Letter) -> None:
     """The author takes a published letter back; its replies stay readable. Commits."""
     if letter.status != LetterStatus.PUBLISHED:
-        raise LetterError("Only a published letter can be withdrawn.")
+        raise LetterError(_l("Only a published letter can be withdrawn."))
     letter.status = LetterStatus.WITHDRAWN
     letter.withdrawn_at = utc_now()
     index_letter(letter)
@@ -202,7 +203,7 @@ def set_hidden(letter: Letter, hidden: bool) -> None:
     elif not hidden and letter.status == LetterStatus.HIDDEN:
         letter.status = LetterStatus.PUBLISHED
     else:
-        raise LetterError("Only a published letter can be hidden, and only a hidden one shown.")
+        raise LetterError(_l("Only a published letter can be hidden, and only a hidden one shown."))
     index_letter(letter)
     db.session.commit()
 
@@ -210,7 +211,7 @@ def set_hidden(letter: Letter, hidden: bool) -> None:
 def delete_draft(letter: Letter) -> None:
     """Throw a draft away; published letters are withdrawn, never deleted. Commits."""
     if letter.status != LetterStatus.DRAFT:
-        raise LetterError("Only a draft can be deleted.")
+        raise LetterError(_l("Only a draft can be deleted."))
     db.session.delete(letter)
     db.session.commit()
 

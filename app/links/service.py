@@ -8,6 +8,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import aliased
 
@@ -81,10 +82,13 @@ def parse_related(text: str) -> RelatedInput:
             continue
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise LinkError(f"Line {number}: use a letter's address here or an http(s):// link.")
+            raise LinkError(
+                _l("Line %(number)d: use a letter’s address here or an http(s):// link.",
+                   number=number)
+            )  # fmt: skip
         related.outside.append(OutsideLink(url[:2000], (label.strip() or parts.netloc)[:200]))
     if len(related.slugs) + len(related.outside) > MAX_RELATED:
-        raise LinkError(f"At most {MAX_RELATED} related discussions.")
+        raise LinkError(_l("At most %(count)d related discussions.", count=MAX_RELATED))
     return related
 
 

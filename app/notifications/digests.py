@@ -29,7 +29,7 @@ def zone(name: str) -> ZoneInfo:
 
 def latest_send_time(frequency: Frequency, timezone: str, now: datetime) -> datetime:
     """The most recent moment (not after now) at which this digest was due."""
-    hour = int(current_app.config.get("DIGEST_HOUR", 7))
+    hour = int(current_app.config["DIGEST_HOUR"])
     local_now = now.astimezone(zone(timezone))
     slot = local_now.replace(hour=hour, minute=0, second=0, microsecond=0)
     if slot > local_now:

@@ -19,9 +19,7 @@ bp = Blueprint("subscriptions", __name__)
 
 
 @bp.route("/subscribe", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config.get("SUBSCRIBE_LIMIT_PER_IP", "10 per hour"), methods=["POST"]
-)
+@limiter.limit(lambda: current_app.config["SUBSCRIBE_LIMIT_PER_IP"], methods=["POST"])
 def subscribe():
     """Ask for notices by email; the answer is the same whatever the address."""
     form = SubscribeForm()

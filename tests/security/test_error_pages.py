@@ -91,8 +91,8 @@ def test_too_many_attempts_is_a_styled_429_with_retry_after(app_factory, make_us
 
 
 def test_styled_400_for_a_bad_query_keeps_the_layouts_links_working(client):
-    """The error page links back (sign-in "next", language form) without the refused bytes."""
+    """The error page links back (sign-in "next", language links) without the refused bytes."""
     response = client.get("/letters/x", environ_overrides={"QUERY_STRING": "q=%ff\xff"})
     html = assert_styled(response, 400)
-    assert 'name="next" value="/letters/x?"' in html
+    assert 'href="/language/de?next=/letters/x?"' in html
     assert "\ufffd" not in html and "%ff" not in html.lower()
