@@ -4,7 +4,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format install clean
+.PHONY: run test lint format install clean translations
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || python3 -m venv $(VENV)
@@ -42,3 +42,11 @@ format: $(STAMP)
 
 clean:
 	rm -rf $(VENV) *.egg-info
+
+# Collect the English strings and merge them into the German catalogue (then translate the
+# new msgstr lines in app/translations/de/LC_MESSAGES/messages.po).
+translations: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _ln:1,2 -k lazy_ngettext:1,2 \
+		--no-wrap -o .messages.pot .
+	$(VENV)/bin/pybabel update -i .messages.pot -d app/translations --no-fuzzy-matching --no-wrap
+	rm -f .messages.pot

@@ -6,6 +6,7 @@ import hashlib
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _ln
 from flask_babel.speaklater import LazyString
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -54,7 +55,10 @@ def checked_name(name: str) -> str:
         raise AccountError(_l("Please give a name."), field="display_name")
     if len(name) > MAX_NAME_LENGTH:
         raise AccountError(
-            _l("Use at most %(count)d characters.", count=MAX_NAME_LENGTH), field="display_name"
+            _ln(
+                "Use at most %(num)d character.", "Use at most %(num)d characters.", MAX_NAME_LENGTH
+            ),
+            field="display_name",
         )
     return name
 
@@ -97,11 +101,21 @@ def checked_handle(handle: str) -> str:
 def validate_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(
-            _l("Use at least %(count)d characters.", count=MIN_PASSWORD_LENGTH), field="password"
+            _ln(
+                "Use at least %(num)d character.",
+                "Use at least %(num)d characters.",
+                MIN_PASSWORD_LENGTH,
+            ),
+            field="password",
         )
     if len(password) > MAX_PASSWORD_LENGTH:
         raise AccountError(
-            _l("Use at most %(count)d characters.", count=MAX_PASSWORD_LENGTH), field="password"
+            _ln(
+                "Use at most %(num)d character.",
+                "Use at most %(num)d characters.",
+                MAX_PASSWORD_LENGTH,
+            ),
+            field="password",
         )
 
 
