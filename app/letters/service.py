@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, load_only
 
 from app.accounts.models import User
@@ -65,6 +66,24 @@ def unique_slug(title: str, letter_id: int | None = None) -> str:
     return f"{base}-{number}"
 
 
+def store_with_unique_slug(letter: Letter, attempts: int = 5) -> None:
+    """Give the letter a free slug and write it; two writers racing for one title both win.
+
+    Between looking a slug up and writing it, another transaction may take it (PostgreSQL
+    lets both read); the unique constraint then refuses ours and we try the next number.
+    """
+    for attempt in range(attempts):
+        with db.session.no_autoflush:  # the letter itself is not written yet
+            letter.slug = unique_slug(letter.title, letter.id)
+        try:
+            with db.session.begin_nested():
+                db.session.flush()
+            return
+        except IntegrityError:
+            if attempt == attempts - 1:
+                raise
+
+
 def suggested_salutation(addressee: User | None, addressee_name: str, language: Language) -> str:
     """The greeting a letter starts with, from the addressee's own preference."""
     name = addressee.greeting_name if addressee else addressee_name.strip()
@@ -110,12 +129,11 @@ def start_letter(author: User, draft: LetterDraft, in_reply_to: Letter | None = 
         ensure_can_be_answered(in_reply_to)
     letter = Letter(author_id=author.id, status=LetterStatus.DRAFT)
     apply_draft(letter, draft)
-    letter.slug = unique_slug(letter.title)
     if in_reply_to is not None:
         letter.in_reply_to_id = in_reply_to.id
         letter.thread_root_id = in_reply_to.thread_root_id
     db.session.add(letter)
-    db.session.flush()
+    store_with_unique_slug(letter)
     if letter.thread_root_id is None:
         letter.thread_root_id = letter.id
     return letter
@@ -133,7 +151,7 @@ def save_letter(
         letter = start_letter(author, draft, in_reply_to)
     elif letter.status == LetterStatus.DRAFT:
         apply_draft(letter, draft)
-        letter.slug = unique_slug(letter.title, letter.id)
+        store_with_unique_slug(letter)
     else:
         revise_published_letter(letter, draft)
     if publish and letter.status == LetterStatus.DRAFT:

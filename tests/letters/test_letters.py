@@ -180,3 +180,19 @@ def test_salutations_are_offered_not_guessed(client, make_user):
     choices = page[page.index('<datalist id="salutation-choices">') :]
     for offered in ("Liebe Kim,", "Lieber Kim,", "Hallo Kim,", "Guten Tag Kim,"):
         assert f'<option value="{offered}">' in choices
+
+
+def test_a_slug_taken_by_a_concurrent_writer_is_retried(app, make_user, make_letter, monkeypatch):
+    from app.letters import service
+
+    author = make_user()
+    make_letter(author, None, title="Same title")
+    real = service.unique_slug
+    answers = iter(["same-title"])  # what a racing writer saw before the first one committed
+    monkeypatch.setattr(
+        service,
+        "unique_slug",
+        lambda title, letter_id=None: next(answers, None) or real(title, letter_id),
+    )
+    second = make_letter(author, None, title="Same title")
+    assert second.slug == "same-title-2"
