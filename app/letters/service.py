@@ -74,9 +74,12 @@ def store_with_unique_slug(letter: Letter, attempts: int = 5) -> None:
     """
     for attempt in range(attempts):
         with db.session.no_autoflush:  # the letter itself is not written yet
-            letter.slug = unique_slug(letter.title, letter.id)
+            slug = unique_slug(letter.title, letter.id)
         try:
+            # begin_nested() flushes what is pending first: the letter joins inside it.
             with db.session.begin_nested():
+                letter.slug = slug
+                db.session.add(letter)
                 db.session.flush()
             return
         except IntegrityError:
@@ -132,7 +135,6 @@ def start_letter(author: User, draft: LetterDraft, in_reply_to: Letter | None = 
     if in_reply_to is not None:
         letter.in_reply_to_id = in_reply_to.id
         letter.thread_root_id = in_reply_to.thread_root_id
-    db.session.add(letter)
     store_with_unique_slug(letter)
     if letter.thread_root_id is None:
         letter.thread_root_id = letter.id
