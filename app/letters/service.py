@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
 from app.database import utc_now
@@ -254,11 +255,8 @@ def with_people(query: Select) -> Select:
 # Statements run on every letter page, built once (bound parameters fill them in).
 LETTER_BY_SLUG = with_people(select(Letter).where(Letter.slug == bindparam("slug")))
 REPLIES_TO = (
-    select(Letter)
-    .options(
-        load_only(Letter.slug, Letter.title, Letter.status, Letter.published_at, Letter.author_id),
-        joinedload(Letter.author),
-    )  # fmt: skip
+    select(Letter.slug, Letter.title, Letter.status, Letter.published_at, User.display_name)
+    .join(User, User.id == Letter.author_id)
     .where(Letter.in_reply_to_id == bindparam("letter_id"), Letter.status != LetterStatus.DRAFT)
     .order_by(Letter.published_at, Letter.id)
 )
@@ -288,9 +286,24 @@ def can_read(letter: Letter, viewer: User | None) -> bool:
     return letter.author_id == viewer.id
 
 
-def replies_to(letter: Letter) -> list[Letter]:
+@dataclass(frozen=True)
+class Reply:
+    """An answer as the answered letter lists it."""
+
+    slug: str
+    title: str
+    status: LetterStatus
+    published_at: datetime | None
+    author: str
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == LetterStatus.PUBLISHED
+
+
+def replies_to(letter: Letter) -> list[Reply]:
     """The letters that answer this one, oldest first (withdrawn ones as placeholders)."""
-    return list(db.session.scalars(REPLIES_TO, {"letter_id": letter.id}).unique())
+    return [Reply(*row) for row in db.session.execute(REPLIES_TO, {"letter_id": letter.id})]
 
 
 def published_letters() -> Select:

@@ -164,16 +164,25 @@ def tag_names(letter: Letter) -> list[str]:
     return [tag.name for tag in tags_of(letter)]
 
 
-def tags_of(letter: Letter) -> list[Tag]:
+@dataclass(frozen=True)
+class TagName:
+    name: str
+    slug: str
+
+
+TAGS_OF = (
+    select(Tag.name, Tag.slug)
+    .join(LetterTag, LetterTag.tag_id == Tag.id)
+    .where(LetterTag.letter_id == bindparam("letter_id"))
+    .order_by(LetterTag.position)
+)
+
+
+def tags_of(letter: Letter) -> list[TagName]:
     """The letter's tags, the category first."""
-    return list(
-        db.session.scalars(
-            select(Tag)
-            .join(LetterTag, LetterTag.tag_id == Tag.id)
-            .where(LetterTag.letter_id == letter.id)
-            .order_by(LetterTag.position)
-        )
-    )
+    return [
+        TagName(name, slug) for name, slug in db.session.execute(TAGS_OF, {"letter_id": letter.id})
+    ]
 
 
 @dataclass(frozen=True)
