@@ -5,11 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from app.accounts.models import User
-from app.database import UTCDateTime, utc_now
+from app.database import UTCDateTime, string_enum, utc_now
 from app.extensions import db
 
 
@@ -50,18 +50,9 @@ class Letter(db.Model):
     signature: Mapped[str] = mapped_column(String(100), default="")
     postscript: Mapped[str] = mapped_column(Text, default="")
     postscript_html: Mapped[str] = mapped_column(Text, default="")
-    language: Mapped[Language] = mapped_column(
-        Enum(Language, native_enum=False, length=2, values_callable=lambda e: [m.value for m in e]),
-        default=Language.EN,
-    )
+    language: Mapped[Language] = mapped_column(string_enum(Language, 2), default=Language.EN)
     status: Mapped[LetterStatus] = mapped_column(
-        Enum(
-            LetterStatus,
-            native_enum=False,
-            length=10,
-            values_callable=lambda e: [m.value for m in e],
-        ),
-        default=LetterStatus.DRAFT,
+        string_enum(LetterStatus, 10), default=LetterStatus.DRAFT
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -7,8 +7,8 @@ import enum
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.database import string_enum
 from app.extensions import db
-from app.subscriptions.models import string_enum
 
 
 class Tag(db.Model):

@@ -8,9 +8,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.database import UTCDateTime, utc_now
+from app.database import UTCDateTime, string_enum, utc_now
 from app.extensions import db
-from app.subscriptions.models import string_enum
 
 
 class NoticeKind(enum.StrEnum):

@@ -5,21 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, Index, String, UniqueConstraint
+from sqlalchemy import Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.database import UTCDateTime, utc_now
+from app.database import UTCDateTime, string_enum, utc_now
 from app.extensions import db
-
-
-def string_enum(enum_class: type[enum.StrEnum], length: int) -> Enum:
-    """An enum stored as its plain value in a VARCHAR, the same on SQLite and PostgreSQL."""
-    return Enum(
-        enum_class,
-        native_enum=False,
-        length=length,
-        values_callable=lambda members: [member.value for member in members],
-    )
 
 
 class Target(enum.StrEnum):
