@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from typing import Any
 
 from flask import current_app
@@ -14,7 +15,13 @@ class InvalidToken(Exception):
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"briefwechsel/{purpose}")
+    return serializer_for(current_app.config["SECRET_KEY"], purpose)
+
+
+@lru_cache(maxsize=64)
+def serializer_for(secret_key: str, purpose: str) -> URLSafeTimedSerializer:
+    """One serializer per key and purpose: the sender signs thousands of links in a row."""
+    return URLSafeTimedSerializer(secret_key, salt=f"briefwechsel/{purpose}")
 
 
 def make_token(purpose: str, payload: Any) -> str:

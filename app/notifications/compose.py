@@ -73,8 +73,8 @@ class Personal:
     manage_token: str
 
     def replacements(self) -> list[tuple[bytes, bytes]]:
-        return [(before.encode(), after.encode()) for before, after in
-                zip(astuple(PLACEHOLDERS), astuple(self), strict=True)]  # fmt: skip
+        values = (self.recipient, self.recipient_hash, self.unsubscribe_token, self.manage_token)
+        return [(before, after.encode()) for before, after in zip(STAND_INS, values, strict=True)]
 
 
 # Stand-ins rendered once per letter, kind and language, then replaced in each copy:
@@ -82,6 +82,9 @@ class Personal:
 PLACEHOLDERS = Personal(
     "recipient@personal.invalid", "personalhash0000", "PERSONAL-UNSUBSCRIBE", "PERSONAL-MANAGE"
 )
+
+
+STAND_INS = tuple(value.encode() for value in astuple(PLACEHOLDERS))
 
 
 def personal_values(notice: Notification) -> Personal:
