@@ -250,3 +250,32 @@ def test_copy_matches_a_notice_rendered_for_that_recipient_alone(
         assert copied[header] == alone[header], header
     for kind in ("plain", "html"):
         assert copied.get_body((kind,)).get_content() == alone.get_body((kind,)).get_content()
+
+
+def test_subscribers_of_a_tag_are_told_of_a_tagged_letter(
+    app, client, make_user, send_notices, mail_server, subscribe
+):
+    from app.links.models import Tag
+
+    author = make_user("Sven")
+    login(client, author)
+    form = {
+        "addressee": "",
+        "addressee_name": "All",
+        "language": "en",
+        "title": "Tagged",
+        "body": "Text",
+        "signature": "S",
+        "publish": "1",
+    }
+    client.post("/letters/new", data={**form, "tags": "Leadership"})
+    send_notices()
+    tag = db.session.scalars(db.select(Tag)).one()
+    subscribe("tag-reader@example.org", Target.TAG, tag.id)
+    client.post(
+        "/letters/new", data={**form, "title": "Tagged again", "tags": "Culture, Leadership"}
+    )
+    client.post("/letters/new", data={**form, "title": "Untagged"})
+    send_notices()
+    subjects = [mail.message["Subject"] for mail in mail_server.inbox.to("tag-reader@example.org")]
+    assert subjects == ["New letter from Sven: Tagged again"]
