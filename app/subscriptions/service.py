@@ -90,7 +90,12 @@ def confirmations_sent_today(email: str) -> int:
 
 
 def request_subscription(
-    email: str, target: Target, target_id: int, frequency: Frequency, locale: str
+    email: str,
+    target: Target,
+    target_id: int,
+    frequency: Frequency,
+    locale: str,
+    timezone: str = "Europe/Berlin",
 ) -> None:
     """Record a pending subscription and queue its confirmation email; commits.
 
@@ -113,6 +118,7 @@ def request_subscription(
         db.session.add(subscription)
     subscription.frequency = frequency
     subscription.locale = locale
+    subscription.timezone = timezone
     db.session.flush()
     if confirmations_sent_today(email) < CONFIRMATIONS_PER_ADDRESS_PER_DAY:
         queue_confirmation(subscription, info)

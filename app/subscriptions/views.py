@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -31,6 +31,7 @@ def subscribe():
                 form.target_id.data or 0,
                 Frequency(form.frequency.data),
                 str(get_locale()),
+                str(get_timezone()),
             )
         except service.SubscriptionError:
             abort(404)

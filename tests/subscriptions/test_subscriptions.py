@@ -208,3 +208,14 @@ def test_subscribe_form_works_with_csrf(app_factory, mail_server):
     )
     assert response.status_code == 200
     assert client.post("/subscribe", data=subscribe_form("r@example.org")).status_code == 400
+
+
+def test_digest_time_follows_a_signed_in_colleagues_timezone(app, client, make_user):
+    from tests.conftest import login
+
+    login(client, make_user(timezone="Asia/Tokyo"))
+    client.post("/subscribe", data=subscribe_form("me@example.org", frequency="daily"))
+    client.post("/auth/logout")
+    client.post("/subscribe", data=subscribe_form("reader@example.org", frequency="daily"))
+    zones = {s.email: s.timezone for s in db.session.scalars(db.select(Subscription))}
+    assert zones == {"me@example.org": "Asia/Tokyo", "reader@example.org": "Europe/Berlin"}
