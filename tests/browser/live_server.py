@@ -6,7 +6,7 @@ Shared by the browser tests (through conftest.py) and by the README screenshot s
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -75,7 +75,33 @@ class LiveServer:
 def browser_test_app(database_file: Path, **overrides: Any) -> Flask:
     """The app as a real user meets it: CSRF on, on its own SQLite file."""
     settings = {"WTF_CSRF_ENABLED": True, "SITE_URL": f"http://{LOCAL_HOST}", **overrides}
-    return create_app(test_config(f"sqlite:///{database_file}", **settings))
+    app = create_app(test_config(f"sqlite:///{database_file}", **settings))
+    app.wsgi_app = ClosingResponses(app.wsgi_app)  # type: ignore[method-assign]
+    return app
+
+
+class ClosingResponses:
+    """WSGI middleware: every response body is closed, even when the browser hangs up.
+
+    werkzeug's development server skips close() when the client drops the connection (a
+    context closed while its favicon loads); the open file then warns when collected, which
+    pytest's filterwarnings=error turns into a failure of whichever test is running.
+    """
+
+    def __init__(self, wsgi_app: Any) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterator[bytes]:
+        return self.closing(self.wsgi_app(environ, start_response))
+
+    @staticmethod
+    def closing(body: Iterable[bytes]) -> Iterator[bytes]:
+        try:
+            yield from body
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
 
 
 @contextmanager
