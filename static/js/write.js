@@ -52,7 +52,7 @@
   box.className = "related-finder";
   const label = document.createElement("label");
   label.htmlFor = "related-finder";
-  label.textContent = related.dataset.finderLabel || "Find a letter by its title";
+  label.textContent = related.dataset.finderLabel || "Find a letter by part of its title";
   const input = document.createElement("input");
   input.type = "search";
   input.id = "related-finder";

@@ -32,7 +32,7 @@ SHOTS = [
     (
         "letter-desktop.png",
         "warum-wir-wieder-briefe-schreiben-sollten",
-        "en-GB",  # de-DE once the German catalogue translates the page text
+        "de-DE",
         {"width": 1280, "height": 860},
         1,
         True,
