@@ -44,9 +44,11 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "ol": {"start"}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow ugc noopener"
 
-# Raw HTML in the source is shown as text (html=False); links are only made from explicit URLs.
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-_markdown.enable(["table", "strikethrough"])
+# Raw HTML in the source is shown as text (html=False); a bare https:// address becomes a
+# link (linkify), as writers expect and as "mentioned in" needs for pasted permalinks.
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
+_markdown.enable(["table", "strikethrough", "linkify"])
+_markdown.linkify.set({"fuzzy_link": False, "fuzzy_email": False}).add("ftp:", None).add("//", None)
 # markdown-it-py is linear, but spends 10-20 µs on every "[" looking for the end of a link
 # label: 100 KB of "[[]" took a second. A letter has a few dozen links, so a text with
 # thousands of brackets is an attack on the parser and is shown with its brackets as text.

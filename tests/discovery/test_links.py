@@ -202,3 +202,17 @@ def test_more_letters_come_from_other_correspondences_even_in_long_ones(
     more = page[page.index("More letters") :]
     assert "Elsewhere on design" in more
     assert "Design thread" not in more  # the thread page lists those already
+
+
+def test_a_pasted_permalink_is_a_link_and_a_mention(client, make_user, make_letter):
+    anna = make_user("Anna")
+    target = make_letter(anna, None, title="Pasted target")
+    source = make_letter(
+        anna,
+        None,
+        title="Pasting",
+        body=f"I mean https://briefe.example.org/letters/{target.slug} here.",
+    )
+    page = client.get(f"/letters/{source.slug}").get_data(as_text=True)
+    assert f'<a href="https://briefe.example.org/letters/{target.slug}"' in page
+    assert "Pasting" in backlinks(client, target)
