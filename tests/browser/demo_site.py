@@ -1,9 +1,7 @@
-"""The demo correspondences served on loopback, and the path of every page type on them.
+"""The demo correspondences served on loopback, with the path of every page type on them.
 
-The page list is that of tests/pages/conftest.py's `site` fixture (the HTML checker's
-pages), plus the confirm-subscription page, a blank search, a colleague's own letter and
-thread, and a message in the development mailbox. It is built here without pytest's
-function-scoped fixtures so that one live server can serve a whole module of browser tests.
+The page list comes from tests/page_types.py, which the HTML checker uses too; it is built
+without pytest's function-scoped fixtures so that one live server serves a module of tests.
 """
 
 from __future__ import annotations
@@ -13,120 +11,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
-from app.accounts.service import user_by_email
-from app.accounts.tokens import make_token
-from app.database import utc_now
 from app.demo import DEMO_PASSWORD, load_demo_data
 from app.extensions import db
-from app.letters.models import Language
-from app.letters.service import LetterDraft, letter_by_slug, save_letter, withdraw_letter
-from app.links.service import OutsideLink, RelatedInput, tag_names
-from app.notifications.models import MailboxMessage, NoticeKind, Notification
-from app.notifications.sender import run_once
-from app.subscriptions.models import Frequency, Subscription, Target
-from app.subscriptions.service import request_subscription
-from app.subscriptions.tokens import CONFIRM, manage_token, unsubscribe_token
 from tests.browser.live_server import LiveServer, browser_test_app, serving
-from tests.pages.conftest import PageSet
-
-WIKI = "https://wiki.example.org/decisions"
-PANEL = "https://example.org/panel"
+from tests.page_types import PageSet, every_page_type
 
 sync_api: Any
 try:
     from playwright import sync_api
 except ImportError:  # the tests skip themselves; this module must still import
     sync_api = None
-
-
-def add_subscription(email: str, target: Target, target_id: int, confirmed: bool) -> Subscription:
-    subscription = Subscription(
-        email=email,
-        target=target,
-        target_id=target_id,
-        frequency=Frequency.INSTANT,
-        confirmed_at=utc_now() if confirmed else None,
-    )
-    db.session.add(subscription)
-    db.session.commit()
-    return subscription
-
-
-def revise_with_outside_links(slug: str) -> None:
-    """Edit a published letter: it gets an "updated on" line, a history, and outside links."""
-    letter = letter_by_slug(slug)
-    draft = LetterDraft(
-        title=letter.title,
-        salutation=letter.salutation,
-        body=f"{letter.body}\n\nThe notes are [in the wiki]({WIKI}).",
-        closing=letter.closing,
-        signature=letter.signature,
-        postscript=letter.postscript,
-        language=Language(letter.language),
-        addressee=letter.addressee,
-        addressee_name=letter.addressee_name,
-        tags=tag_names(letter),
-        related=RelatedInput(outside=[OutsideLink(PANEL, "Panel at re:publica")]),
-    )
-    save_letter(letter.author, draft, publish=True, letter=letter)
-
-
-def every_page_type() -> PageSet:
-    """Withdraw a demo letter, edit one, subscribe readers; the paths to visit."""
-    sven = user_by_email("sven@example.org")
-    subscription = add_subscription("reader@example.org", Target.AUTHOR, sven.id, True)
-    unconfirmed = add_subscription("new@example.org", Target.TAG, 1, False)
-    request_subscription("mail@example.org", Target.SITE, 0, Frequency.INSTANT, "de")
-    run_once()  # the confirmation goes to the development mailbox
-    kept = db.session.scalars(select(MailboxMessage.id)).first()
-    withdraw_letter(letter_by_slug("three-reviews-later"))
-    revise_with_outside_links("on-writing-things-down")
-    notice = Notification(
-        recipient="reader@example.org",
-        kind=NoticeKind.SUBSCRIPTION,
-        subscription_id=subscription.id,
-    )
-    confirm = make_token(CONFIRM, {"s": unconfirmed.id, "e": unconfirmed.email})
-    pages = PageSet(
-        anonymous={
-            "front": "/",
-            "letter": "/letters/on-writing-things-down",
-            "letter-de": "/letters/warum-wir-wieder-briefe-schreiben-sollten",
-            "thread": "/threads/on-writing-things-down",
-            "author": f"/@{sven.handle}",
-            "tag": "/tags/design",
-            "search": "/search?q=decisions",
-            "search-empty": "/search?q=%22",
-            "search-blank": "/search",
-            "login": "/auth/login",
-            "reset": "/auth/reset",
-            "subscribe": "/subscribe",
-            "manage": f"/subscriptions/{manage_token('reader@example.org')}",
-            "unsubscribe": f"/unsubscribe/{unsubscribe_token(notice)}",
-            "confirm-subscription": f"/subscribe/confirm/{confirm}",
-            "not-found": "/letters/does-not-exist",
-            "withdrawn": "/letters/three-reviews-later",
-            "history": "/letters/on-writing-things-down/history",
-        },
-        signed_in={
-            "own-letter": "/letters/warum-wir-wieder-briefe-schreiben-sollten",
-            "thread-signed-in": "/threads/warum-wir-wieder-briefe-schreiben-sollten",
-            "write": "/letters/new?to=svenja",
-            "reply": "/letters/on-writing-things-down/reply",
-            "edit": "/letters/warum-wir-wieder-briefe-schreiben-sollten/edit",
-            "settings": "/settings",
-            "notice-settings": "/settings/notifications",
-            "admin": "/admin",
-            "deliveries": "/admin/deliveries",
-            "mailbox": "/dev/mailbox",
-            "mailbox-message": f"/dev/mailbox/{kept}",
-        },
-    )
-    # Outside a request SQLite transactions take the write lock: release it for the server.
-    db.session.remove()
-    return pages
 
 
 @contextmanager

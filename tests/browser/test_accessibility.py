@@ -13,7 +13,7 @@ import pytest
 
 from tests.browser.demo_site import serving_demo, sign_in
 from tests.browser.live_server import CHROMIUM, CHROMIUM_MISSING, PageLog
-from tests.pages.conftest import AXE_JS
+from tests.page_types import AXE_JS
 
 pytestmark = [
     pytest.mark.browser,

@@ -17,9 +17,10 @@ from app.letters.models import Language
 from app.letters.service import LetterDraft, letter_by_slug, save_letter
 from app.notifications.sender import run_once
 from app.subscriptions.models import Subscription, Target
-from tests.browser.demo_site import add_subscription, serving_site, sign_in
+from tests.browser.demo_site import serving_site, sign_in
 from tests.browser.live_server import CHROMIUM, CHROMIUM_MISSING, LiveServer
 from tests.mailserver import MailServer, ReceivedMail
+from tests.page_types import add_subscription
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 expect = sync_api.expect

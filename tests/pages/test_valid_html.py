@@ -8,7 +8,8 @@ import subprocess
 
 import pytest
 
-from tests.pages.conftest import VNU_JAR, sign_in_as_sven
+from tests.page_types import VNU_JAR
+from tests.pages.conftest import sign_in_as_sven
 
 pytestmark = pytest.mark.skipif(
     not VNU_JAR.exists() or shutil.which("java") is None,
