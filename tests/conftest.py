@@ -284,3 +284,21 @@ def subscribe(app: Flask) -> Callable[..., Subscription]:
         return subscription
 
     return make
+
+
+def letter_form(**fields: str) -> dict[str, str]:
+    """Everything the write form sends when a writer publishes a letter to someone outside."""
+    data = {
+        "addressee": "",
+        "addressee_name": "Ada Lovelace",
+        "language": "en",
+        "title": "On listening",
+        "salutation": "",
+        "body": "First paragraph.\n\nSecond paragraph.",
+        "closing": "Best",
+        "signature": "Sven",
+        "postscript": "",
+        "publish": "Publish",
+    }
+    data.update(fields)
+    return data

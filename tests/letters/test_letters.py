@@ -4,24 +4,12 @@ from __future__ import annotations
 
 from app.extensions import db
 from app.letters.models import Letter, LetterStatus
-from tests.conftest import login
+from tests.conftest import letter_form, login
 
 
 def publish_form(**fields: str) -> dict[str, str]:
-    data = {
-        "addressee": "",
-        "addressee_name": "",
-        "language": "en",
-        "title": "On listening",
-        "salutation": "",
-        "body": "First paragraph.\n\nSecond paragraph.",
-        "closing": "Best",
-        "signature": "Sven",
-        "postscript": "",
-        "publish": "Publish",
-    }
-    data.update(fields)
-    return data
+    """The write form as sent when publishing; the addressee is chosen by each test."""
+    return letter_form(**{"addressee_name": "", **fields})
 
 
 def test_publish_letter_to_colleague_shows_it_like_a_letter(client, make_user):

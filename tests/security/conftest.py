@@ -11,26 +11,9 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse, encode_multipart
 
 from app.extensions import db
+from tests.conftest import letter_form  # noqa: F401  (used by the security tests)
 
 LETTER_TEXT_FIELDS = ("title", "salutation", "body", "closing", "signature", "postscript")
-
-
-def letter_form(**fields: str) -> dict[str, str]:
-    """Everything the write form sends when a writer publishes a letter to someone outside."""
-    data = {
-        "addressee": "",
-        "addressee_name": "Ada Lovelace",
-        "language": "en",
-        "title": "On listening",
-        "salutation": "",
-        "body": "First paragraph.\n\nSecond paragraph.",
-        "closing": "Best",
-        "signature": "Sven",
-        "postscript": "",
-        "publish": "Publish",
-    }
-    data.update(fields)
-    return data
 
 
 def multipart(fields: dict[str, Any]) -> dict[str, Any]:
