@@ -7,7 +7,7 @@ from sqlalchemy import Select, func, select
 from app.accounts.models import User
 from app.extensions import db
 from app.letters.models import Letter, LetterStatus
-from app.letters.service import published_letters, thread_letters_in_reading_order
+from app.letters.service import published_letters
 from app.links.models import LetterTag, Tag
 
 FEED_SIZE = 30
@@ -44,9 +44,7 @@ def latest(query: Select, limit: int = FEED_SIZE) -> list[Letter]:
 
 def thread_feed_letters(root: Letter) -> list[Letter]:
     """The published letters of a correspondence, newest first."""
-    entries = thread_letters_in_reading_order(root)
-    letters = [entry.letter for entry in entries if entry.letter.is_published]
-    return sorted(letters, key=lambda letter: letter.published_at, reverse=True)[:FEED_SIZE]
+    return latest(published_letters().where(Letter.thread_root_id == root.id))
 
 
 def sitemap_entries() -> dict[str, list]:

@@ -69,7 +69,7 @@ def closing_for(language: Language, author: User) -> str:
 
 def blank_form(addressee: User | None, language: Language, title: str = "") -> LetterForm:
     """A write form pre-filled from the addressee's and the author's preferences."""
-    form = LetterForm(
+    return LetterForm(
         addressee=addressee.handle if addressee else OUTSIDE,
         language=language.value,
         title=title,
@@ -77,7 +77,6 @@ def blank_form(addressee: User | None, language: Language, title: str = "") -> L
         closing=closing_for(language, current_user),
         signature=current_user.greeting_name,
     )
-    return form
 
 
 def prepared_form(form: LetterForm) -> LetterForm:
@@ -256,12 +255,13 @@ def withdraw(slug: str):
     letter = own_letter_or_404(slug)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    thread_slug = letter.thread_root.slug  # read before the commit expires the letter
     try:
         withdraw_letter(letter)
     except LetterError as error:
         abort(409, description=str(error))
     flash(_("The letter was withdrawn."), "success")
-    return redirect(url_for("letters.thread", slug=thread_root_slug(letter)))
+    return redirect(url_for("letters.thread", slug=thread_slug))
 
 
 @bp.post("/letters/<slug>/delete")
@@ -277,13 +277,6 @@ def delete(slug: str):
         abort(409, description=str(error))
     flash(_("The draft was deleted."), "success")
     return redirect(url_for("accounts.profile", handle=current_user.handle))
-
-
-def thread_root_slug(letter: Letter) -> str:
-    if letter.thread_root_id == letter.id:
-        return letter.slug
-    root = db.session.get(Letter, letter.thread_root_id)
-    return root.slug if root else letter.slug
 
 
 @bp.route("/threads/<slug>")

@@ -92,7 +92,7 @@ def fan_out_pending_events() -> int:
             event.fanned_out_at = utc_now()
             done += 1
         db.session.commit()
-    db.session.commit()
+    db.session.commit()  # the last, empty claim still opened a (locking) transaction
     return done
 
 

@@ -184,3 +184,12 @@ def test_a_slug_taken_by_a_concurrent_writer_is_retried(app, make_user, make_let
     )
     second = make_letter(author, None, title="Same title")
     assert second.slug == "same-title-2"
+
+
+def test_withdrawing_an_answer_leads_to_its_correspondence(client, make_user, make_letter):
+    a, b = make_user(), make_user()
+    root = make_letter(a, b, title="Root")
+    reply = make_letter(b, a, parent=root, title="Answer")
+    login(client, b)
+    response = client.post(f"/letters/{reply.slug}/withdraw")
+    assert response.headers["Location"] == f"/threads/{root.slug}"
