@@ -8,11 +8,9 @@ from sqlalchemy import select
 
 from app.accounts import service as accounts
 from app.accounts.models import User
-from app.discovery.search import index_letter
 from app.extensions import db
-from app.letters.models import Language, Letter, LetterStatus
-from app.letters.service import LetterDraft, start_letter
-from app.links.service import set_tags
+from app.letters.models import Language, Letter
+from app.letters.service import LetterDraft, save_letter
 from app.links.suggestions import refresh_suggestions
 
 DEMO_PASSWORD = "briefwechsel-demo"
@@ -181,14 +179,11 @@ def add_thread(
             language=language,
             addressee=reader,
             addressee_name="",
+            tags=tags,
         )
-        letter = start_letter(writer, draft, in_reply_to=parent)
-        letter.status = LetterStatus.PUBLISHED
-        letter.published_at = start + timedelta(days=3 * number, hours=number)
-        set_tags(letter, tags)
-        index_letter(letter)
-        created.append(letter)
-    db.session.commit()
+        published_at = start + timedelta(days=3 * number, hours=number)
+        created.append(save_letter(writer, draft, True, in_reply_to=parent,
+                                   published_at=published_at))  # fmt: skip
 
 
 def load_demo_data() -> bool:
@@ -216,6 +211,8 @@ def load_demo_data() -> bool:
         [None, 0, 1, 0],
         ["Design", "Decisions"],
     )
+    # Each letter's "more letters" was worked out when it was saved; the earlier ones now
+    # have later letters to suggest as well.
     for letter in db.session.scalars(select(Letter)):
         refresh_suggestions(letter)
     db.session.commit()

@@ -148,8 +148,13 @@ def save_letter(
     publish: bool,
     letter: Letter | None = None,
     in_reply_to: Letter | None = None,
+    published_at: datetime | None = None,
 ) -> Letter:
-    """Create or update a letter from the write form, publishing it if asked; commits."""
+    """Create or update a letter from the write form, publishing it if asked; commits.
+
+    A letter published with a date of its own (the demo's, an import's) is history: it goes
+    in without telling anyone.
+    """
     if letter is None:
         letter = start_letter(author, draft, in_reply_to)
     elif letter.status == LetterStatus.DRAFT:
@@ -158,7 +163,7 @@ def save_letter(
     else:
         revise_published_letter(letter, draft)
     if publish and letter.status == LetterStatus.DRAFT:
-        publish_letter(letter)
+        publish_letter(letter, published_at)
     set_tags(letter, draft.tags)
     set_links(letter, draft.related)
     index_letter(letter)
@@ -168,16 +173,17 @@ def save_letter(
     return letter
 
 
-def publish_letter(letter: Letter) -> None:
+def publish_letter(letter: Letter, published_at: datetime | None = None) -> None:
     """Make a draft public; its slug is fixed from now on."""
     if letter.in_reply_to_id is not None:
         parent = db.session.get(Letter, letter.in_reply_to_id)
         if parent is not None:
             ensure_can_be_answered(parent)
     letter.status = LetterStatus.PUBLISHED
-    letter.published_at = utc_now()
-    # Same transaction as the letter: no notice without the letter, no letter without notice.
-    record_letter_published(letter)
+    letter.published_at = published_at or utc_now()
+    if published_at is None:
+        # Same transaction as the letter: no notice without the letter, nor a letter without.
+        record_letter_published(letter)
 
 
 def ensure_can_be_answered(parent: Letter) -> None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
+from app.database import utc_now
 from app.extensions import db
 from app.letters.models import Letter
+from app.notifications.models import LetterEvent
 from tests.conftest import login
 
 
@@ -143,3 +146,6 @@ def test_demo_data_is_idempotent(runner):
     german = next(root for root in roots if root.language == "de")
     assert german.salutation.startswith("Liebe Svenja")
     assert any("youtube.com" in letter.postscript for letter in letters)
+    # Backdated history: published days ago, and nobody is emailed about it now.
+    assert all(letter.published_at < utc_now() - timedelta(days=1) for letter in letters)
+    assert db.session.scalars(db.select(LetterEvent)).first() is None
