@@ -109,3 +109,16 @@ def test_sender_names_survive_quoting_and_encoding(app, name):
     (address,) = parsed["From"].addresses
     assert address.display_name == f"{name} via Briefwechsel"
     assert address.addr_spec == "briefwechsel@example.org"
+
+
+def test_list_unsubscribe_offers_mailto_when_configured(
+    app, make_user, make_letter, subscribe, send_notices, mail_server
+):
+    app.config["MAIL_UNSUBSCRIBE_ADDRESS"] = "unsubscribe@example.org"
+    subscribe("reader@example.org", Target.SITE)
+    make_letter(make_user(), None, title="Hello")
+    send_notices()
+    (mail,) = mail_server.inbox.mails
+    https, mailto = (part.strip() for part in mail.message["List-Unsubscribe"].split(","))
+    assert https.startswith("<https://briefe.example.org/unsubscribe/")
+    assert mailto == "<mailto:unsubscribe@example.org?subject=unsubscribe>"
