@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
+from app.accounts.models import User
 from app.database import utc_now
 from app.extensions import db
 from app.letters import service as letters
@@ -191,3 +192,36 @@ def test_cli_sends_once_and_exits(app, make_user, make_letter, mail_server, subs
     assert result.exit_code == 0, result.output
     assert "Sent 1 notices." in result.output
     assert [mail.recipients for mail in mail_server.inbox.mails] == [["reader@example.org"]]
+
+
+def test_the_long_running_sender_looks_for_digests_once_a_minute(
+    app, make_user, make_letter, mail_server, subscribe, monkeypatch
+):
+    from app.notifications import sender
+
+    checks: list[object] = []
+    real_queue = sender.queue_due_digests
+    monkeypatch.setattr(
+        sender, "queue_due_digests", lambda now: checks.append(now) or real_queue(now)
+    )
+
+    class StopSender(Exception):
+        pass
+
+    rounds = iter(range(3))
+
+    def next_round(_seconds: float) -> None:
+        if next(rounds, None) is None:
+            raise StopSender
+        # The sender ends its session each round: fetch the author again, then give it work.
+        make_letter(db.session.get(User, author_id), None, title="Another letter")
+
+    monkeypatch.setattr(sender.time, "sleep", next_round)
+    author = make_user()
+    author_id = author.id
+    subscribe("reader@example.org", Target.SITE)
+    make_letter(author, None, title="First letter")
+    with pytest.raises(StopSender):
+        sender.run_forever(poll_seconds=0)
+    assert len(checks) == 1  # four rounds in well under a minute
+    assert len(mail_server.inbox.to("reader@example.org")) == 4  # notices every round
