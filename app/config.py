@@ -110,6 +110,8 @@ DEFAULTS: dict[str, Any] = {
     # The reset form answers no sooner than this, known address or not.
     "RESET_ANSWER_SECONDS": 0.25,
     "SUBSCRIBE_LIMIT_PER_IP": "10 per hour",
+    # Readers who are not signed in; a search costs more than a page.
+    "SEARCH_LIMIT_PER_IP": "60 per minute;600 per hour",
     "RATELIMIT_HEADERS_ENABLED": True,
     "AVATAR_SIZE": 256,
 }

@@ -3,7 +3,10 @@
 Seeds 2,000 published letters through the app's own services, then times /search requests
 (the whole request: query, ranking, snippets, template) for a few queries, and prints the
 median and the slowest. The aim is well under 100 ms per search.
-Run: .venv/bin/python bench/search.py
+
+Then it adds the hostile letters (one short word 33,000 times; 4,900 one-letter table cells)
+and times the searches that once took seconds each: every search must answer within a second.
+Run: .venv/bin/python bench/search.py [DATABASE_URL]   (default: a fresh SQLite file)
 """
 
 from __future__ import annotations
@@ -27,6 +30,9 @@ from app.letters.service import LetterDraft, save_letter  # noqa: E402
 LETTERS = 2000
 QUERIES = ["decisions", "trust meetings", "Transformation", "remote hiring budget",
            "a NEAR b", '"unclosed', "zebra"]  # fmt: skip
+HOSTILE_QUERIES = ["zq", "zq zq", "zq zq zq", "x", "x x x", "zq decisions"]
+HOSTILE_BODIES = {"Repetition": "zq " * 33_000,
+                  "Cells": "|" + "x|" * 4_900 + "\n|" + "-|" * 4_900}  # fmt: skip
 VOCABULARY = (
     "we decide too quickly in meetings and forget what we decided a letter makes me finish a "
     "thought trust grows when decisions are written down remote teams hiring budget design "
@@ -58,31 +64,51 @@ def seed() -> None:
         save_letter(author, draft, publish=True)
 
 
+def seed_hostile_letters() -> None:
+    author = create_user("hostile@example.org", "Hostile Tester", "benchmark password")
+    for title, body in HOSTILE_BODIES.items():
+        draft = LetterDraft(title=title, salutation="", body=body, closing="", signature="H",
+                            postscript="", language=Language.EN, addressee=None,
+                            addressee_name="Everyone")  # fmt: skip
+        save_letter(author, draft, publish=True)
+
+
+def time_queries(client, queries: list[str], rounds: int) -> float:  # type: ignore[no-untyped-def]
+    """Print median and slowest time of each query; return the slowest of all."""
+    slowest = 0.0
+    print(f"{'query':24} {'median ms':>10} {'max ms':>8} {'results':>8}")
+    for query in queries:
+        timings = []
+        for _ in range(rounds):
+            started = time.perf_counter()
+            response = client.get("/search", query_string={"q": query})
+            timings.append((time.perf_counter() - started) * 1000)
+        found = response.get_data(as_text=True).count('<li lang="')
+        print(f"{query:24} {statistics.median(timings):10.1f} {max(timings):8.1f} {found:8d}")
+        slowest = max(slowest, max(timings))
+    return slowest
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app(
-            {
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/search.sqlite",
-                "SECRET_KEY": "bench",
-                "SITE_URL": "https://briefe.example.org",
-            }
-        )
+        url = sys.argv[1] if len(sys.argv) > 1 else f"sqlite:///{folder}/search.sqlite"
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
+                          "SITE_URL": "https://briefe.example.org",
+                          "RATELIMIT_ENABLED": False})  # fmt: skip
         with app.app_context():
+            db.drop_all()
             db.create_all()
             started = time.perf_counter()
             seed()
-            print(f"seeded {LETTERS} letters in {time.perf_counter() - started:.1f} s")
+            print(f"{db.engine.dialect.name}: seeded {LETTERS} letters in "
+                  f"{time.perf_counter() - started:.1f} s")  # fmt: skip
             client = app.test_client()
-            print(f"{'query':24} {'median ms':>10} {'max ms':>8} {'results':>8}")
-            for query in QUERIES:
-                timings = []
-                for _ in range(15):
-                    started = time.perf_counter()
-                    response = client.get("/search", query_string={"q": query})
-                    timings.append((time.perf_counter() - started) * 1000)
-                found = response.get_data(as_text=True).count('<li lang="')
-                print(f"{query:24} {statistics.median(timings):10.1f} {max(timings):8.1f} "
-                      f"{found:8d}")  # fmt: skip
+            time_queries(client, QUERIES, rounds=15)
+            seed_hostile_letters()
+            print("\nwith the hostile letters (aim: every search under 1,000 ms)")
+            slowest = time_queries(client, HOSTILE_QUERIES, rounds=5)
+            print(f"slowest hostile search: {slowest:.0f} ms "
+                  f"({'meets' if slowest < 1000 else 'MISSES'} the aim)")  # fmt: skip
             db.session.remove()
             db.drop_all()
 

@@ -6,16 +6,16 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from sqlalchemy import DDL, event, func, select, text
 from sqlalchemy.orm import joinedload
 
+from app.discovery.snippets import letter_snippet
 from app.extensions import db
 from app.letters.models import Letter, LetterStatus
 
 MAX_QUERY_LENGTH = 500
 MAX_TERMS = 16
-START, STOP = "\x02", "\x03"  # marks around hits; replaced by <mark> after escaping
 WORD = re.compile(r"\w+", re.UNICODE)
 
 # SQLite: an FTS5 table holding the searchable text of published letters (rowid = letter id).
@@ -87,8 +87,8 @@ class SearchResults:
 
 
 def search_terms(query: str) -> list[str]:
-    """Words only: quotes, stars, NEAR, OR and minus signs are plain text to us."""
-    return [term for term in WORD.findall(query.lower()) if term][:MAX_TERMS]
+    """Words only, each once: quotes, stars, NEAR, OR and minus signs are plain text to us."""
+    return list(dict.fromkeys(WORD.findall(query.lower())))[:MAX_TERMS]
 
 
 def search_letters(query: str, page: int = 1, per_page: int = 10) -> SearchResults:
@@ -102,23 +102,22 @@ def search_letters(query: str, page: int = 1, per_page: int = 10) -> SearchResul
         results.message = "empty" if not query else "no_words"
         return results
     run = sqlite_search if is_sqlite() else postgres_search
-    ranked, results.total = run(results.terms, results.page, per_page)
+    terms = results.terms
+    ranked, results.total = run(terms, results.page, per_page)
     letters = {
         letter.id: letter
         for letter in db.session.scalars(
             select(Letter)
-            .where(Letter.id.in_([letter_id for letter_id, _ in ranked]))
+            .where(Letter.id.in_(ranked))
             .options(joinedload(Letter.author), joinedload(Letter.addressee))
         ).unique()
     }
-    results.hits = [Hit(letters[i], highlight(snippet)) for i, snippet in ranked if i in letters]
+    results.hits = [
+        Hit(letters[i], letter_snippet(letters[i].body_html, letters[i].postscript_html, terms))
+        for i in ranked
+        if i in letters
+    ]
     return results
-
-
-def highlight(snippet: str) -> Markup:
-    """Escape the letter's text, then turn our hit marks into <mark> elements."""
-    escaped = str(escape(snippet))
-    return Markup(escaped.replace(START, "<mark>").replace(STOP, "</mark>"))
 
 
 def fts5_expression(terms: list[str], operator: str = " ") -> str:
@@ -126,49 +125,46 @@ def fts5_expression(terms: list[str], operator: str = " ") -> str:
     return operator.join('"' + term.replace('"', '""') + '"' for term in terms)
 
 
-def sqlite_search(terms: list[str], page: int, per_page: int) -> tuple[list[tuple[int, str]], int]:
+def sqlite_search(terms: list[str], page: int, per_page: int) -> tuple[list[int], int]:
+    """Ids of one page of matches, best first, and the number of matches.
+
+    FTS5's own snippet() reads every hit of every matching letter, which a letter of one
+    word repeated thousands of times turns into seconds; snippets are made in Python instead.
+    """
     expression = fts5_expression(terms)
     total = db.session.scalar(
         text("SELECT count(*) FROM letter_search WHERE letter_search MATCH :q"), {"q": expression}
     )
-    rows = db.session.execute(
+    rows = db.session.scalars(
         text(
-            "SELECT rowid, snippet(letter_search, -1, :start, :stop, '…', 24) "
-            "FROM letter_search WHERE letter_search MATCH :q "
+            "SELECT rowid FROM letter_search WHERE letter_search MATCH :q "
             "ORDER BY bm25(letter_search, 8.0, 1.0, 1.0) LIMIT :limit OFFSET :offset"
         ),
-        {"q": expression, "start": START, "stop": STOP, "limit": per_page,
-         "offset": (page - 1) * per_page},
-    )  # fmt: skip
-    return [(letter_id, snippet) for letter_id, snippet in rows], total or 0
+        {"q": expression, "limit": per_page, "offset": (page - 1) * per_page},
+    )
+    return list(rows), total or 0
 
 
 PG_VECTOR = f"to_tsvector({PG_CONFIG}, {PG_DOCUMENT})"
 PG_QUERY = f"plainto_tsquery({PG_CONFIG}, :q)"
 PG_MATCHES = text(f"{PG_VECTOR} @@ {PG_QUERY}")
-PG_HEADLINE = text(
-    f"ts_headline({PG_CONFIG}, {PG_DOCUMENT}, {PG_QUERY}, 'StartSel=\x02, StopSel=\x03, "
-    'MaxWords=40, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "\')'
-)
 PG_RANK = text(f"ts_rank({PG_VECTOR}, {PG_QUERY}) DESC")
 
 
-def postgres_search(
-    terms: list[str], page: int, per_page: int
-) -> tuple[list[tuple[int, str]], int]:
+def postgres_search(terms: list[str], page: int, per_page: int) -> tuple[list[int], int]:
     """The same query as the index expression, so that PostgreSQL uses the GIN index."""
     params = {"q": " ".join(terms)}
     matching = select(Letter.id).where(Letter.status == LetterStatus.PUBLISHED, PG_MATCHES)
     total = db.session.scalar(select(func.count()).select_from(matching.subquery()), params)
-    rows = db.session.execute(
-        select(Letter.id, PG_HEADLINE)
+    rows = db.session.scalars(
+        select(Letter.id)
         .where(Letter.status == LetterStatus.PUBLISHED, PG_MATCHES)
         .order_by(PG_RANK, Letter.id.desc())
         .limit(per_page)
         .offset((page - 1) * per_page),
         params,
     )
-    return [(letter_id, snippet) for letter_id, snippet in rows], total or 0
+    return list(rows), total or 0
 
 
 def similar_letter_ids(letter: Letter, limit: int = 10) -> list[int]:

@@ -10,7 +10,7 @@ from app.accounts.service import set_locale, user_by_handle
 from app.discovery import service
 from app.discovery.feeds import atom_feed
 from app.discovery.search import search_letters
-from app.extensions import db
+from app.extensions import db, limiter
 from app.i18n import LANGUAGE_COOKIE
 from app.letters.models import LetterStatus
 from app.letters.service import (
@@ -53,7 +53,12 @@ def tag(slug: str):
     return render_template("discovery/tag.html", tag=found, page=page, sizes=sizes)
 
 
+def signed_in() -> bool:
+    return current_user.is_authenticated
+
+
 @bp.route("/search")
+@limiter.limit(lambda: current_app.config["SEARCH_LIMIT_PER_IP"], exempt_when=signed_in)
 def search():
     """Full-text search over published letters."""
     query = request.args.get("q", "")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
+from app.discovery.search import search_terms
 from tests.conftest import login
 
 
@@ -121,3 +124,61 @@ def test_german_inflections_are_found_on_postgresql(backend, client, letters):
     page = client.get("/search?q=Transformation").get_data(as_text=True)
     assert "Über die Transformation" in page
     assert "<mark>Transformationen</mark>" in page
+
+
+@pytest.fixture
+def repetitive_letters(make_user, make_letter):
+    """The hostile tester's letters: one short word 33,000 times, and 4,900 one-letter cells."""
+    author = make_user()
+    make_letter(author, None, title="Repetition", body="zq " * 33_000)
+    make_letter(author, None, title="Cells", body="|" + "x|" * 4_900 + "\n|" + "-|" * 4_900)
+
+
+@pytest.mark.parametrize("query", ["zq", "zq zq", "zq zq zq", "x", "x x x", "zq repetition"])
+def test_search_over_a_repeated_word_answers_within_a_second(client, repetitive_letters, query):
+    started = time.perf_counter()
+    response = client.get("/search", query_string={"q": query})
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 200
+    assert elapsed < 1.0, f"/search?q={query} took {elapsed:.2f} s"
+    assert "<mark>" in response.get_data(as_text=True)
+
+
+def test_repeated_query_words_are_searched_once():
+    assert search_terms("zq ZQ zq Zq") == ["zq"]
+    assert search_terms("trust zq trust") == ["trust", "zq"]
+
+
+def test_snippet_shows_the_text_not_the_markdown(client, make_user, make_letter):
+    make_letter(
+        make_user(), None, title="Habits", body="Man wählt **eine** Gewohnheit und `übt` sie."
+    )
+    page = client.get("/search?q=gewohnheit").get_data(as_text=True)
+    assert "Man wählt eine <mark>Gewohnheit</mark> und übt sie." in page
+    assert "**" not in page and "`" not in page
+
+
+def test_snippet_reads_only_the_beginning_of_a_long_letter(client, make_user, make_letter):
+    far_away = "filler " * 5_000 + "needle"  # the one hit lies past what snippets read
+    make_letter(make_user(), None, title="Haystack", body=far_away)
+    page = client.get("/search?q=needle").get_data(as_text=True)
+    assert "1 letter found." in page
+    assert '<p class="snippet">filler filler' in page and "<mark>" not in page
+
+
+def test_letter_text_cannot_forge_a_highlight(client, make_user, make_letter):
+    make_letter(make_user(), None, title="Marks", body="plain \x02forged\x03 words and trust")
+    page = client.get("/search?q=trust").get_data(as_text=True)
+    assert "<mark>forged</mark>" not in page and "<mark>trust</mark>" in page
+
+
+def test_anonymous_search_is_rate_limited_per_address(app_factory, make_user):
+    app = app_factory(RATELIMIT_ENABLED=True, SEARCH_LIMIT_PER_IP="3 per minute")
+    reader = app.test_client()
+    answers = [reader.get("/search?q=letters").status_code for _ in range(4)]
+    assert answers == [200, 200, 200, 429]
+    neighbour = app.test_client()
+    assert (
+        neighbour.get("/search?q=letters", environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code
+        == 200
+    )
