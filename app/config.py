@@ -103,15 +103,31 @@ DEFAULTS: dict[str, Any] = {
     "INVITE_MAX_AGE": 7 * 24 * 3600,
     "CONFIRM_MAX_AGE": 3 * 24 * 3600,
     "RESET_MAX_AGE": 3600,
-    "LOGIN_LIMIT_PER_ACCOUNT": "5 per minute;30 per day",
+    # Sign-in attempts from one client address, and from one client address for one account:
+    # past these, that client gets 429.
     "LOGIN_LIMIT_PER_IP": "30 per minute;300 per day",
+    "LOGIN_LIMIT_PER_ACCOUNT_AND_IP": "5 per minute;30 per day",
+    # Wrong passwords for one account from everyone: past it, wrong passwords get 429, but
+    # the right one still signs in, so that nobody can lock a colleague out.
+    "LOGIN_LIMIT_PER_ACCOUNT": "10 per minute;60 per day",
     "RESET_LIMIT_PER_IP": "10 per hour",
+    # Reset mails to one address; past it the form answers as always and sends no more.
     "RESET_LIMIT_PER_ACCOUNT": "5 per hour",
+    # Sign-up (OPEN_REGISTRATION) from one client address, and mails to one address.
+    "REGISTER_LIMIT_PER_IP": "10 per hour",
+    "REGISTER_MAILS_PER_ADDRESS": "3 per day",
+    # The sign-up form answers no sooner than this, address taken or not.
+    "REGISTER_ANSWER_SECONDS": 0.25,
     # The reset form answers no sooner than this, known address or not.
     "RESET_ANSWER_SECONDS": 0.25,
     "SUBSCRIBE_LIMIT_PER_IP": "10 per hour",
     # Readers who are not signed in; a search costs more than a page.
     "SEARCH_LIMIT_PER_IP": "60 per minute;600 per hour",
+    # How long a SQLite write in a request waits for the lock before answering 503: well
+    # inside gunicorn's 30 s timeout, far longer than any one write (or the sender's) holds
+    # it. The sender and commands wait longer: nobody watches them.
+    "SQLITE_REQUEST_WAIT_MS": 5000,
+    "SQLITE_BACKGROUND_WAIT_MS": 60000,
     "RATELIMIT_HEADERS_ENABLED": True,
     "AVATAR_SIZE": 256,
 }

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import enum
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import DateTime, Enum, event
 from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.types import TypeDecorator
 
 from app.extensions import db
@@ -20,20 +25,51 @@ def utc_now() -> datetime:
 
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_reading_only: ContextVar[bool] = ContextVar("reading_only", default=False)
+
+
+@contextmanager
+def read_only_transactions() -> Iterator[None]:
+    """Transactions begun inside only read, so on SQLite they take no write lock.
+
+    The sender renders a batch of notices for a while; holding the write lock meanwhile
+    would make every colleague saving a draft wait for it.
+    """
+    token = _reading_only.set(True)
+    try:
+        yield
+    finally:
+        _reading_only.reset(token)
 
 
 def starts_write_transaction() -> bool:
     """Writes happen outside requests (commands, the sender) and in non-GET requests."""
+    if _reading_only.get():
+        return False
     return not (has_request_context() and request.method in READ_ONLY_METHODS)
 
 
-def configure_sqlite(engine: Engine) -> None:
+# SQLite's own wait for a lock sleeps longer and longer between tries (up to 100 ms), so a
+# writer that waits long loses the lock to each one that just arrived. We wait in short
+# rounds instead, each starting again with SQLite's short sleeps.
+LOCK_WAIT_ROUND_MS = 50
+# While others write too, a background writer (the sender, a command) leaves the lock free
+# this long before each of its write transactions, so that a request waiting for it goes
+# first. It knows others write when it had to wait for the lock itself in the last second.
+BACKGROUND_YIELD_SECONDS = 0.02
+CONTENTION_MEMORY_SECONDS = 1.0
+_background_contended_until = 0.0
+
+
+def configure_sqlite(engine: Engine, request_wait_ms: int, background_wait_ms: int) -> None:
     """WAL, a busy timeout, foreign keys, and the write lock taken when a write begins.
 
     pysqlite opens transactions lazily at the first write, so a read-then-write
     transaction reads a snapshot that another writer may change before the upgrade;
     the update is then lost or fails with "database is locked". BEGIN IMMEDIATE takes
     the lock before the first read, and the busy timeout makes others wait their turn.
+    A request waits only so long that it can still answer 503 well before the web server
+    gives up on it; the sender and commands, which nobody watches, wait longer.
     """
 
     @event.listens_for(engine, "connect")
@@ -41,17 +77,43 @@ def configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute(f"PRAGMA busy_timeout={LOCK_WAIT_ROUND_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
-        if starts_write_transaction():
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
+        if not starts_write_transaction():
             connection.exec_driver_sql("BEGIN")
+            return
+        if has_request_context():
+            begin_immediate(connection, time.monotonic() + request_wait_ms / 1000)
+            return
+        begin_immediate_in_background(connection, background_wait_ms)
+
+
+def begin_immediate_in_background(connection: Any, wait_ms: int) -> None:
+    """Take the write lock for the sender or a command, letting waiting requests go first."""
+    global _background_contended_until
+    started = time.monotonic()
+    if started < _background_contended_until:
+        time.sleep(BACKGROUND_YIELD_SECONDS)
+        started = time.monotonic()
+    begin_immediate(connection, started + wait_ms / 1000)
+    if time.monotonic() - started > 0.002:  # the lock was taken: someone else writes
+        _background_contended_until = time.monotonic() + CONTENTION_MEMORY_SECONDS
+
+
+def begin_immediate(connection: Any, deadline: float) -> None:
+    """Take the write lock, trying again in short rounds until the deadline."""
+    while True:
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except OperationalError as error:
+            if "locked" not in str(error.orig) or time.monotonic() >= deadline:
+                raise
 
 
 def init_database(app: Flask) -> None:
@@ -59,7 +121,11 @@ def init_database(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
-            configure_sqlite(db.engine)
+            configure_sqlite(
+                db.engine,
+                app.config["SQLITE_REQUEST_WAIT_MS"],
+                app.config["SQLITE_BACKGROUND_WAIT_MS"],
+            )
 
 
 class UTCDateTime(TypeDecorator[datetime]):

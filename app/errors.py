@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, g, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import BadRequest, HTTPException
 
-from app.extensions import db
+from app.extensions import db, login_manager
 
 TITLES = {
     400: _l("Bad request"),
@@ -72,11 +72,50 @@ def render_unstorable_value(error: Exception) -> ErrorPage:
 
 
 def render_database_unavailable(error: OperationalError) -> ErrorPage:
-    """The database is locked, gone or overloaded: worth trying again in a moment (503)."""
+    """The database is locked, gone or overloaded: worth trying again in a moment (503).
+
+    The page is made without the database (which is what failed): the reader is shown as
+    signed out, and a form that was sent comes back filled in, to be sent again.
+    """
     current_app.logger.error("Database unavailable: %s", error)
+    forget_session_work()
+    g._login_user = login_manager.anonymous_user()  # loading the user would wait again
     description = _("The site is busy or briefly unavailable. Please try again in a moment.")
-    page = render_without_failing(503, description)
+    try:
+        page = render_template(
+            "errors/error.html",
+            code=503,
+            title=_(TITLES[503]),
+            description=description,
+            resend=fields_to_send_again(),
+        )
+    except Exception:  # noqa: BLE001 — whatever fails here, the reader gets an answer
+        current_app.logger.exception("The styled 503 page failed; showing the plain one.")
+        page = plain_error_page()
     return page, 503, [("Retry-After", "5")]
+
+
+def forget_session_work() -> None:
+    """End the failed transaction without waiting for the database to answer."""
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 — the connection itself may be what failed
+        current_app.logger.warning("Rolling back after a database failure failed too.")
+
+
+# Never written back into a page: a password is typed again.
+NOT_SENT_AGAIN = ("password",)
+
+
+def fields_to_send_again() -> list[tuple[str, str]]:
+    """The text fields of a form that could not be saved (files and passwords excepted)."""
+    if request.method != "POST":
+        return []
+    return [
+        (name, value)
+        for name, value in request.form.items(multi=True)
+        if not any(secret in name for secret in NOT_SENT_AGAIN)
+    ]
 
 
 def render_server_error(_error: Exception) -> tuple[str, int]:
@@ -95,9 +134,13 @@ def render_without_failing(code: int, description: str | None) -> str:
         )
     except Exception:  # the database itself may be what failed
         current_app.logger.exception("The styled error page failed; showing the plain one.")
-        # Straight from Jinja: render_template's context processors would load the user again.
-        template = current_app.jinja_env.get_template("errors/unavailable.html")
-        return template.render(site_name=current_app.config["SITE_NAME"])
+        return plain_error_page()
+
+
+def plain_error_page() -> str:
+    """Straight from Jinja: render_template's context processors would load the user again."""
+    template = current_app.jinja_env.get_template("errors/unavailable.html")
+    return template.render(site_name=current_app.config["SITE_NAME"])
 
 
 def init_error_pages(app: Flask) -> None:

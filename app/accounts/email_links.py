@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_mail import Message
 
@@ -66,11 +67,47 @@ def accept_invitation(token: str, name: str, handle: str, password: str) -> User
     return create_user(email, name, password, handle=handle or None, confirmed=True)
 
 
-def register(email: str, name: str, handle: str, password: str) -> User:
-    """Open sign-up (when OPEN_REGISTRATION is on): unconfirmed until the emailed link. Commits."""
-    user = create_user(email, name, password, handle=handle or None, confirmed=False)
-    send_confirmation(user)
-    return user
+def request_sign_up(email: str) -> None:
+    """Open sign-up: mail a link that creates the account, or tell the owner; commits.
+
+    Both cases queue one mail and answer alike, so the form never tells whether the
+    address has an account; the account exists only once the link proves the address.
+    """
+    address = checked_email(email)
+    owner = user_by_email(address)
+    if owner is None:
+        locale = str(get_locale() or "en")  # the visitor's language: we know no other
+        send(_sign_up_mail(address, locale), locale)
+    else:
+        send(_address_taken_mail(owner), owner.locale)
+    db.session.commit()
+
+
+def _sign_up_mail(address: str, locale: str) -> Message:
+    """The link to the account form, like an invitation the address sent itself."""
+    token = make_token("invite", {"email": address})
+    return compose_email(
+        "sign_up",
+        address,
+        subject=_l("Create your account at %(site)s"),
+        subject_values={"site": current_app.config["SITE_NAME"]},
+        locale=locale,
+        link=absolute_url("accounts.accept_invitation", token=token),
+        days=current_app.config["INVITE_MAX_AGE"] // 86400,
+    )
+
+
+def _address_taken_mail(owner: User) -> Message:
+    """Tell the owner that someone tried to sign up with their address, in their language."""
+    return compose_email(
+        "sign_up_taken",
+        owner.email,
+        subject=_l("Someone tried to sign up with your address"),
+        locale=owner.locale,
+        user=owner,
+        login_link=absolute_url("accounts.login"),
+        reset_link=absolute_url("accounts.request_reset"),
+    )
 
 
 def send_confirmation(user: User, new_email: str | None = None) -> None:

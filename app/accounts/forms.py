@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from app.accounts.models import GREETINGS_DE, HANDLE_PATTERN
-from app.accounts.service import AccountError
+from app.accounts.service import AccountError, name_problem
 
 TIMEZONES = [
     "Europe/Berlin",
@@ -53,6 +53,13 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Remember me on this device"))
 
 
+def person_name(_form: FlaskForm, field: StringField) -> None:
+    """A validator: the name must not look like an email address."""
+    problem = name_problem(field.data or "")
+    if problem is not None:
+        raise ValidationError(str(problem))
+
+
 class HandleMixin:
     def validate_handle(self, field: StringField) -> None:
         if field.data and not HANDLE_PATTERN.fullmatch(field.data):
@@ -62,12 +69,16 @@ class HandleMixin:
 
 
 class AcceptInvitationForm(HandleMixin, FlaskForm):
-    display_name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=100)])
+    display_name = StringField(
+        _l("Your name"), validators=[DataRequired(), Length(max=100), person_name]
+    )
     handle = StringField(_l("Handle (your address: /@handle)"), validators=[Optional()])
     password, password_repeat = new_password_fields()
 
 
-class RegisterForm(AcceptInvitationForm):
+class RegisterForm(FlaskForm):
+    """Sign-up asks only for the address; the emailed link leads to the account form."""
+
     email = email_field()
 
 
@@ -80,11 +91,14 @@ class ResetPasswordForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    display_name = StringField(
+        _l("Name"), validators=[DataRequired(), Length(max=100), person_name]
+    )
     role_line = StringField(_l("Role"), validators=[Optional(), Length(max=120)])
     bio = TextAreaField(_l("Short bio (Markdown)"), validators=[Optional(), Length(max=2000)])
     salutation_name = StringField(
-        _l("How letters to you greet you (name)"), validators=[Optional(), Length(max=100)]
+        _l("How letters to you greet you (name)"),
+        validators=[Optional(), Length(max=100), person_name],
     )
     greeting_de = SelectField(
         _l("German greeting for you"), choices=[SelectChoice(word) for word in GREETINGS_DE]

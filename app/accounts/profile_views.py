@@ -18,7 +18,7 @@ from app.accounts.forms import (
     show_account_error,
 )
 from app.accounts.models import User
-from app.extensions import db
+from app.extensions import client_address, db, limiter
 from app.letters.forms import ConfirmForm
 from app.letters.service import drafts_of, letters_received_by, letters_written_by
 
@@ -31,6 +31,17 @@ def profile_or_404(handle: str) -> User:
     return user
 
 
+def user_and_client_key() -> str:
+    """Rate-limit key for password checks: one colleague's session guessing from one client."""
+    return f"user:{getattr(current_user, 'id', 'anonymous')}/client:{client_address()}"
+
+
+# Where the current password is checked, a copied session could guess it: limited as sign-in.
+limit_password_checks = limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT_AND_IP"], key_func=user_and_client_key
+)
+
+
 @bp.route("/settings", methods=["GET", "POST"])
 @login_required
 def settings():
@@ -38,11 +49,15 @@ def settings():
     profile = ProfileForm(obj=current_user)
     status = 200
     if profile.validate_on_submit():
-        service.update_profile(
-            current_user, **{name: profile[name].data for name in service.PROFILE_FIELDS}
-        )
-        flash(_("Your profile is saved."), "success")
-        return redirect(url_for("accounts.settings"))
+        try:
+            service.update_profile(
+                current_user, **{name: profile[name].data for name in service.PROFILE_FIELDS}
+            )
+        except service.AccountError as error:
+            show_account_error(profile, error)
+        else:
+            flash(_("Your profile is saved."), "success")
+            return redirect(url_for("accounts.settings"))
     if profile.errors:
         status = 422
     return render_settings(profile=profile), status
@@ -88,6 +103,7 @@ def remove_avatar() -> Response:
 
 @bp.post("/settings/password")
 @login_required
+@limit_password_checks
 def change_password():
     """Change the password; other sessions are signed out."""
     form = ChangePasswordForm()
@@ -108,6 +124,7 @@ def change_password():
 
 @bp.post("/settings/email")
 @login_required
+@limit_password_checks
 def change_email():
     """Start an address change: the new address must confirm it."""
     form = ChangeEmailForm()

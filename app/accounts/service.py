@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
@@ -21,6 +22,10 @@ from app.letters.service import slugify
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024
 MAX_NAME_LENGTH = 100
+# With these a name passes for an address in a mail client or a page
+# ('Sven Albrecht <sven@example.org> "'). Checked after NFKC, so that the full-width
+# look-alikes (＜＠＞) count too; apostrophes stay: O'Brien is a name.
+NOT_IN_NAMES = frozenset('<>@"')
 # Checked when the address is unknown, so both answers take about as long.
 _DUMMY_HASH = generate_password_hash("not a real password, only for timing")
 
@@ -45,21 +50,33 @@ def checked_email(email: str) -> str:
         validate_email(address, check_deliverability=False)
     except EmailNotValidError as error:
         raise AccountError(_l("This is not a valid email address.")) from error
+    if "=?" in address:  # valid, but a mail client would decode it in the To header
+        raise AccountError(_l("This is not a valid email address."))
     return address
 
 
-def checked_name(name: str) -> str:
-    """A display name without surrounding blanks, or AccountError."""
+def name_problem(name: str) -> LazyString | None:
+    """Why a person's name cannot be used (it would look like an address), or None."""
+    if NOT_IN_NAMES.intersection(unicodedata.normalize("NFKC", name)):
+        return _l('A name cannot contain <, >, @ or ".')
+    return None
+
+
+def checked_name(name: str, field: str = "display_name") -> str:
+    """A person's name without surrounding blanks, or AccountError."""
     name = " ".join(name.split())
-    if not name:
-        raise AccountError(_l("Please give a name."), field="display_name")
+    if not name and field == "display_name":
+        raise AccountError(_l("Please give a name."), field=field)
     if len(name) > MAX_NAME_LENGTH:
         raise AccountError(
             _ln(
                 "Use at most %(num)d character.", "Use at most %(num)d characters.", MAX_NAME_LENGTH
             ),
-            field="display_name",
+            field=field,
         )
+    problem = name_problem(name)
+    if problem is not None:
+        raise AccountError(problem, field=field)
     return name
 
 
@@ -124,6 +141,12 @@ def set_password(user: User, password: str) -> None:
     validate_password(password)
     user.password_hash = generate_password_hash(password)
     user.session_nonce = new_session_nonce()
+
+
+def end_every_session(user: User) -> None:
+    """Sign the user out everywhere: every session and remember cookie names the old nonce."""
+    user.session_nonce = new_session_nonce()
+    db.session.commit()
 
 
 def create_user(
@@ -192,11 +215,17 @@ PROFILE_FIELDS = (
 )
 
 
+NAME_FIELDS = ("display_name", "salutation_name")
+
+
 def update_profile(user: User, **fields: str) -> None:
-    """Save the editable profile fields (and nothing else); commits."""
-    for name in PROFILE_FIELDS:
-        if name in fields:
-            setattr(user, name, (fields[name] or "").strip())
+    """Save the editable profile fields (and nothing else), or AccountError; commits."""
+    values = {name: (fields[name] or "").strip() for name in PROFILE_FIELDS if name in fields}
+    for name in NAME_FIELDS:
+        if name in values:
+            values[name] = checked_name(values[name], field=name)
+    for name, value in values.items():
+        setattr(user, name, value)
     user.bio_html = render_markdown(user.bio)
     db.session.commit()
 

@@ -13,6 +13,7 @@ from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
 from app.accounts import (
+    attempts,
     email_links,
     profile_views,  # noqa: F401  (registers profile and settings routes)
     service,
@@ -28,14 +29,19 @@ from app.accounts.forms import (
 )
 from app.accounts.session import sign_in
 from app.accounts.tokens import InvalidToken
-from app.extensions import limiter
+from app.extensions import client_address, limiter
 from app.letters.forms import ConfirmForm
 from app.web import safe_next_path
 
 
-def submitted_address_key() -> str:
-    """Rate-limit key for one account: the address being tried, whoever tries it."""
-    return "account:" + service.normalise_email(request.form.get("email", ""))[:254]
+def submitted_address() -> str:
+    """The address a form names, as accounts store it."""
+    return service.normalise_email(request.form.get("email", ""))[:254]
+
+
+def address_and_client_key() -> str:
+    """Rate-limit key for one client trying one address: what others try never counts here."""
+    return f"account:{submitted_address()}/client:{client_address()}"
 
 
 def answer_no_sooner_than(started: float, seconds: float) -> None:
@@ -46,8 +52,8 @@ def answer_no_sooner_than(started: float, seconds: float) -> None:
 @bp.route("/auth/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"])
 @limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-    key_func=submitted_address_key,
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT_AND_IP"],
+    key_func=address_and_client_key,
     methods=["POST"],
 )
 def login():
@@ -63,36 +69,67 @@ def login():
             if user is not None:
                 sign_in(user, remember=form.remember.data)
                 return redirect(safe_next_path(request.args.get("next")))
+            status = failed_login_status()
         form.password.errors = [_("The email address or the password is not right.")]
+        if status == 429:
+            form.password.errors.append(
+                _(
+                    "Many wrong passwords have been tried for this address lately. Please "
+                    "check yours carefully, or choose a new one."
+                )
+            )
     return render_template("accounts/login.html", form=form), status
+
+
+def failed_login_status() -> int:
+    """401, or 429 once many wrong passwords have been tried for the address, by anyone.
+
+    Counted for the address from everyone, this holds back only wrong passwords: the right
+    one still signs in. The limits above hold back the clients that try too often.
+    """
+    if attempts.spend("LOGIN_LIMIT_PER_ACCOUNT", attempts.LOGIN_FAILURES, submitted_address()):
+        return 401
+    return 429
 
 
 @bp.post("/auth/logout")
 def logout() -> Response:
     """Sign out (a POST, so that no link or image can sign someone out)."""
     if ConfirmForm().validate_on_submit():
+        if current_user.is_authenticated:
+            # A copied session or remember cookie must not outlive the sign-out.
+            service.end_every_session(current_user._get_current_object())
         session.clear()
         logout_user()  # after clear(): it leaves the note that deletes the remember cookie
     return redirect(url_for("discovery.index"))
 
 
 @bp.route("/auth/register", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REGISTER_LIMIT_PER_IP"], methods=["POST"])
 def register():
-    """Open sign-up, only when OPEN_REGISTRATION is on."""
+    """Open sign-up: the emailed link creates the account; the answer never tells if one exists."""
     if not current_app.config["OPEN_REGISTRATION"]:
         abort(404)
     form = RegisterForm()
     if form.validate_on_submit():
+        started = time.monotonic()
         try:
-            user = email_links.register(
-                form.email.data, form.display_name.data, form.handle.data, form.password.data
-            )
+            address = service.checked_email(form.email.data)
         except service.AccountError as error:
             show_account_error(form, error)
         else:
-            sign_in(user)
-            flash(_("Welcome! We have sent you a link to confirm your address."), "success")
-            return redirect(url_for("discovery.index"))
+            # A few mails a day at most, whoever asks: nobody floods an inbox through here.
+            if attempts.spend("REGISTER_MAILS_PER_ADDRESS", attempts.SIGN_UP_MAILS, address):
+                email_links.request_sign_up(address)
+            answer_no_sooner_than(started, current_app.config["REGISTER_ANSWER_SECONDS"])
+            flash(
+                _(
+                    "We have sent a message to %(email)s. Please follow the link in it.",
+                    email=address,
+                ),
+                "info",
+            )
+            return redirect(url_for("accounts.login"))
     status = 422 if form.errors else 200
     return render_template("accounts/register.html", form=form), status
 
@@ -150,17 +187,15 @@ def resend_confirmation() -> Response:
 
 @bp.route("/auth/reset", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RESET_LIMIT_PER_IP"], methods=["POST"])
-@limiter.limit(
-    lambda: current_app.config["RESET_LIMIT_PER_ACCOUNT"],
-    key_func=submitted_address_key,
-    methods=["POST"],
-)
 def request_reset():
     """Ask for a reset link; neither the answer nor its timing tells if the address is known."""
     form = ResetRequestForm()
     if form.validate_on_submit():
         started = time.monotonic()
-        email_links.request_password_reset(form.email.data)
+        # Past the address's allowance no more mail goes out, but the answer stays the same:
+        # a 429 here would stop its owner from asking, whoever spent the allowance.
+        if attempts.spend("RESET_LIMIT_PER_ACCOUNT", attempts.RESET_MAILS, submitted_address()):
+            email_links.request_password_reset(form.email.data)
         answer_no_sooner_than(started, current_app.config["RESET_ANSWER_SECONDS"])
         flash(
             _(

@@ -15,8 +15,8 @@ from app.extensions import db
 from app.letters.models import Letter
 from app.letters.service import with_people
 from app.notifications.dkim import sign_with_dkim
-from app.notifications.mail import compose_email, safe_header_value
-from app.notifications.models import NoticeKind, Notification
+from app.notifications.mail import compose_email, header_phrase, safe_address, safe_header_value
+from app.notifications.models import LetterEvent, NoticeKind, Notification
 from app.subscriptions.tokens import manage_token, manage_url, unsubscribe_token, unsubscribe_url
 from app.web import absolute_url
 
@@ -35,7 +35,10 @@ class LetterCache:
 
     letters: dict[int, Letter] = field(default_factory=dict)
     parents: dict[int, dict[int, int | None]] = field(default_factory=dict)
-    skeletons: dict[tuple[int, NoticeKind, str], bytes | None] = field(default_factory=dict)
+    skeletons: dict[tuple[int, NoticeKind, str, str], bytes | None] = field(default_factory=dict)
+    # The author's name at publishing, by event and by letter (its latest event).
+    names_by_event: dict[int, str] = field(default_factory=dict)
+    names_by_letter: dict[int, str] = field(default_factory=dict)
 
     def load(self, letter_ids: set[int]) -> None:
         missing = letter_ids - self.letters.keys()
@@ -46,6 +49,23 @@ class LetterCache:
             )
             for letter in db.session.scalars(query).unique():
                 self.letters[letter.id] = letter
+            self.load_names_at_publishing(missing)
+
+    def load_names_at_publishing(self, letter_ids: set[int]) -> None:
+        """The names the events of these letters recorded (older events recorded none)."""
+        rows = db.session.execute(
+            select(LetterEvent.id, LetterEvent.letter_id, LetterEvent.author_name)
+            .where(LetterEvent.letter_id.in_(letter_ids), LetterEvent.author_name != "")
+            .order_by(LetterEvent.id)
+        )
+        for event_id, letter_id, name in rows:
+            self.names_by_event[event_id] = name
+            self.names_by_letter[letter_id] = name
+
+    def author_name(self, letter: Letter, event_id: int | None = None) -> str:
+        """The name the author published under, else (older events) their current one."""
+        recorded = self.names_by_event.get(event_id) if event_id is not None else None
+        return recorded or self.names_by_letter.get(letter.id) or letter.author.display_name
 
     def ancestors(self, letter: Letter) -> list[int]:
         """Ids from the thread's root down to the letter's parent."""
@@ -89,7 +109,7 @@ STAND_INS = tuple(value.encode() for value in astuple(PLACEHOLDERS))
 
 def personal_values(notice: Notification) -> Personal:
     return Personal(
-        notice.recipient,
+        safe_address(notice.recipient),  # copies get it by replacement, past compose_email
         recipient_hash(notice.recipient),
         unsubscribe_token(notice),
         manage_token(notice.recipient),
@@ -121,24 +141,26 @@ def list_headers(unsubscribe_link: str) -> dict[str, str]:
         targets.append(f"<mailto:{mailto}?subject=unsubscribe>")
     site = current_app.config["SITE_NAME"]
     return {
-        "List-Id": f"{site} <notices.{mail_domain()}>",
+        "List-Id": f"{header_phrase(site)} <notices.{mail_domain()}>",
         "List-Unsubscribe": ", ".join(targets),
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
 
 
 def letter_notice(letter: Letter, kind: NoticeKind, locale: str, personal: Personal,
-                  cache: LetterCache) -> Message:  # fmt: skip
-    """The email telling one person about one letter."""
+                  cache: LetterCache, author_name: str | None = None) -> Message:  # fmt: skip
+    """The email telling one person about one letter, under the author's name at publishing."""
+    author_name = author_name or cache.author_name(letter)
     unsubscribe_link = absolute_url("subscriptions.unsubscribe", token=personal.unsubscribe_token)
     message = compose_email(
         "letter_notice",
         personal.recipient,
         subject=SUBJECTS[kind],
-        subject_values={"author": letter.author.display_name, "title": letter.title},
+        subject_values={"author": author_name, "title": letter.title},
         locale=locale,
-        sender_name=letter.author.display_name,
+        sender_name=author_name,
         letter=letter,
+        author_name=author_name,
         kind=kind.value,
         read_url=absolute_letter_url(letter),
         unsubscribe_url=unsubscribe_link,
@@ -158,9 +180,12 @@ def letter_notice_bytes(notice: Notification, cache: LetterCache) -> tuple[bytes
     """The notice for one recipient, from the rendering shared by everyone told alike."""
     letter = cache.letters[notice.letter_id]
     personal = personal_values(notice)
-    key = (letter.id, notice.kind, notice.locale)
+    author_name = cache.author_name(letter, notice.event_id)
+    key = (letter.id, notice.kind, notice.locale, author_name)
     if key not in cache.skeletons:
-        skeleton = letter_notice(letter, notice.kind, notice.locale, PLACEHOLDERS, cache)
+        skeleton = letter_notice(
+            letter, notice.kind, notice.locale, PLACEHOLDERS, cache, author_name
+        )
         raw = skeleton.as_bytes()
         # Only if every stand-in survived encoding verbatim can copies be made from it.
         usable = all(before in raw for before, _ in personal.replacements())
@@ -168,7 +193,7 @@ def letter_notice_bytes(notice: Notification, cache: LetterCache) -> tuple[bytes
     message_id = message_id_for(letter.id, personal.recipient_hash)
     raw = cache.skeletons[key]
     if raw is None:
-        message = letter_notice(letter, notice.kind, notice.locale, personal, cache)
+        message = letter_notice(letter, notice.kind, notice.locale, personal, cache, author_name)
         return message.as_bytes(), message_id
     for before, after in personal.replacements():
         raw = raw.replace(before, after)
@@ -191,7 +216,10 @@ def digest_notice(notice: Notification, cache: LetterCache) -> Message:
     """One email listing the letters a digest subscriber has not yet been told about."""
     ids = [int(part) for part in notice.letter_ids.split(",") if part]
     cache.load(set(ids))
-    letters = [cache.letters[i] for i in ids if i in cache.letters]
+    # A letter withdrawn or hidden since the digest was queued is left out.
+    letters = [
+        cache.letters[i] for i in ids if i in cache.letters and cache.letters[i].is_published
+    ]
     unsubscribe_link = unsubscribe_url(notice)
     message = compose_email(
         "digest",
@@ -201,6 +229,7 @@ def digest_notice(notice: Notification, cache: LetterCache) -> Message:
         locale=notice.locale,
         letters=letters,
         urls={letter.id: absolute_letter_url(letter) for letter in letters},
+        author_names={letter.id: cache.author_name(letter) for letter in letters},
         unsubscribe_url=unsubscribe_link,
         manage_url=manage_url(notice.recipient),
     )

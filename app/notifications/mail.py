@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from email import message_from_bytes
+from email.header import Header
 from email.message import EmailMessage
 from email.policy import SMTP, compat32
 from email.utils import make_msgid
@@ -14,7 +16,14 @@ from flask_mail import Message
 
 from app.notifications.service import enqueue_account_mail
 
-FORBIDDEN_IN_HEADERS = ("\r", "\n", "\x00", "\u2028", "\u2029", "\x85", "\x0b", "\x0c")
+# Every control character (C0 with tab, CR and LF; DEL; C1 with NEL) and the Unicode line
+# and paragraph separators: some readers end a header line at any of them.
+FORBIDDEN_IN_HEADERS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# A reader decodes "=?charset?q?...?=" anywhere in a header, CR and LF included: text that
+# holds it is encoded by us, so that a mail client shows the characters as they were typed.
+ENCODED_WORD_START = "=?"
+# RFC 5322 specials: a display name holding one must be a quoted string.
+SPECIALS = re.compile(r'[][\\()<>@,:;".]')
 
 
 # Generated with compat32, CRLF and folding only past RFC 5322's 998 characters: headers come
@@ -39,16 +48,50 @@ class UnsafeHeaderError(ValueError):
 
 def safe_header_value(value: str) -> str:
     """Refuse any value that could add a header; every header we set passes through here."""
-    if any(character in value for character in FORBIDDEN_IN_HEADERS):
+    if FORBIDDEN_IN_HEADERS.search(value):
         raise UnsafeHeaderError(f"line break or control character in header value {value!r}")
     return value
 
 
+def safe_address(address: str) -> str:
+    """Refuse an address a reader would decode: an encoded word cannot be escaped there."""
+    if ENCODED_WORD_START in address:
+        raise UnsafeHeaderError(f"encoded-word syntax in address {address!r}")
+    return safe_header_value(address)
+
+
 def one_line(value: str) -> str:
     """Fold user-written text (a name, a title) into a single header-safe line."""
-    for character in FORBIDDEN_IN_HEADERS:
-        value = value.replace(character, " ")
-    return " ".join(value.split())
+    return " ".join(FORBIDDEN_IN_HEADERS.sub(" ", value).split())
+
+
+def needs_encoding(text: str) -> bool:
+    """Whether a reader would not show this text as it is: not ASCII, or an encoded word."""
+    return not text.isascii() or ENCODED_WORD_START in text
+
+
+def header_text(value: str) -> str:
+    """User text as one header line that every reader decodes back to exactly this text.
+
+    Plain ASCII stays as it is; anything else becomes RFC 2047 encoded words on one line
+    (the generator folds past 998 characters), so "=?...?=" typed by a user is shown, never
+    decoded.
+    """
+    text = one_line(value)
+    if not needs_encoding(text):
+        return text
+    return Header(text, "utf-8").encode(linesep="")
+
+
+def header_phrase(value: str) -> str:
+    """A display name before an <address> (List-Id): encoded words, a quoted string or atoms."""
+    text = one_line(value)
+    if needs_encoding(text):
+        return header_text(text)
+    if SPECIALS.search(text):
+        escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+        return f'"{escaped}"'
+    return text
 
 
 def quoted_address(name: str, address: str) -> str:
@@ -83,8 +126,8 @@ def compose_email(
     display = f"{one_line(sender_name)} via {site_name}" if sender_name else site_name
     domain = sender_address.rpartition("@")[2] or "localhost"
     message = NoticeMessage(
-        subject=safe_header_value(one_line(subject)),
-        recipients=[safe_header_value(recipient)],
+        subject=safe_header_value(header_text(subject)),
+        recipients=[safe_address(recipient)],
         body=text,
         html=html,
         sender=quoted_address(display, sender_address),

@@ -27,6 +27,7 @@ class DeliveryState(enum.StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    DROPPED = "dropped"  # its letter was withdrawn or hidden before it went out
 
 
 class LetterEvent(db.Model):
@@ -36,6 +37,9 @@ class LetterEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id", ondelete="CASCADE"))
+    # The author's display name at publishing: notices show it even if they rename themselves
+    # before the sender runs. NULL on events recorded before it was kept.
+    author_name: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     fanned_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 

@@ -13,11 +13,11 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
 
-from app.database import utc_now
+from app.database import read_only_transactions, utc_now
 from app.extensions import db
 from app.notifications.compose import LetterCache, render_notice
 from app.notifications.digests import queue_due_digests
-from app.notifications.models import DeliveryState, Notification
+from app.notifications.models import DeliveryState, NoticeKind, Notification
 from app.notifications.service import fan_out_pending_events
 from app.notifications.transport import PermanentDeliveryError, ServerUnreachable, Transport
 
@@ -43,13 +43,19 @@ def due_condition(now: datetime):
     )
 
 
-def claim_due_notifications(limit: int, sender_id: str) -> list[int]:
-    """Mark a batch as being sent by us; other senders skip the rows we locked. Commits."""
+def claim_due_notifications(
+    limit: int, sender_id: str, due_by: datetime | None = None
+) -> list[int]:
+    """Mark a batch as being sent by us; other senders skip the rows we locked. Commits.
+
+    Only rows due by `due_by` (the start of the run): a notice retried during the run waits
+    for the next one, so that a run ends.
+    """
     now = utc_now()
     ids = list(
         db.session.scalars(
             select(Notification.id)
-            .where(due_condition(now))
+            .where(due_condition(due_by or now))
             .order_by(Notification.priority, Notification.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -76,28 +82,69 @@ class Outgoing:
     raw: bytes = b""
     message_id: str = ""
     render_error: str = ""
+    # The letter was withdrawn or hidden after the notice was written: nothing to tell.
+    dropped: bool = False
+
+
+LETTER_KINDS = frozenset(NoticeKind) - {
+    NoticeKind.ACCOUNT,
+    NoticeKind.SUBSCRIPTION_CONFIRM,
+    NoticeKind.DIGEST,
+}
 
 
 def render_batch(ids: list[int], sender_id: str) -> list[Outgoing]:
-    """Load and render our claimed notices, then end the transaction."""
-    notices = db.session.scalars(
-        select(Notification)
-        .where(Notification.id.in_(ids), Notification.claimed_by == sender_id)
-        .order_by(Notification.priority, Notification.id)
-    ).all()
-    cache = LetterCache()
-    cache.load({notice.letter_id for notice in notices if notice.letter_id})
-    batch = []
-    for notice in notices:
-        item = Outgoing(notice.id, notice.recipient, notice.attempts, notice.created_at)
-        try:
-            item.raw, item.message_id = render_notice(notice, cache)
-        except Exception as error:  # noqa: BLE001 — recorded on the row, tried again later
-            log.exception("rendering notice %s failed", notice.id)
-            item.render_error = f"{type(error).__name__}: {error}"
-        batch.append(item)
-    db.session.commit()
+    """Load and render our claimed notices in a transaction that only reads, then end it.
+
+    On SQLite a reading transaction takes no write lock, so colleagues saving letters do not
+    wait while a batch renders.
+    """
+    with read_only_transactions():
+        notices = db.session.scalars(
+            select(Notification)
+            .where(Notification.id.in_(ids), Notification.claimed_by == sender_id)
+            .order_by(Notification.priority, Notification.id)
+        ).all()
+        cache = LetterCache()
+        cache.load({notice.letter_id for notice in notices if notice.letter_id})
+        cache.load(set().union(*(digest_letter_ids(notice) for notice in notices)))
+        batch = [render_item(notice, cache) for notice in notices]
+        db.session.commit()
     return batch
+
+
+def render_item(notice: Notification, cache: LetterCache) -> Outgoing:
+    """One notice rendered, or marked as dropped, or carrying the error that stopped it."""
+    item = Outgoing(notice.id, notice.recipient, notice.attempts, notice.created_at)
+    if not tells_of_published_letters(notice, cache):
+        item.dropped = True
+        return item
+    try:
+        item.raw, item.message_id = render_notice(notice, cache)
+    except Exception as error:  # noqa: BLE001 — recorded on the row, tried again later
+        log.exception("rendering notice %s failed", notice.id)
+        item.render_error = f"{type(error).__name__}: {error}"
+    return item
+
+
+def digest_letter_ids(notice: Notification) -> set[int]:
+    if notice.kind != NoticeKind.DIGEST:
+        return set()
+    return {int(part) for part in notice.letter_ids.split(",") if part}
+
+
+def tells_of_published_letters(notice: Notification, cache: LetterCache) -> bool:
+    """A letter notice needs its letter still published; a digest at least one of its letters."""
+    if notice.kind in LETTER_KINDS:
+        return is_published(cache, notice.letter_id)
+    if notice.kind == NoticeKind.DIGEST:
+        return any(is_published(cache, letter_id) for letter_id in digest_letter_ids(notice))
+    return True
+
+
+def is_published(cache: LetterCache, letter_id: int | None) -> bool:
+    letter = cache.letters.get(letter_id) if letter_id else None
+    return letter is not None and letter.is_published
 
 
 class OutcomeLog:
@@ -129,6 +176,10 @@ class OutcomeLog:
         self.add(item, state=DeliveryState.SENT, sent_at=utc_now(),
                  message_id=item.message_id, claimed_until=None, raw=None)  # fmt: skip
 
+    def dropped(self, item: Outgoing) -> None:
+        self.add(item, state=DeliveryState.DROPPED, claimed_until=None, raw=None,
+                 last_error="The letter is no longer published.")  # fmt: skip
+
     def failed(self, item: Outgoing, error: str) -> None:
         self.add(item, state=DeliveryState.FAILED, attempts=item.attempts + 1,
                  last_error=error[:2000], claimed_until=None)  # fmt: skip
@@ -158,6 +209,9 @@ def send_batch(ids: list[int], transport: Transport, sender_id: str) -> int:
                 outcomes.flush()
                 renew_lease([waiting.id for waiting in batch[position:]], sender_id)
                 renew_at = utc_now() + LEASE / 2
+            if item.dropped:
+                outcomes.dropped(item)
+                continue
             if item.render_error:
                 outcomes.retry_later(item, item.render_error)
                 continue
@@ -202,9 +256,12 @@ def run_once(
     fan_out_pending_events()
     if check_digests:
         queue_due_digests(utc_now())
+    started = utc_now()
     sent = 0
     with Transport() as transport:
-        while ids := claim_due_notifications(batch_size, sender_id):
+        while not transport.gave_up and (
+            ids := claim_due_notifications(batch_size, sender_id, due_by=started)
+        ):
             sent += send_batch(ids, transport, sender_id)
     return sent
 

@@ -47,8 +47,14 @@ class Recipient:
 
 
 def record_letter_published(letter: Letter) -> None:
-    """Write the event row in the publishing transaction; the sender fans it out."""
-    db.session.add(LetterEvent(letter_id=letter.id))
+    """Write the event row in the publishing transaction; the sender fans it out.
+
+    The author's name is kept as it is now: notices say who published, whatever the author
+    is called by the time the sender renders them.
+    """
+    author = db.session.get(User, letter.author_id)
+    name = author.display_name if author else None
+    db.session.add(LetterEvent(letter_id=letter.id, author_name=name))
 
 
 def enqueue_account_mail(recipient: str, raw: bytes, locale: str = "en") -> None:
@@ -80,10 +86,11 @@ def fan_out_pending_events() -> int:
     """Turn each new event into notice rows, atomically with marking it done; commits.
 
     The letters the new one resembles get their "more letters" worked out again here too:
-    it is work after a publish that no reader waits for.
+    it is work after a publish that no reader waits for. One event per transaction: on
+    SQLite the write lock is held meanwhile, and a colleague saving a letter waits for it.
     """
     done = 0
-    while events := claim_unfanned_events():
+    while events := claim_unfanned_events(limit=1):
         for event in events:
             letter = db.session.get(Letter, event.letter_id)
             if letter is not None and letter.status == LetterStatus.PUBLISHED:

@@ -24,12 +24,18 @@ class ServerUnreachable(Exception):
     """No connection to the mail server: the whole batch waits for the next try."""
 
 
+class ServerStalled(ServerUnreachable):
+    """The server took the connection, then stopped answering: not tried again this run."""
+
+
 class Transport:
     """Opens the SMTP connection on first use and keeps it for the whole batch."""
 
     def __init__(self) -> None:
         self.config = current_app.config
         self.smtp: smtplib.SMTP | None = None
+        # Set once the server could not be reached or stalled: the rest waits for a later run.
+        self.gave_up = False
 
     @property
     def uses_mailbox(self) -> bool:
@@ -52,17 +58,24 @@ class Transport:
         try:
             self.smtp = self.open_connection()
         except (smtplib.SMTPException, OSError) as error:
+            self.gave_up = True
+            if is_stall(error):
+                raise ServerStalled(f"no answer within {self.timeout} s") from error
             raise ServerUnreachable(f"{type(error).__name__}: {error}") from error
         return self.smtp
+
+    @property
+    def timeout(self) -> float:
+        return float(self.config.get("SMTP_TIMEOUT_SECONDS") or SMTP_TIMEOUT_SECONDS)
 
     def open_connection(self) -> smtplib.SMTP:
         server, port = self.config["MAIL_SERVER"], int(self.config.get("MAIL_PORT") or 25)
         if self.config.get("MAIL_USE_SSL"):
             smtp: smtplib.SMTP = smtplib.SMTP_SSL(
-                server, port, timeout=SMTP_TIMEOUT_SECONDS, context=ssl.create_default_context()
+                server, port, timeout=self.timeout, context=ssl.create_default_context()
             )
         else:
-            smtp = smtplib.SMTP(server, port, timeout=SMTP_TIMEOUT_SECONDS)
+            smtp = smtplib.SMTP(server, port, timeout=self.timeout)
             if self.config.get("MAIL_USE_TLS"):
                 smtp.starttls(context=ssl.create_default_context())
         if self.config.get("MAIL_USERNAME") and self.config.get("MAIL_PASSWORD"):
@@ -94,9 +107,17 @@ class Transport:
                 raise PermanentDeliveryError(f"{error.smtp_code} {error.smtp_error!r}") from error
             self.close()
             raise
-        except (smtplib.SMTPException, OSError):
+        except (smtplib.SMTPException, OSError) as error:
             self.close()  # a broken connection is reopened for the next message
+            if is_stall(error):
+                self.gave_up = True
+                raise ServerStalled(f"no answer within {self.timeout} s") from error
             raise
+
+
+def is_stall(error: BaseException) -> bool:
+    """A timeout, which smtplib reports as a disconnection caused by it."""
+    return isinstance(error, TimeoutError) or isinstance(error.__context__, TimeoutError)
 
 
 def keep_in_mailbox(recipient: str, raw: bytes) -> None:

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, IntegerField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, Email, Length, NumberRange
+from wtforms.validators import AnyOf, DataRequired, Email, Length, NumberRange, ValidationError
 
 from app.subscriptions.models import Frequency, Target
 
@@ -32,6 +32,11 @@ class SubscribeForm(FlaskForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.frequency.choices = frequency_choices()
+
+    def validate_email(self, field: EmailField) -> None:
+        """Valid, but a mail client would decode "=?...?=" in the To header of every notice."""
+        if "=?" in (field.data or ""):
+            raise ValidationError(_l("This is not a valid email address."))
 
 
 class FrequencyForm(FlaskForm):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from app.accounts.service import create_user
 from tests.accounts.conftest import text_of
 from tests.conftest import PASSWORD, login
 
@@ -80,3 +81,39 @@ def test_account_mail_has_one_message_id(client, make_user, mailbox):
     (message,) = mailbox()
     assert len(message.get_all("Message-ID")) == 1
     assert message["Message-ID"].endswith("@example.org>")
+
+
+def test_sign_up_mail(app_factory, mailbox):
+    app_factory(OPEN_REGISTRATION=True).test_client().post(
+        "/auth/register", data={"email": "nora@example.org"}
+    )
+    (message,) = mailbox()
+    assert message["To"] == "nora@example.org"
+    assert message["Subject"] == "Create your account at Briefwechsel"
+    assert body(message) == (
+        "Someone, hopefully you, asked to create an account at Briefwechsel with this "
+        "address.\n\n"
+        "Create your account here (the link works for 7 days):\n"
+        f"{LINK}\n\n"
+        "If it was not you, you can ignore this email: without the link, no account is created."
+    )
+
+
+def test_sign_up_with_a_taken_address_mails_its_owner_in_their_language(app_factory, mailbox):
+    client = app_factory(OPEN_REGISTRATION=True).test_client()
+    create_user("ada@example.org", "Ada Admin", PASSWORD, locale="de")
+    client.post("/auth/register", data={"email": "ada@example.org"})
+    (message,) = mailbox()
+    assert message["To"] == "ada@example.org"
+    assert message["Subject"] == "Jemand wollte sich mit deiner Adresse registrieren"
+    text = text_of(message).replace("\r\n", "\n")
+    assert text == (
+        "Hallo Ada Admin,\n\n"
+        "jemand wollte sich bei Briefwechsel mit dieser Adresse registrieren. Sie gehört "
+        "schon zu einem Konto: deinem. Geändert hat sich nichts.\n\n"
+        "Zum Anmelden:\n"
+        "https://briefe.example.org/auth/login\n\n"
+        "Falls du dein Passwort vergessen hast, wähle hier ein neues:\n"
+        "https://briefe.example.org/auth/reset\n\n"
+        "Falls du das nicht warst, kannst du diese E-Mail ignorieren."
+    )

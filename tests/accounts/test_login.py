@@ -194,19 +194,31 @@ def post_login(client, email, password, address):
     )
 
 
-def test_login_is_limited_per_account_across_addresses(limited_app):
+def test_wrong_passwords_from_everywhere_are_held_back_but_not_the_right_one(limited_app):
     create_user("target@example.org", "Target Person", PASSWORD)
     client = limited_app.test_client()
-    for attempt in range(5):
+    for attempt in range(10):
         response = post_login(client, "target@example.org", "wrong" * 3, f"10.0.0.{attempt}")
         assert response.status_code == 401
     response = post_login(client, "Target@Example.org", "wrong" * 3, "10.0.1.1")
     assert response.status_code == 429
     page = response.get_data(as_text=True)
-    assert "Too many attempts" in page and '<main id="main">' in page
-    # the account is held back even with the right password, and other accounts are not
-    assert post_login(client, "target@example.org", PASSWORD, "10.0.1.2").status_code == 429
+    assert "Many wrong passwords have been tried for this address lately." in page
+    assert '<main id="main">' in page
+    # other accounts are not held back, and the owner still signs in
     assert post_login(client, "other@example.org", "wrong" * 3, "10.0.1.3").status_code == 401
+    assert post_login(client, "target@example.org", PASSWORD, "10.0.1.2").status_code == 302
+
+
+def test_one_client_is_held_back_on_one_account_even_with_the_right_password(limited_app):
+    create_user("target@example.org", "Target Person", PASSWORD)
+    client = limited_app.test_client()
+    for _ in range(5):
+        assert post_login(client, "target@example.org", "wrong" * 3, "10.0.2.1").status_code == 401
+    response = post_login(client, "target@example.org", PASSWORD, "10.0.2.1")
+    assert response.status_code == 429
+    assert "Too many attempts" in response.get_data(as_text=True)
+    assert post_login(client, "target@example.org", PASSWORD, "10.0.2.2").status_code == 302
 
 
 def test_login_is_limited_per_ip_across_accounts(limited_app):

@@ -204,9 +204,11 @@ def test_each_copy_is_personal(app, make_user, make_letter, send_notices, mail_s
 
 
 def test_copy_matches_a_notice_rendered_for_that_recipient_alone(
-    app, make_user, make_letter, subscribe
+    app, make_user, make_letter, subscribe, monkeypatch
 ):
     from email import message_from_bytes, policy
+
+    from itsdangerous import TimestampSigner
 
     from app.notifications.compose import (
         LetterCache,
@@ -220,9 +222,16 @@ def test_copy_matches_a_notice_rendered_for_that_recipient_alone(
     author = make_user("Jürgen Groß")
     root = make_letter(author, None, title="Anfang", language="de")
     subscribe("leser@example.org", Target.THREAD, root.id, locale="de")
-    make_letter(make_user("Anna"), author, parent=root, title="Antwort „mit“ Ümlauten")
+    anna = make_user("Anna")
+    reply = make_letter(anna, author, parent=root, title="Antwort „mit“ Ümlauten")
+    anna.display_name = "Anna Renamed"  # after publishing: both renderings keep "Anna"
+    db.session.commit()
     fan_out_pending_events()
-    notice = next(n for n in all_notices() if n.recipient == "leser@example.org")
+    # Links are signed with the current second: both renderings sign in the same one.
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda _signer: 1_800_000_000)
+    notice = next(
+        n for n in all_notices() if n.recipient == "leser@example.org" and n.letter_id == reply.id
+    )
     cache = LetterCache()
     cache.load({notice.letter_id})
     copied = message_from_bytes(letter_notice_bytes(notice, cache)[0], policy=policy.default)
@@ -248,6 +257,8 @@ def test_copy_matches_a_notice_rendered_for_that_recipient_alone(
         "List-Id",
     ):
         assert copied[header] == alone[header], header
+    assert copied["Subject"] == "Neuer Brief von Anna: Antwort „mit“ Ümlauten"
+    assert copied["In-Reply-To"] is not None
     for kind in ("plain", "html"):
         assert copied.get_body((kind,)).get_content() == alone.get_body((kind,)).get_content()
 
