@@ -20,7 +20,10 @@ def avatar_url(user: User) -> str:
 
 def url_host(url: str) -> str:
     """The host of an outside link, shown beside its label."""
-    return urlsplit(url).hostname or url
+    try:
+        return urlsplit(url).hostname or url
+    except ValueError:  # an address saved before such addresses were refused
+        return url
 
 
 def ps_mark(language: str) -> str:

@@ -9,7 +9,9 @@ from urllib.parse import quote, unquote_to_bytes, urlsplit
 from flask import Flask, Response, abort, current_app, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
+from werkzeug.formparser import MultiPartParser
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -56,7 +58,10 @@ def safe_next_path(target: str | None, default: str = "/") -> str:
         # Browsers drop tabs and newlines inside URLs ("/\t/host" becomes "//host") and read
         # a backslash as a slash, so neither belongs in a path we send them to.
         return default
-    parts = urlsplit(target)
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # "https://[zz]/" cannot even be split; it is no path of ours either
+        return default
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return default
     return target
@@ -79,10 +84,10 @@ def refuse_undecodable_input() -> None:
     if request.mimetype == "application/x-www-form-urlencoded":
         _check_encoded_pairs(request.get_data(cache=True))
     elif request.mimetype == "multipart/form-data":
-        # The multipart parser has decoded already; U+FFFD is what invalid UTF-8 became.
+        # Werkzeug turns invalid bytes of a text part into U+FFFD, which is also a valid
+        # character, so only the bytes tell them apart: read them before the form parser does.
+        _check_multipart_text(request.get_data(cache=True), request.mimetype_params)
         for key, value in request.form.items(multi=True):
-            if "\ufffd" in key + value:
-                _refuse_invalid_utf8()
             _check_text(key + value)
 
 
@@ -106,6 +111,31 @@ def _check_encoded_pairs(encoded: bytes) -> None:
             except UnicodeDecodeError:
                 _refuse_invalid_utf8()
             _check_text(text)
+
+
+def _check_multipart_text(body: bytes, options: dict[str, str]) -> None:
+    """Decode every text part of a multipart body strictly, in the charset the part names."""
+    boundary = options.get("boundary", "")
+    if not boundary or not boundary.isascii():
+        return  # not a form Werkzeug can read: it parses to nothing
+    decoder = MultipartDecoder(boundary.encode("ascii"))
+    decoder.receive_data(body)
+    decoder.receive_data(None)
+    charset_of = MultiPartParser().get_part_charset  # as the form parser reads each part
+    part: Field | File | None = None
+    chunks: list[bytes] = []
+    try:
+        while not isinstance(event := decoder.next_event(), (Epilogue, NeedData)):
+            if isinstance(event, (Field, File)):
+                part, chunks = event, []
+            elif isinstance(event, Data) and isinstance(part, Field):
+                chunks.append(event.data)
+                if not event.more_data:
+                    b"".join(chunks).decode(charset_of(part.headers))
+    except UnicodeDecodeError:  # in a value, or in a part's headers (its field name)
+        _refuse_invalid_utf8()
+    except ValueError:
+        return  # malformed: the form parser reads it as an empty form, as before
 
 
 def _check_text(text: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -18,6 +19,7 @@ from app.letters.service import (
     letters_written_by,
     published_letters,
     thread_sizes,
+    thread_title,
 )
 from app.web import absolute_url, safe_next_path
 
@@ -113,7 +115,10 @@ def thread_feed(slug: str) -> Response:
     if root is None or root.thread_root_id != root.id or root.status == LetterStatus.DRAFT:
         abort(404)
     letters = service.thread_feed_letters(root)
-    return atom_response(atom_feed(root.title, absolute_url("letters.thread", slug=slug),
+    if not letters:  # nothing published: the first letter withdrawn or hidden, no answers
+        abort(410 if root.status == LetterStatus.WITHDRAWN else 404)
+    return atom_response(atom_feed(thread_title(root) or _("A correspondence"),
+                                   absolute_url("letters.thread", slug=slug),
                                    absolute_url("discovery.thread_feed", slug=slug),
                                    letters))  # fmt: skip
 

@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.letters.models import Language
+from app.letters.rendering import markup_problem
 from app.links.service import LinkError, parse_related
 
 OUTSIDE = ""
@@ -17,6 +18,13 @@ OUTSIDE = ""
 def single_line(value: str | None) -> str | None:
     """Titles, names and greetings are one line: line breaks become spaces."""
     return " ".join(value.split()) if value else value
+
+
+def refuse_costly_markup(field: TextAreaField) -> None:
+    """A field message when the text's Markdown is past the rendering budgets."""
+    problem = markup_problem(field.data or "")
+    if problem is not None:
+        raise ValidationError(str(problem))
 
 
 class LetterForm(FlaskForm):
@@ -69,6 +77,13 @@ class LetterForm(FlaskForm):
             raise ValidationError(_l("Choose a colleague or write the name of the addressee."))
         if self.addressee.data != OUTSIDE and (field.data or "").strip():
             raise ValidationError(_l("Either a colleague or an outside name, not both."))
+
+    def validate_body(self, field: TextAreaField) -> None:
+        """Refuse Markdown that would take too long to render (thousands of table rows …)."""
+        refuse_costly_markup(field)
+
+    def validate_postscript(self, field: TextAreaField) -> None:
+        refuse_costly_markup(field)
 
     def validate_related(self, field: TextAreaField) -> None:
         try:

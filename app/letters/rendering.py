@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from html import unescape
+from functools import lru_cache
+from html import escape, unescape
+from typing import NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
 import nh3
+from flask_babel.speaklater import LazyString
 from markdown_it import MarkdownIt
+
+from app.letters.markdown_limits import MarkupTooComplex, limit_work
 
 ALLOWED_TAGS = {
     "a",
@@ -49,6 +54,7 @@ LINK_REL = "nofollow ugc noopener"
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
 _markdown.enable(["table", "strikethrough", "linkify"])
 _markdown.linkify.set({"fuzzy_link": False, "fuzzy_email": False}).add("ftp:", None).add("//", None)
+limit_work(_markdown)
 # markdown-it-py is linear, but spends 10-20 µs on every "[" looking for the end of a link
 # label: 100 KB of "[[]" took a second. A letter has a few dozen links, so a text with
 # thousands of brackets is an attack on the parser and is shown with its brackets as text.
@@ -57,22 +63,63 @@ _markdown_without_links = MarkdownIt(
     "commonmark", {"html": False, "linkify": False, "typographer": False}
 )
 _markdown_without_links.enable(["table", "strikethrough"]).disable(["link", "image"])
+limit_work(_markdown_without_links)
 # An excerpt needs only the beginning of a letter; rendering all of it would double the cost.
 EXCERPT_SOURCE_LIMIT = 4000
 # "[label]: url" lines, which reference links at the beginning may need from further down.
 _REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[(?:[^\]\\\n]|\\.){1,999}\]:[^\n]*", re.MULTILINE)
 
 
+def parser_for(source: str) -> MarkdownIt:
+    """The parser for a text: without links where brackets are far too many."""
+    return _markdown_without_links if source.count("[") > MAX_LINK_BRACKETS else _markdown
+
+
 def markdown_to_html(source: str) -> str:
-    """Markdown to (not yet sanitised) HTML, without links where brackets are far too many."""
-    if source.count("[") > MAX_LINK_BRACKETS:
-        return _markdown_without_links.render(source)
-    return _markdown.render(source)
+    """Markdown to (not yet sanitised) HTML; plain paragraphs for a text past the budgets."""
+    try:
+        return parser_for(source).render(source)
+    except MarkupTooComplex:
+        return plain_paragraphs(source)
+
+
+def plain_paragraphs(source: str) -> str:
+    """The text as escaped paragraphs, without any Markdown."""
+    paragraphs = (part.strip() for part in re.split(r"\n[ \t]*\n", source))
+    return "".join(f"<p>{escape(part)}</p>\n" for part in paragraphs if part)
+
+
+class Rendering(NamedTuple):
+    html: str  # safe to put on a page
+    problem: LazyString | None  # why the Markdown was too costly to use
+
+
+@lru_cache(maxsize=4)
+def rendering_of(source: str) -> Rendering:
+    """A text rendered once: the write form checks it, then the same request shows or saves it.
+
+    A text past the budgets is shown as plain paragraphs: the write form refuses it with the
+    problem's message, and any other way in (an import, the demo) gets no slow page either.
+    """
+    try:
+        html, problem = parser_for(source).render(source), None
+    except MarkupTooComplex as error:
+        html, problem = plain_paragraphs(source), error.message
+    return Rendering(sanitized(html), problem)
+
+
+def markup_problem(source: str) -> LazyString | None:
+    """Why a text's Markdown would take too long to render (a message for the writer), or None."""
+    return rendering_of(source).problem
 
 
 def render_markdown(source: str) -> str:
     """Render untrusted Markdown to HTML that is safe to put on a page."""
-    html = markdown_to_html(source)
+    return rendering_of(source).html
+
+
+def sanitized(html: str) -> str:
+    """Only the allowed tags, attributes and URL schemes; links marked as the writer's."""
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -281,6 +281,11 @@ def thread_size(root_id: int | None) -> int:
     return db.session.scalar(THREAD_SIZE, {"root_id": root_id}) or 0
 
 
+def thread_title(root: Letter) -> str | None:
+    """A correspondence's title for readers: its first letter's, while that one is published."""
+    return root.title if root.is_published else None
+
+
 def can_read(letter: Letter, viewer: User | None) -> bool:
     """Drafts and hidden letters are for their author (and admins) only."""
     if letter.status in (LetterStatus.PUBLISHED, LetterStatus.WITHDRAWN):

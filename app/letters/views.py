@@ -26,6 +26,7 @@ from app.letters.service import (
     suggested_salutation,
     thread_letters_in_reading_order,
     thread_size,
+    thread_title,
     withdraw_letter,
 )
 from app.links.service import (
@@ -226,7 +227,10 @@ def show(slug: str):
     """A letter laid out like a letter, with its replies and its place in the thread."""
     letter = readable_letter_or_404(slug)
     if letter.status == LetterStatus.WITHDRAWN:
-        return render_template("letters/withdrawn.html", letter=letter), 410
+        answers_remain = thread_size(letter.thread_root_id) > 0
+        return render_template(
+            "letters/withdrawn.html", letter=letter, answers_remain=answers_remain
+        ), 410
     return render_template(
         "letters/letter.html",
         letter=letter,
@@ -286,12 +290,13 @@ def thread(slug: str):
     if root is None or root.thread_root_id != root.id or root.status == LetterStatus.DRAFT:
         abort(404)
     entries = thread_letters_in_reading_order(root)
-    visible = [entry for entry in entries if can_read(entry.letter, viewer())]
-    if not any(entry.letter.is_published for entry in visible):
-        abort(404)
+    if not any(entry.letter.is_published for entry in entries):
+        # A withdrawn first letter leaves its correspondence readable only if answers remain.
+        abort(410 if root.status == LetterStatus.WITHDRAWN else 404)
     return render_template(
         "letters/thread.html",
         root=root,
+        title=thread_title(root),
         entries=entries,
         viewer_can_read=lambda letter: can_read(letter, viewer()),
     )

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import Exists, bindparam, delete, func, select
 from sqlalchemy.orm import aliased
 
 from app.accounts.models import User
@@ -80,7 +80,12 @@ def parse_related(text: str) -> RelatedInput:
         if slug:
             related.slugs.append(slug)
             continue
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # "https://[zz]/", or a host NFKC would change ("℀" is "a/c")
+            raise LinkError(
+                _l("Line %(number)d: this is not a web address that can be read.", number=number)
+            ) from None
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise LinkError(
                 _l("Line %(number)d: use a letter’s address here or an http(s):// link.",
@@ -158,6 +163,30 @@ def related_text(letter: Letter) -> str:
     return "\n".join(
         f"{site}/letters/{slug}" if slug else f"{url} {label}".strip() for url, label, slug in rows
     )
+
+
+def carried_by_a_published_letter() -> Exists:
+    """The condition that a tag is public: a tag of drafts only is nobody else's business."""
+    return (
+        select(LetterTag.letter_id)
+        .join(Letter, Letter.id == LetterTag.letter_id)
+        .where(LetterTag.tag_id == Tag.id, Letter.status == LetterStatus.PUBLISHED)
+        .exists()
+    )
+
+
+def public_tag_by_slug(slug: str) -> Tag | None:
+    """The tag, if a published letter carries it."""
+    return db.session.scalars(
+        select(Tag).where(Tag.slug == slug, carried_by_a_published_letter())
+    ).first()
+
+
+def public_tag(tag_id: int) -> Tag | None:
+    """The tag with this id, if a published letter carries it."""
+    return db.session.scalars(
+        select(Tag).where(Tag.id == tag_id, carried_by_a_published_letter())
+    ).first()
 
 
 def tag_names(letter: Letter) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -14,7 +15,8 @@ from app.accounts.tokens import InvalidToken, make_token, read_token
 from app.database import utc_now
 from app.extensions import db
 from app.letters.models import Letter, LetterStatus
-from app.links.models import Tag
+from app.letters.service import thread_size
+from app.links.service import public_tag
 from app.notifications.mail import compose_email
 from app.notifications.models import NoticeKind, Notification
 from app.notifications.service import ACCOUNT_PRIORITY, save_preferences_by_id
@@ -39,40 +41,69 @@ class TargetInfo:
 
 
 def describe_target(target: Target, target_id: int) -> TargetInfo:
-    """What a subscription follows, named for people; SubscriptionError if it does not exist."""
-    if target == Target.SITE:
-        return TargetInfo(target, 0, str(_l("all new letters")), absolute_url("discovery.index"))
-    if target == Target.AUTHOR:
-        user = db.session.get(User, target_id)
-        if user is None:
-            raise SubscriptionError("no such author")
-        return TargetInfo(
-            target,
-            target_id,
-            str(_l("new letters by %(name)s", name=user.display_name)),
-            absolute_url("accounts.profile", handle=user.handle),
-        )
-    if target == Target.THREAD:
-        root = db.session.get(Letter, target_id)
-        if root is None or root.thread_root_id != root.id or root.status != LetterStatus.PUBLISHED:
-            raise SubscriptionError("no such correspondence")
-        return TargetInfo(
-            target,
-            target_id,
-            str(_l("new letters in “%(title)s”", title=root.title)),
-            absolute_url("letters.thread", slug=root.slug),
-        )
-    if target == Target.TAG:
-        tag = db.session.get(Tag, target_id)
-        if tag is None:
-            raise SubscriptionError("no such tag")
-        return TargetInfo(
-            target,
-            target_id,
-            str(_l("new letters tagged “%(tag)s”", tag=tag.name)),
-            absolute_url("discovery.tag", slug=tag.slug),
-        )
-    raise SubscriptionError("this kind of subscription is not available")
+    """What a subscription follows, named for people; SubscriptionError if readers cannot see it.
+
+    The answer is the same for what does not exist and for what is not public (a tag of
+    drafts only, a draft's correspondence), so that ids cannot be walked to learn of either.
+    """
+    describe = TARGET_DESCRIPTIONS.get(target)
+    if describe is None:
+        raise SubscriptionError("this kind of subscription is not available")
+    return describe(target_id)
+
+
+def site_info(target_id: int) -> TargetInfo:
+    """Every new letter of the site."""
+    return TargetInfo(Target.SITE, 0, str(_l("all new letters")), absolute_url("discovery.index"))
+
+
+def author_info(target_id: int) -> TargetInfo:
+    """A colleague's new letters: every colleague has a page, letters or not."""
+    user = db.session.get(User, target_id)
+    if user is None:
+        raise SubscriptionError("no such author")
+    label = _l("new letters by %(name)s", name=user.display_name)
+    return TargetInfo(
+        Target.AUTHOR, target_id, str(label), absolute_url("accounts.profile", handle=user.handle)
+    )
+
+
+def thread_info(target_id: int) -> TargetInfo:
+    """A correspondence is public while one of its letters is; its title while its first is."""
+    root = db.session.get(Letter, target_id)
+    if (
+        root is None
+        or root.thread_root_id != root.id
+        or root.status == LetterStatus.DRAFT
+        or thread_size(root.id) == 0
+    ):
+        raise SubscriptionError("no such correspondence")
+    if root.status == LetterStatus.PUBLISHED:
+        label = _l("new letters in “%(title)s”", title=root.title)
+    else:
+        label = _l("new letters in a correspondence")
+    return TargetInfo(
+        Target.THREAD, target_id, str(label), absolute_url("letters.thread", slug=root.slug)
+    )
+
+
+def tag_info(target_id: int) -> TargetInfo:
+    """New letters with a tag, while a published letter carries it."""
+    tag = public_tag(target_id)
+    if tag is None:
+        raise SubscriptionError("no such tag")
+    label = _l("new letters tagged “%(tag)s”", tag=tag.name)
+    return TargetInfo(
+        Target.TAG, target_id, str(label), absolute_url("discovery.tag", slug=tag.slug)
+    )
+
+
+TARGET_DESCRIPTIONS: dict[Target, Callable[[int], TargetInfo]] = {
+    Target.SITE: site_info,
+    Target.AUTHOR: author_info,
+    Target.THREAD: thread_info,
+    Target.TAG: tag_info,
+}
 
 
 def confirmations_sent_today(email: str) -> int:
@@ -179,11 +210,14 @@ def subscriptions_of(email: str) -> list[tuple[Subscription, TargetInfo]]:
     listed = []
     for subscription in rows:
         try:
-            listed.append(
-                (subscription, describe_target(subscription.target, subscription.target_id))
-            )
+            info = describe_target(subscription.target, subscription.target_id)
         except SubscriptionError:
-            continue  # the author or thread is gone; the row stays harmless
+            # Gone, or no longer public: listed without a name, so that it can be removed.
+            label = str(_l("something that is no longer available"))
+            info = TargetInfo(
+                subscription.target, subscription.target_id, label, absolute_url("discovery.index")
+            )
+        listed.append((subscription, info))
     return listed
 
 

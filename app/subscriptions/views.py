@@ -39,8 +39,19 @@ def subscribe():
     if request.method == "GET":
         form.target.data = request.args.get("target", Target.SITE.value)
         form.target_id.data = request.args.get("target_id", 0, type=int)
+        ensure_followable(form.target.data, form.target_id.data)
     status = 422 if form.errors else 200
     return render_template("subscriptions/subscribe.html", form=form), status
+
+
+def ensure_followable(target: str, target_id: int) -> None:
+    """404 for a subscribe form about something readers cannot see (or that does not exist)."""
+    try:
+        if not 0 <= target_id < 2**31:  # ids are 32-bit integers: nothing is out there
+            raise service.SubscriptionError("no such id")
+        service.describe_target(Target(target), target_id)
+    except (ValueError, service.SubscriptionError):
+        abort(404)
 
 
 @bp.route("/subscribe/confirm/<token>", methods=["GET", "POST"])
@@ -48,7 +59,9 @@ def confirm(token: str):
     """GET shows a button (mail scanners follow links); the POST confirms."""
     try:
         subscription = service.subscription_for_confirmation(token)
-    except InvalidToken:
+        info = service.describe_target(subscription.target, subscription.target_id)
+    except (InvalidToken, service.SubscriptionError):
+        # What it follows may have gone since (the last letter with a tag withdrawn, say).
         abort(410, description=_("This confirmation link has expired or is no longer valid."))
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -58,7 +71,6 @@ def confirm(token: str):
             subscription=subscription,
             manage=url_for_manage(subscription.email),
         )
-    info = service.describe_target(subscription.target, subscription.target_id)
     return render_template(
         "subscriptions/confirm.html", form=form, info=info, subscription=subscription
     )
