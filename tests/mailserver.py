@@ -46,12 +46,17 @@ class Inbox:
 
     mails: list[ReceivedMail] = field(default_factory=list)
     refused: set[str] = field(default_factory=set)
+    busy: set[str] = field(default_factory=set)
     # Runs the outbox sender before waiting, as the sender process would in production.
     run_sender: Callable[[], object] | None = None
 
     def refuse(self, address: str) -> None:
         """Answer 550 for this recipient, as a server does for an unknown mailbox."""
         self.refused.add(address)
+
+    def defer(self, address: str) -> None:
+        """Answer 451 for this recipient, as a greylisting or overloaded server does."""
+        self.busy.add(address)
 
     async def handle_RCPT(
         self,
@@ -63,6 +68,8 @@ class Inbox:
     ) -> str:
         if address in self.refused:
             return "550 5.1.1 No such mailbox"
+        if address in self.busy:
+            return "451 4.3.0 Try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

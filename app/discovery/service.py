@@ -9,14 +9,8 @@ from app.extensions import db
 from app.letters.models import Letter, LetterStatus
 from app.letters.service import published_letters
 from app.links.models import LetterTag, Tag
-from app.links.service import public_tag_by_slug
 
 FEED_SIZE = 30
-
-
-def tag_by_slug(slug: str) -> Tag | None:
-    """The tag, while a published letter carries it; readers never learn of drafts' tags."""
-    return public_tag_by_slug(slug)
 
 
 def letters_tagged(tag: Tag) -> Select:

@@ -21,6 +21,7 @@ from app.letters.service import (
     thread_sizes,
     thread_title,
 )
+from app.links.service import public_tag_by_slug
 from app.web import absolute_url, safe_next_path
 
 bp = Blueprint("discovery", __name__)
@@ -47,7 +48,7 @@ def index():
 @bp.route("/tags/<slug>")
 def tag(slug: str):
     """Letters with one tag, with a feed and a subscribe form."""
-    found = service.tag_by_slug(slug)
+    found = public_tag_by_slug(slug)
     if found is None:
         abort(404)
     page = paginated(service.letters_tagged(found))
@@ -126,7 +127,7 @@ def thread_feed(slug: str) -> Response:
 @bp.route("/tags/<slug>/feed.atom")
 def tag_feed(slug: str) -> Response:
     """Letters with one tag."""
-    found = service.tag_by_slug(slug)
+    found = public_tag_by_slug(slug)
     if found is None:
         abort(404)
     letters = service.latest(service.letters_tagged(found))

@@ -214,7 +214,7 @@ def set_headers(message: Message, headers: dict[str, str]) -> None:
 
 def digest_notice(notice: Notification, cache: LetterCache) -> Message:
     """One email listing the letters a digest subscriber has not yet been told about."""
-    ids = [int(part) for part in notice.letter_ids.split(",") if part]
+    ids = notice.listed_letter_ids
     cache.load(set(ids))
     # A letter withdrawn or hidden since the digest was queued is left out.
     letters = [

@@ -88,10 +88,13 @@ def header_phrase(value: str) -> str:
     text = one_line(value)
     if needs_encoding(text):
         return header_text(text)
-    if SPECIALS.search(text):
-        escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-        return f'"{escaped}"'
-    return text
+    return quoted_string(text) if SPECIALS.search(text) else text
+
+
+def quoted_string(text: str) -> str:
+    """RFC 5322 quoted-string: backslashes and double quotes escaped."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
 
 
 def quoted_address(name: str, address: str) -> str:
@@ -100,8 +103,7 @@ def quoted_address(name: str, address: str) -> str:
     Flask-Mail re-parses the sender before encoding it: an unquoted name with ":" or "@"
     would be taken apart, and one encoded by formataddr would be encoded twice.
     """
-    escaped = one_line(name).replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}" <{safe_header_value(address)}>'
+    return f"{quoted_string(one_line(name))} <{safe_header_value(address)}>"
 
 
 def compose_email(

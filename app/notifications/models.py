@@ -82,6 +82,11 @@ class Notification(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
+    @property
+    def listed_letter_ids(self) -> list[int]:
+        """The letters a digest lists, in its order (none for other notices)."""
+        return [int(part) for part in self.letter_ids.split(",") if part]
+
 
 class NotificationSettings(db.Model):
     """Which notices a colleague wants; no row means all of them."""

@@ -107,7 +107,7 @@ def render_batch(ids: list[int], sender_id: str) -> list[Outgoing]:
         ).all()
         cache = LetterCache()
         cache.load({notice.letter_id for notice in notices if notice.letter_id})
-        cache.load(set().union(*(digest_letter_ids(notice) for notice in notices)))
+        cache.load({i for notice in notices for i in notice.listed_letter_ids})
         batch = [render_item(notice, cache) for notice in notices]
         db.session.commit()
     return batch
@@ -127,18 +127,12 @@ def render_item(notice: Notification, cache: LetterCache) -> Outgoing:
     return item
 
 
-def digest_letter_ids(notice: Notification) -> set[int]:
-    if notice.kind != NoticeKind.DIGEST:
-        return set()
-    return {int(part) for part in notice.letter_ids.split(",") if part}
-
-
 def tells_of_published_letters(notice: Notification, cache: LetterCache) -> bool:
     """A letter notice needs its letter still published; a digest at least one of its letters."""
     if notice.kind in LETTER_KINDS:
         return is_published(cache, notice.letter_id)
     if notice.kind == NoticeKind.DIGEST:
-        return any(is_published(cache, letter_id) for letter_id in digest_letter_ids(notice))
+        return any(is_published(cache, letter_id) for letter_id in notice.listed_letter_ids)
     return True
 
 

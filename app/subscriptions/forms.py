@@ -8,6 +8,7 @@ from wtforms import EmailField, HiddenField, IntegerField, RadioField, SelectFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Email, Length, NumberRange, ValidationError
 
+from app.accounts.service import AccountError, checked_email
 from app.subscriptions.models import Frequency, Target
 
 
@@ -34,9 +35,13 @@ class SubscribeForm(FlaskForm):
         self.frequency.choices = frequency_choices()
 
     def validate_email(self, field: EmailField) -> None:
-        """Valid, but a mail client would decode "=?...?=" in the To header of every notice."""
-        if "=?" in (field.data or ""):
-            raise ValidationError(_l("This is not a valid email address."))
+        """The same rule as for colleagues' addresses (no "=?", which mail clients decode)."""
+        if field.errors:
+            return  # Email() has said what is wrong already
+        try:
+            checked_email(field.data or "")
+        except AccountError as error:
+            raise ValidationError(str(error)) from None
 
 
 class FrequencyForm(FlaskForm):
