@@ -5,13 +5,33 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from flask.typing import ResponseReturnValue
 
 from app.config import INSTANCE_DIR, build_config
+from app.database import finish_request_transaction, forget_request_work
+
+
+class Briefwechsel(Flask):
+    """Flask with one transaction per request, committed when the view has answered."""
+
+    def dispatch_request(self) -> ResponseReturnValue:
+        """Run the view; commit its work if it succeeded, else leave nothing behind.
+
+        Here rather than in after_request, so that a failing commit (the database is
+        locked) reaches the error pages like any other error of the view.
+        """
+        try:
+            response = self.make_response(super().dispatch_request())
+        except BaseException:
+            forget_request_work()
+            raise
+        finish_request_transaction(response.status_code)
+        return response
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the application: configure, bind extensions, register features."""
-    app = Flask(
+    app = Briefwechsel(
         __name__,
         template_folder="../templates",
         static_folder="../static",
@@ -45,15 +65,10 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app.accounts.views import bp as accounts
-    from app.admin.views import bp as admin
-    from app.discovery.views import bp as discovery
-    from app.letters.views import bp as letters
-    from app.notifications.views import bp as notifications
-    from app.subscriptions.views import bp as subscriptions
+    from app import accounts, admin, discovery, letters, links, notifications, subscriptions
 
-    for blueprint in (accounts, admin, discovery, letters, notifications, subscriptions):
-        app.register_blueprint(blueprint)
+    for feature in (accounts, letters, links, discovery, subscriptions, notifications, admin):
+        app.register_blueprint(feature.bp)
 
 
 def register_error_pages(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""Command-line tools: `flask users …`, `flask demo`, `flask banner`."""
+"""Command-line tools: `flask users …`, `flask demo`, `flask banner`; each commits once."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 
 from app.accounts import email_links
 from app.accounts import service as accounts
+from app.extensions import db
 
 users = AppGroup("users", help="Manage colleague accounts.")
 
@@ -32,6 +33,7 @@ def create_user_command(email: str, name: str, handle: str | None, admin: bool) 
         user = accounts.create_user(email, name, read_password(), is_admin=admin, handle=handle)
     except accounts.AccountError as error:
         raise click.ClickException(str(error)) from error
+    db.session.commit()
     click.echo(f"Created @{user.handle} <{user.email}>{' (admin)' if admin else ''}.")
 
 
@@ -43,6 +45,7 @@ def invite_user_command(email: str) -> None:
         email_links.send_invitation(email, inviter=None)
     except accounts.AccountError as error:
         raise click.ClickException(str(error)) from error
+    db.session.commit()
     click.echo(f"Invitation sent to {accounts.normalise_email(email)}.")
 
 

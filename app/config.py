@@ -86,6 +86,9 @@ def secure_cookies(config: dict[str, Any]) -> bool:
     return config["SITE_URL"].startswith("https://") and not debugging
 
 
+# Where dates are shown and digests sent for people who have not chosen a timezone.
+DEFAULT_TIMEZONE = "Europe/Berlin"
+
 DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
@@ -97,11 +100,12 @@ DEFAULTS: dict[str, Any] = {
     "MAX_FORM_MEMORY_SIZE": 3 * 1024 * 1024,
     "WTF_CSRF_TIME_LIMIT": None,
     "BABEL_DEFAULT_LOCALE": "en",
-    "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
+    "BABEL_DEFAULT_TIMEZONE": DEFAULT_TIMEZONE,
     "LANGUAGES": ["en", "de"],
     "LETTERS_PER_PAGE": 20,
     "INVITE_MAX_AGE": 7 * 24 * 3600,
-    "CONFIRM_MAX_AGE": 3 * 24 * 3600,
+    # How long the link proving a colleague's email address works.
+    "EMAIL_CONFIRM_MAX_AGE": 3 * 24 * 3600,
     "RESET_MAX_AGE": 3600,
     # Sign-in attempts from one client address, and from one client address for one account:
     # past these, that client gets 429.

@@ -10,10 +10,11 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Flask, has_request_context, request
+from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import DateTime, Enum, event
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.types import TypeDecorator
 
 from app.extensions import db
@@ -155,3 +156,44 @@ def string_enum(enum_class: type[enum.StrEnum], length: int) -> Enum:
         length=length,
         values_callable=lambda members: [member.value for member in members],
     )
+
+
+def finish_request_transaction(status_code: int) -> None:
+    """Commit what a request did, once, at its end; a request that failed keeps nothing.
+
+    Services add and flush; only here (and in the sender and the commands) is work
+    committed, so a letter and everything that follows from it land together or not at all.
+    A GET commits only what it wrote (following an emailed confirmation link does).
+    """
+    if status_code >= 400:
+        db.session.rollback()
+    elif request.method not in READ_ONLY_METHODS or has_unsaved_writes():
+        db.session.commit()
+
+
+def has_unsaved_writes() -> bool:
+    """Whether the session holds changes, flushed or not, that no commit has saved yet."""
+    session = db.session
+    return bool(session.new or session.dirty or session.deleted or session.info.get(WROTE))
+
+
+WROTE = "wrote since the last commit"
+
+
+@event.listens_for(Session, "after_flush")
+def remember_flushed_writes(session: Session, _context: Any) -> None:
+    session.info[WROTE] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def forget_flushed_writes(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # committed or rolled back as a whole, not a savepoint
+        session.info.pop(WROTE, None)
+
+
+def forget_request_work() -> None:
+    """Roll back after a view failed, without waiting on a database that may be what failed."""
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 — the connection itself may be broken
+        current_app.logger.warning("Rolling back after a failed request failed too.")

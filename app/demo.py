@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from app.accounts import service as accounts
 from app.accounts.models import User
+from app.discovery.suggestions import refresh_suggestions
 from app.extensions import db
 from app.letters.models import Language, Letter
 from app.letters.service import LetterDraft, save_letter
-from app.links.suggestions import refresh_suggestions
 
 DEMO_PASSWORD = "briefwechsel-demo"
 
@@ -187,10 +187,11 @@ def add_thread(
 
 
 def load_demo_data() -> bool:
-    """Create what is missing; returns whether anything was created."""
+    """Create what is missing and commit it; returns whether letters were created."""
     first_slug = "warum-wir-wieder-briefe-schreiben-sollten"
     if db.session.scalars(select(Letter.id).where(Letter.slug == first_slug)).first():
         ensure_demo_people()
+        db.session.commit()
         return False
     people = ensure_demo_people()
     now = datetime.now(UTC).replace(microsecond=0)

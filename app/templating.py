@@ -5,17 +5,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app
 
-from app.accounts.models import User
-from app.letters.rendering import find_video_embeds
-
-
-def avatar_url(user: User) -> str:
-    """The uploaded picture (versioned for caching) or the generated initials."""
-    if user.avatar_version:
-        return url_for("accounts.avatar", handle=user.handle, v=user.avatar_version)
-    return url_for("accounts.initials_avatar", handle=user.handle)
+from app.text.markdown import find_video_embeds
 
 
 def url_host(url: str) -> str:
@@ -37,7 +29,7 @@ def site_globals() -> dict[str, Any]:
 
 def init_templating(app: Flask) -> None:
     app.context_processor(site_globals)
-    app.jinja_env.globals.update(avatar_url=avatar_url, video_embeds=find_video_embeds)
+    app.jinja_env.globals.update(video_embeds=find_video_embeds)
     app.jinja_env.filters["urlhost"] = url_host
     app.jinja_env.globals["ps_mark"] = ps_mark
     app.jinja_env.trim_blocks = True

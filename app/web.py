@@ -162,7 +162,7 @@ def trust_proxies(app: Flask) -> None:
     """
     count = app.config["TRUSTED_PROXIES"]
     if count:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
 def init_web(app: Flask) -> None:

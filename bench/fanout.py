@@ -27,9 +27,8 @@ from app import create_app  # noqa: E402
 from app.accounts.service import create_user  # noqa: E402
 from app.database import utc_now  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.notifications.models import DeliveryState, Notification  # noqa: E402
-from app.notifications.sender import run_once  # noqa: E402
-from app.notifications.service import fan_out_pending_events  # noqa: E402
+from app.notifications.sender import fan_out_pending_events, run_once  # noqa: E402
+from app.outbox import DeliveryState, Notice  # noqa: E402
 from app.subscriptions.models import Frequency, Subscription, Target  # noqa: E402
 
 PASSWORD = "benchmark password"
@@ -145,7 +144,7 @@ def rendered_copies(count: int) -> list[tuple[str, bytes]]:
     from app.notifications.compose import LetterCache, render_notice
 
     notices = db.session.scalars(
-        select(Notification).where(Notification.state == DeliveryState.SENT).limit(count)
+        select(Notice).where(Notice.state == DeliveryState.SENT).limit(count)
     ).all()
     cache = LetterCache()
     cache.load({notice.letter_id for notice in notices})

@@ -10,13 +10,10 @@ from app.accounts import service as accounts
 from app.accounts.models import User
 from app.extensions import db
 from app.letters.models import Language, Letter
-from app.letters.service import (
-    LetterDraft,
-    save_letter,
-    suggested_salutation,
-    thread_letters_in_reading_order,
-)
-from app.links.service import OutsideLink, RelatedInput
+from app.letters.queries import thread_letters_in_reading_order
+from app.letters.related import OutsideLink, RelatedInput
+from app.letters.salutations import suggested_salutation
+from app.letters.service import LetterDraft, save_letter
 
 NAMES = [
     "Sven Albrecht",

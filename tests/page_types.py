@@ -17,10 +17,13 @@ from app.accounts.tokens import make_token
 from app.database import utc_now
 from app.extensions import db
 from app.letters.models import Language
-from app.letters.service import LetterDraft, letter_by_slug, save_letter, withdraw_letter
-from app.links.service import OutsideLink, RelatedInput, tag_names
-from app.notifications.models import MailboxMessage, NoticeKind, Notification
+from app.letters.queries import letter_by_slug
+from app.letters.related import OutsideLink, RelatedInput
+from app.letters.service import LetterDraft, save_letter, withdraw_letter
+from app.links.service import tag_names
+from app.notifications.models import MailboxMessage
 from app.notifications.sender import run_once
+from app.outbox import Notice, NoticeKind
 from app.subscriptions.models import Frequency, Subscription, Target
 from app.subscriptions.service import request_subscription
 from app.subscriptions.tokens import CONFIRM, manage_token, unsubscribe_token
@@ -82,7 +85,7 @@ def every_page_type() -> PageSet:
     kept = db.session.scalars(select(MailboxMessage.id)).first()
     withdraw_letter(letter_by_slug("three-reviews-later"))
     revise_with_outside_links("on-writing-things-down")
-    notice = Notification(
+    notice = Notice(
         recipient="reader@example.org",
         kind=NoticeKind.SUBSCRIPTION,
         subscription_id=subscription.id,

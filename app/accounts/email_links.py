@@ -20,25 +20,20 @@ from app.accounts.service import (
 from app.accounts.tokens import InvalidToken, fingerprint, make_token, read_token
 from app.database import utc_now
 from app.extensions import db
-from app.notifications.mail import compose_email, deliver
+from app.mail import compose_email, queue_email
 from app.web import absolute_url
 
 # Stands in for the password of an unknown address, so both reset requests do the same work.
 _NO_PASSWORD = "no account uses this address"
 
 
-def send(message: Message, locale: str = "en") -> None:
-    """Queue the mail in the outbox; it is sent once the surrounding change commits."""
-    deliver(message, locale)
-
-
 def send_invitation(email: str, inviter: User | None) -> None:
-    """Email a signed sign-up link that expires after INVITE_MAX_AGE; commits."""
+    """Email a signed sign-up link that expires after INVITE_MAX_AGE."""
     email = checked_email(email)
     if user_by_email(email) is not None:
         raise AccountError(_l("This colleague has an account already."))
     token = make_token("invite", {"email": email})
-    send(
+    queue_email(
         compose_email(
             "invitation",
             email,
@@ -49,7 +44,6 @@ def send_invitation(email: str, inviter: User | None) -> None:
             days=current_app.config["INVITE_MAX_AGE"] // 86400,
         )
     )
-    db.session.commit()
 
 
 def invited_email(token: str) -> str:
@@ -62,13 +56,13 @@ def invited_email(token: str) -> str:
 
 
 def accept_invitation(token: str, name: str, handle: str, password: str) -> User:
-    """Create the invited colleague's account; the link proves the address. Commits."""
+    """Create the invited colleague's account; the link proves the address."""
     email = invited_email(token)
     return create_user(email, name, password, handle=handle or None, confirmed=True)
 
 
 def request_sign_up(email: str) -> None:
-    """Open sign-up: mail a link that creates the account, or tell the owner; commits.
+    """Open sign-up: mail a link that creates the account, or tell the owner.
 
     Both cases queue one mail and answer alike, so the form never tells whether the
     address has an account; the account exists only once the link proves the address.
@@ -77,10 +71,9 @@ def request_sign_up(email: str) -> None:
     owner = user_by_email(address)
     if owner is None:
         locale = str(get_locale() or "en")  # the visitor's language: we know no other
-        send(_sign_up_mail(address, locale), locale)
+        queue_email(_sign_up_mail(address, locale), locale)
     else:
-        send(_address_taken_mail(owner), owner.locale)
-    db.session.commit()
+        queue_email(_address_taken_mail(owner), owner.locale)
 
 
 def _sign_up_mail(address: str, locale: str) -> Message:
@@ -111,10 +104,10 @@ def _address_taken_mail(owner: User) -> Message:
 
 
 def send_confirmation(user: User, new_email: str | None = None) -> None:
-    """Email a link proving the address (the current one, or one the user wants); commits."""
+    """Email a link proving the address (the current one, or one the user wants)."""
     address = checked_email(new_email or user.email)
     token = make_token("confirm", {"user": user.id, "email": address})
-    send(
+    queue_email(
         compose_email(
             "confirm_email",
             address,
@@ -126,12 +119,11 @@ def send_confirmation(user: User, new_email: str | None = None) -> None:
         ),
         user.locale,
     )
-    db.session.commit()
 
 
 def confirm_email(token: str) -> User:
-    """Mark the address in the link as confirmed (and make it the account's); commits."""
-    payload = read_token("confirm", token, current_app.config["CONFIRM_MAX_AGE"])
+    """Mark the address in the link as confirmed (and make it the account's)."""
+    payload = read_token("confirm", token, current_app.config["EMAIL_CONFIRM_MAX_AGE"])
     user = db.session.get(User, int(payload.get("user") or 0))
     if user is None:
         raise InvalidToken("no such user")
@@ -141,7 +133,6 @@ def confirm_email(token: str) -> User:
             raise AccountError(_l("Another account uses this address now."))
         user.email = address
     user.confirmed_at = utc_now()
-    db.session.commit()
     return user
 
 
@@ -172,8 +163,7 @@ def request_password_reset(email: str) -> None:
         link=absolute_url("accounts.reset_password", token=token),
         minutes=current_app.config["RESET_MAX_AGE"] // 60,
     )
-    send(message, user.locale)
-    db.session.commit()
+    queue_email(message, user.locale)
 
 
 def _password_fp(user: User | None) -> str:
@@ -191,10 +181,9 @@ def user_for_reset(token: str) -> User:
 
 
 def reset_password(token: str, password: str) -> User:
-    """Set a new password through a reset link, which then stops working; commits."""
+    """Set a new password through a reset link, which then stops working."""
     user = user_for_reset(token)
     set_password(user, password)
     if user.confirmed_at is None:
         user.confirmed_at = utc_now()  # the link reached the inbox
-    db.session.commit()
     return user

@@ -10,11 +10,12 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
-from app.accounts.models import GREETINGS_DE, HANDLE_PATTERN
+from app.accounts.models import GREETINGS, HANDLE_PATTERN
 from app.accounts.service import AccountError, name_problem
+from app.config import DEFAULT_TIMEZONE
 
 TIMEZONES = [
-    "Europe/Berlin",
+    DEFAULT_TIMEZONE,
     "Europe/Vienna",
     "Europe/Zurich",
     "Europe/London",
@@ -101,7 +102,7 @@ class ProfileForm(FlaskForm):
         validators=[Optional(), Length(max=100), person_name],
     )
     greeting_de = SelectField(
-        _l("German greeting for you"), choices=[SelectChoice(word) for word in GREETINGS_DE]
+        _l("German greeting for you"), choices=[SelectChoice(word) for word in GREETINGS["de"]]
     )
     default_closing = StringField(
         _l("Your usual closing (e.g. “Gruß” or “Best”)"), validators=[Optional(), Length(max=100)]

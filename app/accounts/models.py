@@ -7,9 +7,10 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, LargeBinary, String, Text
+from sqlalchemy import Boolean, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.config import DEFAULT_TIMEZONE
 from app.database import UTCDateTime, utc_now
 from app.extensions import db
 
@@ -19,7 +20,11 @@ def new_session_nonce() -> str:
     return secrets.token_urlsafe(12)
 
 
-GREETINGS_DE = ("Liebe", "Lieber", "Hallo", "Guten Tag")
+# The one table of greetings: offered in the write form and, in German, as a colleague's own.
+GREETINGS = {
+    "de": ("Liebe", "Lieber", "Hallo", "Guten Tag"),
+    "en": ("Dear", "Hello", "Hi"),
+}
 # The form of an @handle: it is part of profile URLs.
 HANDLE_PATTERN = re.compile(r"[a-z0-9_]{2,32}")  # use fullmatch
 
@@ -40,7 +45,7 @@ class User(UserMixin, db.Model):
     greeting_de: Mapped[str] = mapped_column(String(20), default="Hallo")
     default_closing: Mapped[str] = mapped_column(String(100), default="")
     locale: Mapped[str] = mapped_column(String(5), default="en")
-    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Berlin")
+    timezone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIMEZONE)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     password_hash: Mapped[str] = mapped_column(String(255), default="")
     session_nonce: Mapped[str] = mapped_column(String(32), default=new_session_nonce)
@@ -67,3 +72,16 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User @{self.handle}>"
+
+
+class NoticeSettings(db.Model):
+    """Which notices a colleague wants; no row means all of them."""
+
+    __tablename__ = "notification_settings"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    letters_to_me: Mapped[bool] = mapped_column(Boolean, default=True)
+    replies_to_my_letters: Mapped[bool] = mapped_column(Boolean, default=True)
+    threads_i_wrote_in: Mapped[bool] = mapped_column(Boolean, default=True)

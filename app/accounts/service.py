@@ -16,8 +16,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.accounts.models import HANDLE_PATTERN, User, new_session_nonce
 from app.database import utc_now
 from app.extensions import db
-from app.letters.rendering import render_markdown
-from app.letters.service import slugify
+from app.text.markdown import render_markdown
+from app.text.slugs import slugify
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024
@@ -146,7 +146,6 @@ def set_password(user: User, password: str) -> None:
 def end_every_session(user: User) -> None:
     """Sign the user out everywhere: every session and remember cookie names the old nonce."""
     user.session_nonce = new_session_nonce()
-    db.session.commit()
 
 
 def create_user(
@@ -159,7 +158,7 @@ def create_user(
     confirmed: bool = True,
     locale: str = "en",
 ) -> User:
-    """A new colleague account; commits."""
+    """A new colleague account."""
     email = checked_email(email)
     if user_by_email(email) is not None:
         raise AccountError(_l("An account with this email address exists already."))
@@ -173,11 +172,10 @@ def create_user(
         confirmed_at=utc_now() if confirmed else None,
     )
     set_password(user, password)
-    db.session.add(user)
     try:
-        db.session.commit()
+        with db.session.begin_nested():  # written now, so that a clash is known now
+            db.session.add(user)
     except IntegrityError as error:  # the same address or handle, created a moment ago
-        db.session.rollback()
         raise AccountError(_l("An account with this email address exists already.")) from error
     return user
 
@@ -196,11 +194,10 @@ def password_is_right(user: User, password: str) -> bool:
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    """Replace the password after checking the current one; commits."""
+    """Replace the password after checking the current one."""
     if not password_is_right(user, current):
         raise AccountError(_l("The current password is not right."), field="current_password")
     set_password(user, new)
-    db.session.commit()
 
 
 PROFILE_FIELDS = (
@@ -219,7 +216,7 @@ NAME_FIELDS = ("display_name", "salutation_name")
 
 
 def update_profile(user: User, **fields: str) -> None:
-    """Save the editable profile fields (and nothing else), or AccountError; commits."""
+    """Save the editable profile fields (and nothing else), or AccountError."""
     values = {name: (fields[name] or "").strip() for name in PROFILE_FIELDS if name in fields}
     for name in NAME_FIELDS:
         if name in values:
@@ -227,13 +224,11 @@ def update_profile(user: User, **fields: str) -> None:
     for name, value in values.items():
         setattr(user, name, value)
     user.bio_html = render_markdown(user.bio)
-    db.session.commit()
 
 
 def set_locale(user: User, language: str) -> None:
-    """The language the site and its emails use for this colleague; commits."""
+    """The language the site and its emails use for this colleague."""
     user.locale = language
-    db.session.commit()
 
 
 def avatar_version_of(png: bytes) -> int:
@@ -242,10 +237,9 @@ def avatar_version_of(png: bytes) -> int:
 
 
 def set_avatar(user: User, png: bytes | None) -> None:
-    """Store a resized picture, or remove it to show initials again; commits."""
+    """Store a resized picture, or remove it to show initials again."""
     user.avatar_png = png
     user.avatar_version = avatar_version_of(png) if png else 0
-    db.session.commit()
 
 
 def avatar_png(handle: str) -> bytes | None:

@@ -1,7 +1,4 @@
-"""Signing in and out, sign-up, invitations, address confirmation and password reset.
-
-Profiles and settings are in profile_views.py, on the same blueprint.
-"""
+"""Signing in and out, sign-up, invitations, address confirmation and password reset."""
 
 from __future__ import annotations
 
@@ -12,13 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
-from app.accounts import (
-    attempts,
-    email_links,
-    profile_views,  # noqa: F401  (registers profile and settings routes)
-    service,
-)
-from app.accounts.blueprint import bp
+from app.accounts import attempts, bp, email_links, service
 from app.accounts.forms import (
     AcceptInvitationForm,
     LoginForm,
@@ -30,7 +21,7 @@ from app.accounts.forms import (
 from app.accounts.session import sign_in
 from app.accounts.tokens import InvalidToken
 from app.extensions import client_address, limiter
-from app.letters.forms import ConfirmForm
+from app.forms import ConfirmForm
 from app.web import safe_next_path
 
 

@@ -2,38 +2,26 @@
 
 from __future__ import annotations
 
-from functools import wraps
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from app.accounts.access import admin_required
 from app.accounts.email_links import send_invitation
 from app.accounts.forms import InviteForm
 from app.accounts.service import AccountError
+from app.admin import bp
 from app.extensions import db
-from app.letters.forms import ConfirmForm
+from app.forms import ConfirmForm
 from app.letters.models import Letter, LetterStatus
-from app.letters.service import LetterError, letter_by_slug, set_hidden, with_people
-from app.notifications.mail import parse_raw
+from app.letters.queries import letter_by_slug, with_people
+from app.letters.service import LetterError, set_hidden
+from app.mail import parse_raw
 from app.notifications.models import MailboxMessage
-
-bp = Blueprint("admin", __name__)
-
-
-def admin_required(view: Any) -> Any:
-    """Signed-in admins only; everyone else gets 404, as if the page did not exist."""
-
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if not (current_user.is_authenticated and current_user.is_admin):
-            abort(404)
-        return view(*args, **kwargs)
-
-    return wrapper
 
 
 @bp.route("/admin", methods=["GET", "POST"])

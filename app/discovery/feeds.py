@@ -41,7 +41,7 @@ def add_entry(feed: FeedGenerator, letter: Letter) -> None:
     entry.author(
         {
             "name": letter.author.display_name,
-            "uri": absolute_url("accounts.profile", handle=letter.author.handle),
+            "uri": absolute_url("discovery.profile", handle=letter.author.handle),
         }
     )
     entry.published(letter.published_at)

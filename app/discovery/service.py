@@ -7,7 +7,7 @@ from sqlalchemy import Select, func, select
 from app.accounts.models import User
 from app.extensions import db
 from app.letters.models import Letter, LetterStatus
-from app.letters.service import published_letters
+from app.letters.queries import published_letters
 from app.links.models import LetterTag, Tag
 
 FEED_SIZE = 30

@@ -1,21 +1,25 @@
-"""Front page, tags, search, feeds, sitemap, and the reader's language choice."""
+"""Front page, colleagues' pages, tags, search, feeds, sitemap, and the reader's language."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request
+from flask import abort, current_app, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select
 from werkzeug.wrappers import Response
 
 from app.accounts.service import set_locale, user_by_handle
-from app.discovery import service
+from app.discovery import bp, service
 from app.discovery.feeds import atom_feed
 from app.discovery.search import search_letters
 from app.extensions import db, limiter
 from app.i18n import LANGUAGE_COOKIE
 from app.letters.models import LetterStatus
-from app.letters.service import (
+from app.letters.queries import (
+    drafts_of,
     letter_by_slug,
+    letters_received_by,
     letters_written_by,
     published_letters,
     thread_sizes,
@@ -24,11 +28,10 @@ from app.letters.service import (
 from app.links.service import public_tag_by_slug
 from app.web import absolute_url, safe_next_path
 
-bp = Blueprint("discovery", __name__)
 ATOM = "application/atom+xml; charset=utf-8"
 
 
-def paginated(query):  # type: ignore[no-untyped-def]
+def paginated(query: Select) -> Pagination:
     page = db.paginate(
         query, per_page=current_app.config["LETTERS_PER_PAGE"], max_per_page=100, error_out=False
     )
@@ -54,6 +57,24 @@ def tag(slug: str):
     page = paginated(service.letters_tagged(found))
     sizes = thread_sizes({letter.thread_root_id for letter in page.items})
     return render_template("discovery/tag.html", tag=found, page=page, sizes=sizes)
+
+
+@bp.route("/@<handle>")
+def profile(handle: str):
+    """A colleague's page: who they are, letters written and received."""
+    user = user_by_handle(handle)
+    if user is None:
+        abort(404)
+    written = db.session.scalars(letters_written_by(user).limit(50)).unique().all()
+    received = db.session.scalars(letters_received_by(user).limit(50)).unique().all()
+    own = current_user.is_authenticated and current_user.id == user.id
+    return render_template(
+        "discovery/profile.html",
+        user=user,
+        written=written,
+        received=received,
+        drafts=drafts_of(user) if own else [],
+    )
 
 
 def signed_in() -> bool:
@@ -104,7 +125,7 @@ def author_feed(handle: str) -> Response:
         abort(404)
     letters = service.latest(letters_written_by(user))
     return atom_response(atom_feed(f"{user.display_name} – {current_app.config['SITE_NAME']}",
-                                   absolute_url("accounts.profile", handle=user.handle),
+                                   absolute_url("discovery.profile", handle=user.handle),
                                    absolute_url("discovery.author_feed", handle=user.handle),
                                    letters))  # fmt: skip
 
@@ -113,7 +134,7 @@ def author_feed(handle: str) -> Response:
 def thread_feed(slug: str) -> Response:
     """The letters of one correspondence."""
     root = letter_by_slug(slug)
-    if root is None or root.thread_root_id != root.id or root.status == LetterStatus.DRAFT:
+    if root is None or not root.opens_a_correspondence:
         abort(404)
     letters = service.thread_feed_letters(root)
     if not letters:  # nothing published: the first letter withdrawn or hidden, no answers

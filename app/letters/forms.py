@@ -8,9 +8,10 @@ from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from app.accounts.models import User
 from app.letters.models import Language
-from app.letters.rendering import markup_problem
-from app.links.service import LinkError, parse_related
+from app.letters.related import LinkError, parse_related
+from app.text.markdown import markup_problem
 
 OUTSIDE = ""
 
@@ -28,6 +29,9 @@ def refuse_costly_markup(field: TextAreaField) -> None:
 
 
 class LetterForm(FlaskForm):
+    # Each colleague's greeting name and German greeting, for the salutation suggestions.
+    greetings: dict[str, dict[str, str]]
+
     addressee = SelectField(_l("To a colleague"), choices=[], validate_choice=True)
     addressee_name = StringField(
         _l("…or to someone outside (name)"),
@@ -67,10 +71,15 @@ class LetterForm(FlaskForm):
     save = SubmitField(_l("Save draft"))
     publish = SubmitField(_l("Publish"))
 
-    def set_colleagues(self, colleagues: list[tuple[str, str]]) -> None:
-        """Offer every colleague as an addressee, plus "someone outside"."""
+    def set_colleagues(self, colleagues: list[User]) -> None:
+        """Offer every colleague as an addressee, plus "someone outside", with their greetings."""
         outside = SelectChoice(OUTSIDE, str(_l("— someone outside —")))
-        self.addressee.choices = [outside] + [SelectChoice(v, label) for v, label in colleagues]
+        choices = [SelectChoice(person.handle, person.display_name) for person in colleagues]
+        self.addressee.choices = [outside, *choices]
+        self.greetings = {
+            person.handle: {"name": person.greeting_name, "de": person.greeting_de}
+            for person in colleagues
+        }
 
     def validate_addressee_name(self, field: StringField) -> None:
         if self.addressee.data == OUTSIDE and not (field.data or "").strip():
@@ -98,7 +107,3 @@ class LetterForm(FlaskForm):
     @property
     def wants_publish(self) -> bool:
         return bool(self.publish.data)
-
-
-class ConfirmForm(FlaskForm):
-    """An empty form for POST-only buttons, so that they carry a CSRF token."""

@@ -80,8 +80,9 @@ class Letter(db.Model):
         return self.status == LetterStatus.PUBLISHED
 
     @property
-    def is_root(self) -> bool:
-        return self.in_reply_to_id is None
+    def opens_a_correspondence(self) -> bool:
+        """The first letter of its correspondence, and not a draft: readers may know of it."""
+        return self.thread_root_id == self.id and self.status != LetterStatus.DRAFT
 
     @property
     def addressee_display_name(self) -> str:

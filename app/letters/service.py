@@ -1,4 +1,8 @@
-"""Writing, publishing and reading letters and correspondences."""
+"""Writing letters: drafts, publishing, edits with revisions, withdrawal and hiding.
+
+What follows from each step (tags and links, the search index, "more letters", notices)
+is done by the features above, on the signals of `app.letters.events`.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +10,25 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
 from app.database import utc_now
-from app.discovery.search import index_letter
 from app.extensions import db
+from app.letters.events import (
+    letter_edited,
+    letter_hidden,
+    letter_published,
+    letter_restored,
+    letter_saved,
+    letter_withdrawn,
+)
 from app.letters.models import Language, Letter, LetterStatus, Revision
-from app.letters.rendering import plain_excerpt, render_markdown
-from app.letters.slugs import slugify
-from app.links.service import RelatedInput, set_links, set_tags
-from app.links.suggestions import refresh_suggestions
-from app.notifications.service import record_letter_published
+from app.letters.related import RelatedInput
+from app.letters.salutations import suggested_salutation
+from app.text.markdown import plain_excerpt, render_markdown
+from app.text.slugs import slugify
 
 # Addresses under /letters/ that are pages of their own, never a letter's slug.
 RESERVED_SLUGS = frozenset({"new", "suggest"})
@@ -88,27 +97,6 @@ def store_with_unique_slug(letter: Letter, attempts: int = 5) -> None:
                 raise
 
 
-def suggested_salutation(addressee: User | None, addressee_name: str, language: Language) -> str:
-    """The greeting a letter starts with, from the addressee's own preference."""
-    name = addressee.greeting_name if addressee else addressee_name.strip()
-    if language == Language.DE:
-        greeting = addressee.greeting_de if addressee else "Hallo"
-        return f"{greeting} {name},".strip() if name else "Hallo,"
-    return f"Dear {name}," if name else "Dear colleague,"
-
-
-GREETINGS = {
-    Language.DE: ("Liebe", "Lieber", "Hallo", "Guten Tag"),
-    Language.EN: ("Dear", "Hello", "Hi"),
-}
-
-
-def salutation_choices(name: str, language: Language) -> list[str]:
-    """Greetings offered for a name; the writer picks one (a gender is never guessed)."""
-    name = name.strip()
-    return [f"{greeting} {name}," for greeting in GREETINGS[language]] if name else []
-
-
 def apply_draft(letter: Letter, draft: LetterDraft) -> None:
     """Copy the writer's fields onto the letter and render its Markdown."""
     letter.title = draft.title.strip()
@@ -150,26 +138,36 @@ def save_letter(
     in_reply_to: Letter | None = None,
     published_at: datetime | None = None,
 ) -> Letter:
-    """Create or update a letter from the write form, publishing it if asked; commits.
+    """Create or update a letter from the write form, publishing it if asked.
 
     A letter published with a date of its own (the demo's, an import's) is history: it goes
     in without telling anyone.
     """
+    was_public = letter is not None and letter.status != LetterStatus.DRAFT
+    letter = write_draft_onto(author, draft, letter, in_reply_to)
+    newly_published = publish and letter.status == LetterStatus.DRAFT
+    if newly_published:
+        publish_letter(letter, published_at)
+    letter_saved.send(letter, draft=draft)
+    db.session.flush()
+    if newly_published:
+        letter_published.send(letter, announce=published_at is None)
+    elif was_public:
+        letter_edited.send(letter)
+    return letter
+
+
+def write_draft_onto(
+    author: User, draft: LetterDraft, letter: Letter | None, in_reply_to: Letter | None
+) -> Letter:
+    """A new letter, a draft changed, or a published letter revised."""
     if letter is None:
-        letter = start_letter(author, draft, in_reply_to)
-    elif letter.status == LetterStatus.DRAFT:
+        return start_letter(author, draft, in_reply_to)
+    if letter.status == LetterStatus.DRAFT:
         apply_draft(letter, draft)
         store_with_unique_slug(letter)
     else:
         revise_published_letter(letter, draft)
-    if publish and letter.status == LetterStatus.DRAFT:
-        publish_letter(letter, published_at)
-    set_tags(letter, draft.tags)
-    set_links(letter, draft.related)
-    index_letter(letter)
-    db.session.flush()
-    refresh_suggestions(letter)
-    db.session.commit()
     return letter
 
 
@@ -181,9 +179,6 @@ def publish_letter(letter: Letter, published_at: datetime | None = None) -> None
             ensure_can_be_answered(parent)
     letter.status = LetterStatus.PUBLISHED
     letter.published_at = published_at or utc_now()
-    if published_at is None:
-        # Same transaction as the letter: no notice without the letter, nor a letter without.
-        record_letter_published(letter)
 
 
 def ensure_can_be_answered(parent: Letter) -> None:
@@ -214,180 +209,28 @@ def revise_published_letter(letter: Letter, draft: LetterDraft) -> None:
 
 
 def withdraw_letter(letter: Letter) -> None:
-    """The author takes a published letter back; its replies stay readable. Commits."""
+    """The author takes a published letter back; its replies stay readable."""
     if letter.status != LetterStatus.PUBLISHED:
         raise LetterError(_l("Only a published letter can be withdrawn."))
     letter.status = LetterStatus.WITHDRAWN
     letter.withdrawn_at = utc_now()
-    index_letter(letter)
-    db.session.commit()
+    letter_withdrawn.send(letter)
 
 
 def set_hidden(letter: Letter, hidden: bool) -> None:
-    """An admin hides a letter from readers, or shows it again. Commits."""
+    """An admin hides a letter from readers, or shows it again."""
     if hidden and letter.status == LetterStatus.PUBLISHED:
         letter.status = LetterStatus.HIDDEN
+        letter_hidden.send(letter)
     elif not hidden and letter.status == LetterStatus.HIDDEN:
         letter.status = LetterStatus.PUBLISHED
+        letter_restored.send(letter)
     else:
         raise LetterError(_l("Only a published letter can be hidden, and only a hidden one shown."))
-    index_letter(letter)
-    db.session.commit()
 
 
 def delete_draft(letter: Letter) -> None:
-    """Throw a draft away; published letters are withdrawn, never deleted. Commits."""
+    """Throw a draft away; published letters are withdrawn, never deleted."""
     if letter.status != LetterStatus.DRAFT:
         raise LetterError(_l("Only a draft can be deleted."))
     db.session.delete(letter)
-    db.session.commit()
-
-
-def with_people(query: Select) -> Select:
-    """Load author, addressee, the parent (with its author) and the thread's root.
-
-    Of the parent and the root only what a page shows is loaded, not their whole text.
-    """
-    return query.options(
-        joinedload(Letter.author),
-        joinedload(Letter.addressee),
-        joinedload(Letter.in_reply_to)
-        .load_only(Letter.slug, Letter.title, Letter.status, Letter.author_id)
-        .joinedload(Letter.author),
-        joinedload(Letter.thread_root).load_only(Letter.slug, Letter.title),
-    )
-
-
-# Statements run on every letter page, built once (bound parameters fill them in).
-LETTER_BY_SLUG = with_people(select(Letter).where(Letter.slug == bindparam("slug")))
-REPLIES_TO = (
-    select(Letter.slug, Letter.title, Letter.status, Letter.published_at, User.display_name)
-    .join(User, User.id == Letter.author_id)
-    .where(Letter.in_reply_to_id == bindparam("letter_id"), Letter.status != LetterStatus.DRAFT)
-    .order_by(Letter.published_at, Letter.id)
-)
-THREAD_SIZE = select(func.count()).where(
-    Letter.thread_root_id == bindparam("root_id"), Letter.status == LetterStatus.PUBLISHED
-)
-
-
-def letter_by_slug(slug: str) -> Letter | None:
-    """A letter with the people it names, in any status."""
-    return db.session.scalars(LETTER_BY_SLUG, {"slug": slug}).unique().first()
-
-
-def thread_size(root_id: int | None) -> int:
-    """How many published letters a correspondence has."""
-    return db.session.scalar(THREAD_SIZE, {"root_id": root_id}) or 0
-
-
-def thread_title(root: Letter) -> str | None:
-    """A correspondence's title for readers: its first letter's, while that one is published."""
-    return root.title if root.is_published else None
-
-
-def can_read(letter: Letter, viewer: User | None) -> bool:
-    """Drafts and hidden letters are for their author (and admins) only."""
-    if letter.status in (LetterStatus.PUBLISHED, LetterStatus.WITHDRAWN):
-        return True
-    if viewer is None:
-        return False
-    if letter.status == LetterStatus.HIDDEN and viewer.is_admin:
-        return True
-    return letter.author_id == viewer.id
-
-
-@dataclass(frozen=True)
-class Reply:
-    """An answer as the answered letter lists it."""
-
-    slug: str
-    title: str
-    status: LetterStatus
-    published_at: datetime | None
-    author: str
-
-    @property
-    def is_published(self) -> bool:
-        return self.status == LetterStatus.PUBLISHED
-
-
-def replies_to(letter: Letter) -> list[Reply]:
-    """The letters that answer this one, oldest first (withdrawn ones as placeholders)."""
-    return [Reply(*row) for row in db.session.execute(REPLIES_TO, {"letter_id": letter.id})]
-
-
-def published_letters() -> Select:
-    """Published letters, newest first, ready to paginate."""
-    return with_people(
-        select(Letter)
-        .where(Letter.status == LetterStatus.PUBLISHED)
-        .order_by(Letter.published_at.desc(), Letter.id.desc())
-    )
-
-
-def thread_sizes(root_ids: set[int]) -> dict[int, int]:
-    """How many published letters each correspondence has, in one query."""
-    if not root_ids:
-        return {}
-    rows = db.session.execute(
-        select(Letter.thread_root_id, func.count())
-        .where(Letter.thread_root_id.in_(root_ids), Letter.status == LetterStatus.PUBLISHED)
-        .group_by(Letter.thread_root_id)
-    )
-    return {root_id: count for root_id, count in rows}
-
-
-@dataclass
-class ThreadEntry:
-    letter: Letter
-    depth: int
-
-
-def thread_letters_in_reading_order(root: Letter) -> list[ThreadEntry]:
-    """The whole correspondence, depth first, each reply after the letter it answers."""
-    letters = list(
-        db.session.scalars(
-            with_people(
-                select(Letter)
-                .where(Letter.thread_root_id == root.id, Letter.status != LetterStatus.DRAFT)
-                .order_by(Letter.published_at, Letter.id)
-            )
-        ).unique()
-    )
-    children: dict[int | None, list[Letter]] = {}
-    for letter in letters:
-        parent_id = None if letter.id == root.id else letter.in_reply_to_id
-        children.setdefault(parent_id, []).append(letter)
-    ordered: list[ThreadEntry] = []
-    stack = [(letter, 0) for letter in reversed(children.get(None, []))]
-    while stack:
-        letter, depth = stack.pop()
-        ordered.append(ThreadEntry(letter, depth))
-        stack.extend((child, depth + 1) for child in reversed(children.get(letter.id, [])))
-    return ordered
-
-
-def revisions_of(letter: Letter) -> list[Revision]:
-    """Earlier texts of a letter, newest first."""
-    return list(db.session.scalars(letter.revisions.select().order_by(Revision.id.desc())))
-
-
-def letters_written_by(user: User) -> Select:
-    """A colleague's published letters, newest first."""
-    return published_letters().where(Letter.author_id == user.id)
-
-
-def letters_received_by(user: User) -> Select:
-    """Published letters addressed to a colleague, newest first."""
-    return published_letters().where(Letter.addressee_id == user.id)
-
-
-def drafts_of(user: User) -> list[Letter]:
-    """An author's unpublished drafts, most recent first."""
-    query = with_people(
-        select(Letter)
-        .where(Letter.author_id == user.id, Letter.status == LetterStatus.DRAFT)
-        .order_by(Letter.created_at.desc())
-    )
-    return list(db.session.scalars(query).unique())

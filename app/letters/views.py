@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -10,36 +10,24 @@ from werkzeug.wrappers import Response
 from app.accounts.models import User
 from app.accounts.service import colleagues, user_by_handle
 from app.extensions import db
-from app.letters.forms import OUTSIDE, ConfirmForm, LetterForm
+from app.forms import ConfirmForm
+from app.letters import bp
+from app.letters.events import letter_form_filled, letter_page_shown, values_from
+from app.letters.forms import OUTSIDE, LetterForm
 from app.letters.models import Language, Letter, LetterStatus
-from app.letters.rendering import render_markdown
-from app.letters.service import (
-    LetterDraft,
-    LetterError,
+from app.letters.queries import (
     can_read,
-    delete_draft,
     letter_by_slug,
     replies_to,
     revisions_of,
-    salutation_choices,
-    save_letter,
-    suggested_salutation,
     thread_letters_in_reading_order,
     thread_size,
     thread_title,
-    withdraw_letter,
 )
-from app.links.service import (
-    links_around,
-    parse_related,
-    parse_tags,
-    related_text,
-    tag_names,
-    tags_of,
-)
-from app.links.suggestions import more_letters
-
-bp = Blueprint("letters", __name__)
+from app.letters.related import parse_related, parse_tags
+from app.letters.salutations import closing_for, salutation_choices, suggested_salutation
+from app.letters.service import LetterDraft, LetterError, delete_draft, save_letter, withdraw_letter
+from app.text.markdown import render_markdown
 
 
 def viewer() -> User | None:
@@ -62,12 +50,6 @@ def own_letter_or_404(slug: str) -> Letter:
     return letter
 
 
-def closing_for(language: Language, author: User) -> str:
-    if author.default_closing:
-        return author.default_closing
-    return "Viele Grüße" if language == Language.DE else "Best wishes"
-
-
 def blank_form(addressee: User | None, language: Language, title: str = "") -> LetterForm:
     """A write form pre-filled from the addressee's and the author's preferences."""
     return LetterForm(
@@ -81,11 +63,7 @@ def blank_form(addressee: User | None, language: Language, title: str = "") -> L
 
 
 def prepared_form(form: LetterForm) -> LetterForm:
-    people = colleagues()
-    form.set_colleagues([(p.handle, p.display_name) for p in people if p.id != current_user.id])
-    form.greetings = {  # type: ignore[attr-defined]
-        p.handle: {"name": p.greeting_name, "de": p.greeting_de} for p in people
-    }
+    form.set_colleagues([person for person in colleagues() if person.id != current_user.id])
     return form
 
 
@@ -149,8 +127,7 @@ def handle_write_form(
 
 def salutations_for(form: LetterForm) -> list[str]:
     """Greetings to offer beside the salutation field, for the chosen addressee."""
-    greetings = getattr(form, "greetings", {})
-    person = greetings.get(form.addressee.data or "")
+    person = form.greetings.get(form.addressee.data or "")
     name = person["name"] if person else (form.addressee_name.data or "")
     try:
         language = Language(form.language.data)
@@ -199,8 +176,9 @@ def edit(slug: str):
         form.addressee_name.data = letter.addressee_name
     if request.method == "GET":
         form.language.data = letter.language.value
-        form.tags.data = ", ".join(tag_names(letter))
-        form.related.data = related_text(letter)
+        filled = values_from(letter_form_filled, letter)
+        form.tags.data = filled.get("tags", "")
+        form.related.data = filled.get("related", "")
     return handle_write_form(form, letter=letter)
 
 
@@ -236,10 +214,8 @@ def show(slug: str):
         letter=letter,
         replies=replies_to(letter),
         thread_size=thread_size(letter.thread_root_id),
-        tags=tags_of(letter),
-        links=links_around(letter),
-        more=more_letters(letter) if letter.is_published else [],
         action_form=ConfirmForm() if current_user.is_authenticated else None,
+        **values_from(letter_page_shown, letter),
     )
 
 
@@ -280,14 +256,14 @@ def delete(slug: str):
     except LetterError as error:
         abort(409, description=str(error))
     flash(_("The draft was deleted."), "success")
-    return redirect(url_for("accounts.profile", handle=current_user.handle))
+    return redirect(url_for("discovery.profile", handle=current_user.handle))
 
 
 @bp.route("/threads/<slug>")
 def thread(slug: str):
     """The whole correspondence on one page, in reading order."""
     root = letter_by_slug(slug)
-    if root is None or root.thread_root_id != root.id or root.status == LetterStatus.DRAFT:
+    if root is None or not root.opens_a_correspondence:
         abort(404)
     entries = thread_letters_in_reading_order(root)
     if not any(entry.letter.is_published for entry in entries):

@@ -58,17 +58,3 @@ class Link(db.Model):
     url: Mapped[str] = mapped_column(String(2000), default="")
     label: Mapped[str] = mapped_column(String(200), default="")
     position: Mapped[int] = mapped_column(default=0)
-
-
-class LetterSuggestion(db.Model):
-    """A letter shown under another as "more letters"; worked out when letters are published."""
-
-    __tablename__ = "letter_suggestions"
-
-    letter_id: Mapped[int] = mapped_column(
-        ForeignKey("letters.id", ondelete="CASCADE"), primary_key=True
-    )
-    suggested_id: Mapped[int] = mapped_column(
-        ForeignKey("letters.id", ondelete="CASCADE"), primary_key=True
-    )
-    position: Mapped[int] = mapped_column(default=0)

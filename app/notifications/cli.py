@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 
 from app.notifications.sender import run_forever, run_once
 
-notify = AppGroup("notify", help="Send notification emails from the outbox.")
+notify = AppGroup("notify", help="Send notices and other emails from the outbox.")
 
 
 @notify.command("run")

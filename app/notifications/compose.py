@@ -13,10 +13,11 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.letters.models import Letter
-from app.letters.service import with_people
+from app.letters.queries import with_people
+from app.mail import compose_email, header_phrase, safe_address, safe_header_value
 from app.notifications.dkim import sign_with_dkim
-from app.notifications.mail import compose_email, header_phrase, safe_address, safe_header_value
-from app.notifications.models import LetterEvent, NoticeKind, Notification
+from app.notifications.models import LetterEvent
+from app.outbox import Notice, NoticeKind
 from app.subscriptions.tokens import manage_token, manage_url, unsubscribe_token, unsubscribe_url
 from app.web import absolute_url
 
@@ -107,7 +108,7 @@ PLACEHOLDERS = Personal(
 STAND_INS = tuple(value.encode() for value in astuple(PLACEHOLDERS))
 
 
-def personal_values(notice: Notification) -> Personal:
+def personal_values(notice: Notice) -> Personal:
     return Personal(
         safe_address(notice.recipient),  # copies get it by replacement, past compose_email
         recipient_hash(notice.recipient),
@@ -120,12 +121,8 @@ def recipient_hash(recipient: str) -> str:
     return hashlib.sha256(recipient.lower().encode()).hexdigest()[:16]
 
 
-def notice_message_id(letter_id: int, recipient: str) -> str:
-    """Stable per letter and recipient, so that answers can point at it (In-Reply-To)."""
-    return message_id_for(letter_id, recipient_hash(recipient))
-
-
 def message_id_for(letter_id: int, hashed_recipient: str) -> str:
+    """Stable per letter and recipient, so that answers can point at it (In-Reply-To)."""
     return f"<letter-{letter_id}.{hashed_recipient}@{mail_domain()}>"
 
 
@@ -176,7 +173,7 @@ def letter_notice(letter: Letter, kind: NoticeKind, locale: str, personal: Perso
     return message
 
 
-def letter_notice_bytes(notice: Notification, cache: LetterCache) -> tuple[bytes, str]:
+def letter_notice_bytes(notice: Notice, cache: LetterCache) -> tuple[bytes, str]:
     """The notice for one recipient, from the rendering shared by everyone told alike."""
     letter = cache.letters[notice.letter_id]
     personal = personal_values(notice)
@@ -212,7 +209,7 @@ def set_headers(message: Message, headers: dict[str, str]) -> None:
     }
 
 
-def digest_notice(notice: Notification, cache: LetterCache) -> Message:
+def digest_notice(notice: Notice, cache: LetterCache) -> Message:
     """One email listing the letters a digest subscriber has not yet been told about."""
     ids = notice.listed_letter_ids
     cache.load(set(ids))
@@ -238,7 +235,7 @@ def digest_notice(notice: Notification, cache: LetterCache) -> Message:
     return message
 
 
-def render_notice(notice: Notification, cache: LetterCache) -> tuple[bytes, str]:
+def render_notice(notice: Notice, cache: LetterCache) -> tuple[bytes, str]:
     """The bytes to send for an outbox row, and their Message-ID."""
     if notice.kind not in (NoticeKind.DIGEST, NoticeKind.ACCOUNT, NoticeKind.SUBSCRIPTION_CONFIRM):
         raw, message_id = letter_notice_bytes(notice, cache)

@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import current_app
 from sqlalchemy import or_, select
 
+from app.config import DEFAULT_TIMEZONE
 from app.extensions import db
 from app.letters.models import Letter, LetterStatus
 from app.links.models import LetterTag
-from app.notifications.models import NoticeKind, Notification
-from app.notifications.service import DIGEST_PRIORITY
+from app.outbox import DIGEST_PRIORITY, Notice, NoticeKind
 from app.subscriptions.models import Frequency, Subscription, Target
 
 DIGEST_FREQUENCIES = (Frequency.DAILY, Frequency.WEEKLY)
@@ -24,7 +24,7 @@ def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("Europe/Berlin")
+        return ZoneInfo(DEFAULT_TIMEZONE)
 
 
 def latest_send_time(frequency: Frequency, timezone: str, now: datetime) -> datetime:
@@ -75,7 +75,7 @@ def letters_for(subscriptions: list[Subscription], since: datetime) -> list[int]
 
 
 def queue_due_digests(now: datetime) -> int:
-    """Write one digest row per address and frequency that is due; commits."""
+    """Write one digest row per address and frequency that is due."""
     due = [
         subscription
         for subscription in db.session.scalars(
@@ -93,11 +93,11 @@ def queue_due_digests(now: datetime) -> int:
         groups[(subscription.email, subscription.frequency)].append(subscription)
     queued = 0
     for (email, _frequency), subscriptions in groups.items():
-        since = min(s.last_digest_at or s.confirmed_at for s in subscriptions)  # type: ignore[type-var]
+        since = min(s.last_digest_at or s.confirmed_at or now for s in subscriptions)
         letter_ids = letters_for(subscriptions, since)
         if letter_ids:
             db.session.add(
-                Notification(
+                Notice(
                     recipient=email,
                     kind=NoticeKind.DIGEST,
                     locale=subscriptions[0].locale,
@@ -108,5 +108,4 @@ def queue_due_digests(now: datetime) -> int:
             queued += 1
         for subscription in subscriptions:
             subscription.last_digest_at = now
-    db.session.commit()
     return queued

@@ -1,33 +1,14 @@
-"""The outbox: events to fan out, one notice row per recipient, and the dev mailbox."""
+"""Events of published letters waiting to be fanned out, and the development mailbox."""
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.database import UTCDateTime, string_enum, utc_now
+from app.database import UTCDateTime, utc_now
 from app.extensions import db
-
-
-class NoticeKind(enum.StrEnum):
-    ACCOUNT = "account"  # invitations, confirmations, resets: sent ahead of everything
-    SUBSCRIPTION_CONFIRM = "sub_confirm"
-    LETTER_TO_YOU = "letter_to_you"
-    REPLY_TO_YOU = "reply_to_you"
-    THREAD_REPLY = "thread_reply"
-    SUBSCRIPTION = "subscription"
-    DIGEST = "digest"
-
-
-class DeliveryState(enum.StrEnum):
-    PENDING = "pending"
-    SENDING = "sending"
-    SENT = "sent"
-    FAILED = "failed"
-    DROPPED = "dropped"  # its letter was withdrawn or hidden before it went out
 
 
 class LetterEvent(db.Model):
@@ -42,63 +23,6 @@ class LetterEvent(db.Model):
     author_name: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     fanned_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
-
-
-class Notification(db.Model):
-    """One email to one address, written in the transaction of the event that causes it."""
-
-    __tablename__ = "notifications"
-    __table_args__ = (
-        # One person gets one email per event, however many rules match.
-        UniqueConstraint("event_id", "recipient", name="uq_notifications_event_recipient"),
-        Index("ix_notifications_due", "state", "priority", "next_attempt_at"),
-        Index("ix_notifications_recipient_kind", "recipient", "kind", "created_at"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int | None] = mapped_column(ForeignKey("letter_events.id", ondelete="CASCADE"))
-    recipient: Mapped[str] = mapped_column(String(254))
-    kind: Mapped[NoticeKind] = mapped_column(string_enum(NoticeKind, 20))
-    locale: Mapped[str] = mapped_column(String(5), default="en")
-    letter_id: Mapped[int | None] = mapped_column(ForeignKey("letters.id", ondelete="CASCADE"))
-    subscription_id: Mapped[int | None] = mapped_column(
-        ForeignKey("subscriptions.id", ondelete="SET NULL")
-    )
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    # Account mail is composed in the request (it carries a fresh token) and kept whole.
-    raw: Mapped[bytes | None] = mapped_column(LargeBinary)
-    # Digest: the ids of the letters it lists, comma-separated.
-    letter_ids: Mapped[str] = mapped_column(Text, default="")
-    priority: Mapped[int] = mapped_column(default=10)
-    state: Mapped[DeliveryState] = mapped_column(
-        string_enum(DeliveryState, 10), default=DeliveryState.PENDING
-    )
-    attempts: Mapped[int] = mapped_column(default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
-    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    claimed_by: Mapped[str] = mapped_column(String(64), default="")
-    last_error: Mapped[str] = mapped_column(Text, default="")
-    message_id: Mapped[str] = mapped_column(String(255), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-    @property
-    def listed_letter_ids(self) -> list[int]:
-        """The letters a digest lists, in its order (none for other notices)."""
-        return [int(part) for part in self.letter_ids.split(",") if part]
-
-
-class NotificationSettings(db.Model):
-    """Which notices a colleague wants; no row means all of them."""
-
-    __tablename__ = "notification_settings"
-
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
-    letters_to_me: Mapped[bool] = mapped_column(Boolean, default=True)
-    replies_to_my_letters: Mapped[bool] = mapped_column(Boolean, default=True)
-    threads_i_wrote_in: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class MailboxMessage(db.Model):

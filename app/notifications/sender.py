@@ -7,19 +7,20 @@ import os
 import socket
 import time
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
 
 from app.database import read_only_transactions, utc_now
+from app.discovery.suggestions import refresh_next_neighbours
 from app.extensions import db
-from app.notifications.compose import LetterCache, render_notice
+from app.notifications.compose import LetterCache
 from app.notifications.digests import queue_due_digests
-from app.notifications.models import DeliveryState, NoticeKind, Notification
-from app.notifications.service import fan_out_pending_events
+from app.notifications.outgoing import Outgoing, render_item
+from app.notifications.service import fan_out_next_event
 from app.notifications.transport import PermanentDeliveryError, ServerUnreachable, Transport
+from app.outbox import DeliveryState, Notice
 
 log = logging.getLogger(__name__)
 
@@ -38,14 +39,12 @@ def retry_delay(attempts: int) -> timedelta:
 def due_condition(now: datetime):
     """Pending and due, or claimed by a sender whose lease ran out (it died mid-batch)."""
     return or_(
-        and_(Notification.state == DeliveryState.PENDING, Notification.next_attempt_at <= now),
-        and_(Notification.state == DeliveryState.SENDING, Notification.claimed_until < now),
+        and_(Notice.state == DeliveryState.PENDING, Notice.next_attempt_at <= now),
+        and_(Notice.state == DeliveryState.SENDING, Notice.claimed_until < now),
     )
 
 
-def claim_due_notifications(
-    limit: int, sender_id: str, due_by: datetime | None = None
-) -> list[int]:
+def claim_due_notices(limit: int, sender_id: str, due_by: datetime | None = None) -> list[int]:
     """Mark a batch as being sent by us; other senders skip the rows we locked. Commits.
 
     Only rows due by `due_by` (the start of the run): a notice retried during the run waits
@@ -54,43 +53,21 @@ def claim_due_notifications(
     now = utc_now()
     ids = list(
         db.session.scalars(
-            select(Notification.id)
+            select(Notice.id)
             .where(due_condition(due_by or now))
-            .order_by(Notification.priority, Notification.id)
+            .order_by(Notice.priority, Notice.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
     )
     if ids:
         db.session.execute(
-            update(Notification)
-            .where(Notification.id.in_(ids))
+            update(Notice)
+            .where(Notice.id.in_(ids))
             .values(state=DeliveryState.SENDING, claimed_until=now + LEASE, claimed_by=sender_id)
         )
     db.session.commit()
     return ids
-
-
-@dataclass
-class Outgoing:
-    """A rendered notice, detached from the session so that no transaction spans SMTP."""
-
-    id: int
-    recipient: str
-    attempts: int
-    created_at: datetime
-    raw: bytes = b""
-    message_id: str = ""
-    render_error: str = ""
-    # The letter was withdrawn or hidden after the notice was written: nothing to tell.
-    dropped: bool = False
-
-
-LETTER_KINDS = frozenset(NoticeKind) - {
-    NoticeKind.ACCOUNT,
-    NoticeKind.SUBSCRIPTION_CONFIRM,
-    NoticeKind.DIGEST,
-}
 
 
 def render_batch(ids: list[int], sender_id: str) -> list[Outgoing]:
@@ -101,9 +78,9 @@ def render_batch(ids: list[int], sender_id: str) -> list[Outgoing]:
     """
     with read_only_transactions():
         notices = db.session.scalars(
-            select(Notification)
-            .where(Notification.id.in_(ids), Notification.claimed_by == sender_id)
-            .order_by(Notification.priority, Notification.id)
+            select(Notice)
+            .where(Notice.id.in_(ids), Notice.claimed_by == sender_id)
+            .order_by(Notice.priority, Notice.id)
         ).all()
         cache = LetterCache()
         cache.load({notice.letter_id for notice in notices if notice.letter_id})
@@ -111,34 +88,6 @@ def render_batch(ids: list[int], sender_id: str) -> list[Outgoing]:
         batch = [render_item(notice, cache) for notice in notices]
         db.session.commit()
     return batch
-
-
-def render_item(notice: Notification, cache: LetterCache) -> Outgoing:
-    """One notice rendered, or marked as dropped, or carrying the error that stopped it."""
-    item = Outgoing(notice.id, notice.recipient, notice.attempts, notice.created_at)
-    if not tells_of_published_letters(notice, cache):
-        item.dropped = True
-        return item
-    try:
-        item.raw, item.message_id = render_notice(notice, cache)
-    except Exception as error:  # noqa: BLE001 — recorded on the row, tried again later
-        log.exception("rendering notice %s failed", notice.id)
-        item.render_error = f"{type(error).__name__}: {error}"
-    return item
-
-
-def tells_of_published_letters(notice: Notification, cache: LetterCache) -> bool:
-    """A letter notice needs its letter still published; a digest at least one of its letters."""
-    if notice.kind in LETTER_KINDS:
-        return is_published(cache, notice.letter_id)
-    if notice.kind == NoticeKind.DIGEST:
-        return any(is_published(cache, letter_id) for letter_id in notice.listed_letter_ids)
-    return True
-
-
-def is_published(cache: LetterCache, letter_id: int | None) -> bool:
-    letter = cache.letters.get(letter_id) if letter_id else None
-    return letter is not None and letter.is_published
 
 
 class OutcomeLog:
@@ -161,7 +110,7 @@ class OutcomeLog:
         for notice_id, values in self.pending:
             groups.setdefault(tuple(sorted(values)), []).append({"id": notice_id, **values})
         for rows in groups.values():
-            db.session.execute(update(Notification), rows)
+            db.session.execute(update(Notice), rows)
         db.session.commit()
         self.pending.clear()
 
@@ -231,8 +180,8 @@ def send_batch(ids: list[int], transport: Transport, sender_id: str) -> int:
 def renew_lease(ids: list[int], sender_id: str) -> None:
     """Keep our claim while a slow batch is still being sent."""
     db.session.execute(
-        update(Notification)
-        .where(Notification.id.in_(ids), Notification.claimed_by == sender_id)
+        update(Notice)
+        .where(Notice.id.in_(ids), Notice.claimed_by == sender_id)
         .values(claimed_until=utc_now() + LEASE)
     )
     db.session.commit()
@@ -242,19 +191,41 @@ def new_sender_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
+def fan_out_pending_events() -> int:
+    """Turn every new event into notice rows, one event per transaction."""
+    done = 0
+    while fan_out_next_event():
+        db.session.commit()
+        done += 1
+    db.session.commit()  # the last, empty claim still opened a (locking) transaction
+    return done
+
+
+def refresh_queued_neighbours() -> int:
+    """Work out "more letters" again under the letters that new ones resemble."""
+    done = 0
+    while refresh_next_neighbours():
+        db.session.commit()
+        done += 1
+    db.session.commit()
+    return done
+
+
 def run_once(
     batch_size: int = 200, sender_id: str | None = None, check_digests: bool = True
 ) -> int:
     """Fan out new events, queue due digests, and send everything due now. Returns sent count."""
     sender_id = sender_id or new_sender_id()
     fan_out_pending_events()
+    refresh_queued_neighbours()
     if check_digests:
         queue_due_digests(utc_now())
+        db.session.commit()
     started = utc_now()
     sent = 0
     with Transport() as transport:
         while not transport.gave_up and (
-            ids := claim_due_notifications(batch_size, sender_id, due_by=started)
+            ids := claim_due_notices(batch_size, sender_id, due_by=started)
         ):
             sent += send_batch(ids, transport, sender_id)
     return sent

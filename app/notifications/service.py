@@ -6,18 +6,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import insert, or_, select
 
-from app.accounts.models import User
+from app.accounts.models import NoticeSettings, User
+from app.accounts.notice_settings import PREFERENCE_OF
 from app.database import utc_now
 from app.extensions import db
 from app.letters.models import Letter, LetterStatus
 from app.links.models import LetterTag
-from app.links.suggestions import refresh_neighbours
-from app.notifications.models import (
-    LetterEvent,
-    NoticeKind,
-    Notification,
-    NotificationSettings,
-)
+from app.notifications.models import LetterEvent
+from app.outbox import NOTICE_PRIORITY, Notice, NoticeKind
 from app.subscriptions.models import Frequency, Subscription, Target
 
 # The first matching rule names the email; one person gets one email per event.
@@ -27,14 +23,6 @@ RULE_ORDER = (
     NoticeKind.THREAD_REPLY,
     NoticeKind.SUBSCRIPTION,
 )
-PREFERENCE_OF = {
-    NoticeKind.LETTER_TO_YOU: "letters_to_me",
-    NoticeKind.REPLY_TO_YOU: "replies_to_my_letters",
-    NoticeKind.THREAD_REPLY: "threads_i_wrote_in",
-}
-ACCOUNT_PRIORITY = 0
-NOTICE_PRIORITY = 10
-DIGEST_PRIORITY = 20
 
 
 @dataclass(frozen=True)
@@ -57,19 +45,6 @@ def record_letter_published(letter: Letter) -> None:
     db.session.add(LetterEvent(letter_id=letter.id, author_name=name))
 
 
-def enqueue_account_mail(recipient: str, raw: bytes, locale: str = "en") -> None:
-    """Queue a finished account email (invitation, confirmation, reset) ahead of notices."""
-    db.session.add(
-        Notification(
-            recipient=recipient,
-            kind=NoticeKind.ACCOUNT,
-            locale=locale,
-            raw=raw,
-            priority=ACCOUNT_PRIORITY,
-        )
-    )
-
-
 def claim_unfanned_events(limit: int = 20) -> list[LetterEvent]:
     """Events nobody has fanned out yet, locked so that a second sender skips them."""
     query = (
@@ -82,25 +57,19 @@ def claim_unfanned_events(limit: int = 20) -> list[LetterEvent]:
     return list(db.session.scalars(query))
 
 
-def fan_out_pending_events() -> int:
-    """Turn each new event into notice rows, atomically with marking it done; commits.
+def fan_out_next_event() -> bool:
+    """Turn the next new event into notice rows and mark it done; False when none is left.
 
-    The letters the new one resembles get their "more letters" worked out again here too:
-    it is work after a publish that no reader waits for. One event per transaction: on
-    SQLite the write lock is held meanwhile, and a colleague saving a letter waits for it.
+    The caller commits after each event: on SQLite the write lock is held meanwhile, and a
+    colleague saving a letter waits for it.
     """
-    done = 0
-    while events := claim_unfanned_events(limit=1):
-        for event in events:
-            letter = db.session.get(Letter, event.letter_id)
-            if letter is not None and letter.status == LetterStatus.PUBLISHED:
-                write_notices(event, recipients_for(letter))
-                refresh_neighbours(letter)
-            event.fanned_out_at = utc_now()
-            done += 1
-        db.session.commit()
-    db.session.commit()  # the last, empty claim still opened a (locking) transaction
-    return done
+    events = claim_unfanned_events(limit=1)
+    for event in events:
+        letter = db.session.get(Letter, event.letter_id)
+        if letter is not None and letter.status == LetterStatus.PUBLISHED:
+            write_notices(event, recipients_for(letter))
+        event.fanned_out_at = utc_now()
+    return bool(events)
 
 
 def write_notices(event: LetterEvent, recipients: list[Recipient]) -> None:
@@ -123,7 +92,7 @@ def write_notices(event: LetterEvent, recipients: list[Recipient]) -> None:
         }
         for recipient in recipients
     ]
-    db.session.execute(insert(Notification), rows)
+    db.session.execute(insert(Notice), rows)
 
 
 def recipients_for(letter: Letter) -> list[Recipient]:
@@ -165,8 +134,8 @@ def colleague_recipients(letter: Letter) -> list[Recipient]:
     if not user_ids:
         return []
     rows = db.session.execute(
-        select(User, NotificationSettings)
-        .outerjoin(NotificationSettings, NotificationSettings.user_id == User.id)
+        select(User, NoticeSettings)
+        .outerjoin(NoticeSettings, NoticeSettings.user_id == User.id)
         .where(User.id.in_(user_ids))
     ).all()
     people = {user.id: (user, settings) for user, settings in rows}
@@ -205,36 +174,3 @@ def subscription_targets_of(letter: Letter) -> list:
             select(LetterTag.tag_id).where(LetterTag.letter_id == letter.id)
         ),
     ]
-
-
-def preferences_of(user: User) -> NotificationSettings:
-    """A colleague's notice choices (all on until changed)."""
-    settings = db.session.get(NotificationSettings, user.id)
-    return settings or NotificationSettings(
-        user_id=user.id, letters_to_me=True, replies_to_my_letters=True, threads_i_wrote_in=True
-    )
-
-
-def save_preferences(user: User, **choices: bool) -> None:
-    """Store which notices a colleague wants; commits."""
-    save_preferences_by_id(user.id, user.email, **choices)
-    db.session.commit()
-
-
-def save_preferences_by_id(user_id: int, email: str, **choices: bool) -> None:
-    """Change notice choices of the colleague with this id and address (links in emails)."""
-    user = db.session.get(User, user_id)
-    if user is None or user.email.lower() != email.lower():
-        return  # the address changed since the email was sent: nothing to switch off
-    settings = db.session.get(NotificationSettings, user_id)
-    if settings is None:
-        settings = NotificationSettings(
-            user_id=user_id,
-            letters_to_me=True,
-            replies_to_my_letters=True,
-            threads_i_wrote_in=True,
-        )
-        db.session.add(settings)
-    for name in PREFERENCE_OF.values():
-        if name in choices:
-            setattr(settings, name, bool(choices[name]))

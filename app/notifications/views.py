@@ -2,28 +2,29 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select, update
 
-from app.admin.views import admin_required
+from app.accounts.access import admin_required
+from app.accounts.notice_settings import PREFERENCE_OF, notice_settings_of, save_notice_settings
 from app.extensions import db
-from app.letters.forms import ConfirmForm
+from app.forms import ConfirmForm
+from app.notifications import bp
 from app.notifications.forms import NoticeSettingsForm
-from app.notifications.models import DeliveryState, Notification
-from app.notifications.service import PREFERENCE_OF, preferences_of, save_preferences
-
-bp = Blueprint("notifications", __name__)
+from app.outbox import DeliveryState, Notice
 
 
 @bp.route("/settings/notifications", methods=["GET", "POST"])
 @login_required
 def settings():
     """Which emails a colleague gets about letters."""
-    form = NoticeSettingsForm(obj=preferences_of(current_user))
+    form = NoticeSettingsForm(obj=notice_settings_of(current_user))
     if form.validate_on_submit():
-        save_preferences(current_user, **{name: form[name].data for name in PREFERENCE_OF.values()})
+        save_notice_settings(
+            current_user, **{name: form[name].data for name in PREFERENCE_OF.values()}
+        )
         flash(_("Your email settings are saved."), "success")
         return redirect(url_for("notifications.settings"))
     return render_template("notifications/settings.html", form=form)
@@ -33,18 +34,18 @@ def settings():
 @admin_required
 def deliveries():
     """How many notices wait, were sent or failed, and the failures with their errors."""
-    rows = db.session.execute(select(Notification.state, func.count()).group_by(Notification.state))
+    rows = db.session.execute(select(Notice.state, func.count()).group_by(Notice.state))
     counts = {state: count for state, count in rows}
     failed = db.session.scalars(
-        select(Notification)
-        .where(Notification.state == DeliveryState.FAILED)
-        .order_by(Notification.id.desc())
+        select(Notice)
+        .where(Notice.state == DeliveryState.FAILED)
+        .order_by(Notice.id.desc())
         .limit(100)
     ).all()
     retrying = db.session.scalars(
-        select(Notification)
-        .where(Notification.state == DeliveryState.PENDING, Notification.attempts > 0)
-        .order_by(Notification.next_attempt_at)
+        select(Notice)
+        .where(Notice.state == DeliveryState.PENDING, Notice.attempts > 0)
+        .order_by(Notice.next_attempt_at)
         .limit(100)
     ).all()
     return render_template(
@@ -64,9 +65,8 @@ def retry(notice_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     db.session.execute(
-        update(Notification)
-        .where(Notification.id == notice_id, Notification.state == DeliveryState.FAILED)
+        update(Notice)
+        .where(Notice.id == notice_id, Notice.state == DeliveryState.FAILED)
         .values(state=DeliveryState.PENDING, next_attempt_at=func.now())
     )
-    db.session.commit()
     return redirect(url_for("notifications.deliveries"))

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.config import DEFAULT_TIMEZONE
 from app.database import UTCDateTime, string_enum, utc_now
 from app.extensions import db
 
@@ -43,7 +44,7 @@ class Subscription(db.Model):
         string_enum(Frequency, 10), default=Frequency.INSTANT
     )
     locale: Mapped[str] = mapped_column(String(5), default="en")
-    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Berlin")
+    timezone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIMEZONE)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Digests list the letters published after this moment.

@@ -11,21 +11,23 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
 from app.accounts.models import User
+from app.accounts.notice_settings import save_notice_settings_by_id
 from app.accounts.tokens import InvalidToken, make_token, read_token
+from app.config import DEFAULT_TIMEZONE
 from app.database import utc_now
 from app.extensions import db
 from app.letters.models import Letter, LetterStatus
-from app.letters.service import thread_size
+from app.letters.queries import thread_size
 from app.links.service import public_tag
-from app.notifications.mail import compose_email
-from app.notifications.models import NoticeKind, Notification
-from app.notifications.service import ACCOUNT_PRIORITY, save_preferences_by_id
+from app.mail import compose_email, queue_email
+from app.outbox import Notice, NoticeKind
 from app.subscriptions.models import Frequency, Subscription, Target
 from app.subscriptions.tokens import CONFIRM
 from app.web import absolute_url
 
 CONFIRMATIONS_PER_ADDRESS_PER_DAY = 3
-CONFIRM_MAX_AGE = 7 * 24 * 3600
+# How long the link confirming a subscription works.
+SUBSCRIPTION_CONFIRM_MAX_AGE = 7 * 24 * 3600
 
 
 class SubscriptionError(Exception):
@@ -64,19 +66,14 @@ def author_info(target_id: int) -> TargetInfo:
         raise SubscriptionError("no such author")
     label = _l("new letters by %(name)s", name=user.display_name)
     return TargetInfo(
-        Target.AUTHOR, target_id, str(label), absolute_url("accounts.profile", handle=user.handle)
+        Target.AUTHOR, target_id, str(label), absolute_url("discovery.profile", handle=user.handle)
     )
 
 
 def thread_info(target_id: int) -> TargetInfo:
     """A correspondence is public while one of its letters is; its title while its first is."""
     root = db.session.get(Letter, target_id)
-    if (
-        root is None
-        or root.thread_root_id != root.id
-        or root.status == LetterStatus.DRAFT
-        or thread_size(root.id) == 0
-    ):
+    if root is None or not root.opens_a_correspondence or thread_size(root.id) == 0:
         raise SubscriptionError("no such correspondence")
     if root.status == LetterStatus.PUBLISHED:
         label = _l("new letters in “%(title)s”", title=root.title)
@@ -111,9 +108,9 @@ def confirmations_sent_today(email: str) -> int:
     return (
         db.session.scalar(
             select(func.count()).where(
-                Notification.recipient == email,
-                Notification.kind == NoticeKind.SUBSCRIPTION_CONFIRM,
-                Notification.created_at > since,
+                Notice.recipient == email,
+                Notice.kind == NoticeKind.SUBSCRIPTION_CONFIRM,
+                Notice.created_at > since,
             )
         )
         or 0
@@ -126,9 +123,9 @@ def request_subscription(
     target_id: int,
     frequency: Frequency,
     locale: str,
-    timezone: str = "Europe/Berlin",
+    timezone: str = DEFAULT_TIMEZONE,
 ) -> None:
-    """Record a pending subscription and queue its confirmation email; commits.
+    """Record a pending subscription and queue its confirmation email.
 
     The caller shows the same answer whatever happens here, so that the form reveals
     nothing about an address and cannot flood someone else's inbox.
@@ -153,7 +150,6 @@ def request_subscription(
     db.session.flush()
     if confirmations_sent_today(email) < CONFIRMATIONS_PER_ADDRESS_PER_DAY:
         queue_confirmation(subscription, info)
-    db.session.commit()
 
 
 FREQUENCY_LABELS = {
@@ -174,19 +170,11 @@ def queue_confirmation(subscription: Subscription, info: TargetInfo) -> None:
         frequency=FREQUENCY_LABELS[subscription.frequency],
         confirm_url=absolute_url("subscriptions.confirm", token=token),
     )
-    db.session.add(
-        Notification(
-            recipient=subscription.email,
-            kind=NoticeKind.SUBSCRIPTION_CONFIRM,
-            locale=subscription.locale,
-            raw=message.as_bytes(),
-            priority=ACCOUNT_PRIORITY,
-        )
-    )
+    queue_email(message, subscription.locale, NoticeKind.SUBSCRIPTION_CONFIRM)
 
 
 def subscription_for_confirmation(token: str) -> Subscription:
-    payload = read_token(CONFIRM, token, CONFIRM_MAX_AGE)
+    payload = read_token(CONFIRM, token, SUBSCRIPTION_CONFIRM_MAX_AGE)
     subscription = db.session.get(Subscription, payload.get("s"))
     if subscription is None or subscription.email != payload.get("e"):
         raise InvalidToken("subscription removed")
@@ -194,11 +182,10 @@ def subscription_for_confirmation(token: str) -> Subscription:
 
 
 def confirm_subscription(token: str) -> Subscription:
-    """Follow the confirmation link: from now on notices are sent; commits."""
+    """Follow the confirmation link: from now on notices are sent."""
     subscription = subscription_for_confirmation(token)
     if subscription.confirmed_at is None:
         subscription.confirmed_at = utc_now()
-    db.session.commit()
     return subscription
 
 
@@ -222,22 +209,19 @@ def subscriptions_of(email: str) -> list[tuple[Subscription, TargetInfo]]:
 
 
 def change_frequency(email: str, subscription_id: int, frequency: Frequency) -> None:
-    """Switch between instant, daily and weekly; commits."""
+    """Switch between instant, daily and weekly."""
     subscription = own_subscription(email, subscription_id)
     if subscription.frequency != frequency:
         subscription.frequency = frequency
         subscription.last_digest_at = utc_now()  # a digest starts from now, not from the past
-    db.session.commit()
 
 
 def remove_subscription(email: str, subscription_id: int) -> None:
     db.session.delete(own_subscription(email, subscription_id))
-    db.session.commit()
 
 
 def remove_all_subscriptions(email: str) -> None:
     db.session.execute(delete(Subscription).where(Subscription.email == email))
-    db.session.commit()
 
 
 def own_subscription(email: str, subscription_id: int) -> Subscription:
@@ -262,5 +246,4 @@ def unsubscribe(payload: dict[str, Any]) -> None:
             )
         )
     elif "u" in payload and "p" in payload:
-        save_preferences_by_id(int(payload["u"]), email, **{str(payload["p"]): False})
-    db.session.commit()
+        save_notice_settings_by_id(int(payload["u"]), email, **{str(payload["p"]): False})

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.accounts.notice_settings import PREFERENCE_OF
 from app.accounts.tokens import make_token, read_token
-from app.notifications.models import NoticeKind, Notification
-from app.notifications.service import PREFERENCE_OF
+from app.outbox import Notice, NoticeKind
 from app.web import absolute_url
 
 MANAGE = "manage-subscriptions"
@@ -23,7 +23,7 @@ def manage_url(email: str) -> str:
     return absolute_url("subscriptions.manage", token=manage_token(email))
 
 
-def unsubscribe_payload(notice: Notification) -> dict[str, Any]:
+def unsubscribe_payload(notice: Notice) -> dict[str, Any]:
     """What one click on this notice's unsubscribe link stops."""
     if notice.kind == NoticeKind.SUBSCRIPTION and notice.subscription_id:
         return {"e": notice.recipient.lower(), "s": notice.subscription_id}
@@ -32,11 +32,11 @@ def unsubscribe_payload(notice: Notification) -> dict[str, Any]:
     return {"e": notice.recipient.lower(), "u": notice.user_id, "p": PREFERENCE_OF[notice.kind]}
 
 
-def unsubscribe_token(notice: Notification) -> str:
+def unsubscribe_token(notice: Notice) -> str:
     return make_token(UNSUBSCRIBE, unsubscribe_payload(notice))
 
 
-def unsubscribe_url(notice: Notification) -> str:
+def unsubscribe_url(notice: Notice) -> str:
     return absolute_url("subscriptions.unsubscribe", token=unsubscribe_token(notice))
 
 

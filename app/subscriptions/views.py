@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from app.accounts.tokens import InvalidToken
 from app.extensions import csrf, limiter
-from app.letters.forms import ConfirmForm
-from app.subscriptions import service
+from app.forms import ConfirmForm
+from app.subscriptions import bp, service
 from app.subscriptions.forms import FrequencyForm, RemoveForm, SubscribeForm
 from app.subscriptions.models import Frequency, Target
 from app.subscriptions.tokens import manage_token, read_manage_token, read_unsubscribe_token
-
-bp = Blueprint("subscriptions", __name__)
 
 
 @bp.route("/subscribe", methods=["GET", "POST"])

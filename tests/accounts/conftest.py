@@ -17,7 +17,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from app.extensions import db
-from app.notifications.mail import parse_raw
+from app.mail import parse_raw
 from app.notifications.models import MailboxMessage
 from tests.conftest import deliver_outbox
 

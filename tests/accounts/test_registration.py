@@ -17,7 +17,7 @@ from app.accounts.service import create_user
 from app.database import utc_now
 from app.extensions import db
 from app.letters.models import Letter, LetterStatus
-from app.notifications.models import Notification
+from app.outbox import Notice
 from tests.accounts.conftest import link_in
 from tests.conftest import PASSWORD, letter_form
 
@@ -183,7 +183,7 @@ def test_sign_up_while_the_mail_server_is_down_gets_its_link_once_it_is_back(ope
     assert sign_up(client).status_code == 302
     assert mail_server.inbox.wait_for(1, timeout=0.3) == []
     mail_server.start()
-    db.session.execute(update(Notification).values(next_attempt_at=utc_now()))
+    db.session.execute(update(Notice).values(next_attempt_at=utc_now()))
     db.session.commit()
     (mail,) = mail_server.inbox.wait_for(1)
     assert client.post(link_in(mail.text), data=account_form()).status_code == 302

@@ -10,7 +10,7 @@ from sqlalchemy import update
 from app.accounts.service import create_user
 from app.database import utc_now
 from app.extensions import db
-from app.notifications.models import Notification
+from app.outbox import Notice
 from tests.accounts.conftest import link_in, text_of
 from tests.conftest import PASSWORD, login
 
@@ -271,7 +271,7 @@ def test_change_email_while_the_mail_server_is_down_confirms_once_it_is_back(
     assert response.status_code == 302
     assert mail_server.inbox.wait_for(1, timeout=0.3) == []
     mail_server.start()
-    db.session.execute(update(Notification).values(next_attempt_at=utc_now()))
+    db.session.execute(update(Notice).values(next_attempt_at=utc_now()))
     db.session.commit()
     (mail,) = mail_server.inbox.wait_for(1)
     assert mail.recipients == ["new@example.org"]

@@ -14,7 +14,8 @@ from sqlalchemy import select
 from app.accounts.service import user_by_email
 from app.extensions import db
 from app.letters.models import Language
-from app.letters.service import LetterDraft, letter_by_slug, save_letter
+from app.letters.queries import letter_by_slug
+from app.letters.service import LetterDraft, save_letter
 from app.notifications.sender import run_once
 from app.subscriptions.models import Subscription, Target
 from tests.browser.demo_site import serving_site, sign_in

@@ -8,10 +8,10 @@ from sqlalchemy import insert, select, text
 
 from app.database import utc_now
 from app.discovery.search import is_sqlite
+from app.discovery.suggestions import refresh_suggestions
 from app.extensions import db
 from app.letters.models import Language, Letter, LetterStatus
 from app.links.models import LetterTag, Link, LinkKind, Tag
-from app.links.suggestions import refresh_suggestions
 from tests.conftest import login
 
 LETTERS = 2000

@@ -14,8 +14,8 @@ import pytest
 from app.accounts.models import User
 from app.extensions import db
 from app.letters.models import Language, Letter
+from app.letters.related import parse_related
 from app.letters.service import LetterDraft, save_letter, withdraw_letter
-from app.links.service import parse_related
 from tests.conftest import login
 from tests.security.conftest import ServerLikeClient, server_like_client
 

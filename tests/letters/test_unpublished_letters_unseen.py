@@ -10,8 +10,8 @@ import pytest
 
 from app.accounts.models import User
 from app.letters.models import Language, Letter
+from app.letters.related import RelatedInput
 from app.letters.service import LetterDraft, save_letter, set_hidden, withdraw_letter
-from app.links.service import RelatedInput
 from tests.conftest import login
 
 SECRET = "Zebracrossing"

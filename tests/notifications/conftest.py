@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 
 from app.extensions import db
-from app.notifications.models import Notification
+from app.outbox import Notice
 
 
 @pytest.fixture
@@ -17,5 +17,5 @@ def app(app_factory: Callable[..., Flask], mail_server: Any) -> Flask:
     return app_factory(**mail_server.settings)
 
 
-def all_notices() -> list[Notification]:
-    return list(db.session.scalars(db.select(Notification).order_by(Notification.id)))
+def all_notices() -> list[Notice]:
+    return list(db.session.scalars(db.select(Notice).order_by(Notice.id)))

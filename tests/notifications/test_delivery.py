@@ -13,19 +13,21 @@ from app.database import utc_now
 from app.extensions import db
 from app.letters import service as letters
 from app.letters.models import Letter, LetterStatus
-from app.notifications.models import DeliveryState, LetterEvent, Notification
+from app.notifications import receivers
+from app.notifications.models import LetterEvent
 from app.notifications.sender import (
-    claim_due_notifications,
+    claim_due_notices,
     retry_delay,
     run_once,
 )
+from app.outbox import DeliveryState, Notice
 from app.subscriptions.models import Target
 from tests.conftest import login
 from tests.notifications.conftest import all_notices
 
 
 def make_due_now() -> None:
-    db.session.execute(update(Notification).values(next_attempt_at=utc_now()))
+    db.session.execute(update(Notice).values(next_attempt_at=utc_now()))
     db.session.commit()
 
 
@@ -68,9 +70,7 @@ def test_notice_older_than_two_days_fails_for_good_and_admins_see_it(
     mail_server.stop()
     send_notices()
     db.session.execute(
-        update(Notification).values(
-            created_at=utc_now() - timedelta(days=3), next_attempt_at=utc_now()
-        )
+        update(Notice).values(created_at=utc_now() - timedelta(days=3), next_attempt_at=utc_now())
     )
     db.session.commit()
     send_notices()
@@ -105,15 +105,15 @@ def test_sender_killed_mid_batch_loses_nothing(
     for number in range(6):
         subscribe(f"reader{number}@example.org", Target.SITE)
     make_letter(make_user(), None, title="Hello")
-    from app.notifications.service import fan_out_pending_events
+    from app.notifications.sender import fan_out_pending_events
 
     fan_out_pending_events()
     # A sender claims the batch and dies before sending: its lease still holds...
-    claimed = claim_due_notifications(100, "dead-sender")
+    claimed = claim_due_notices(100, "dead-sender")
     assert len(claimed) == 6
     assert send_notices() == 0
     # ...until it runs out; then another sender picks the rows up.
-    db.session.execute(update(Notification).values(claimed_until=utc_now() - timedelta(seconds=1)))
+    db.session.execute(update(Notice).values(claimed_until=utc_now() - timedelta(seconds=1)))
     db.session.commit()
     assert send_notices() == 6
     assert sorted(mail.recipients[0] for mail in mail_server.inbox.mails) == [
@@ -153,14 +153,14 @@ def test_failed_publish_leaves_no_notice(
     author = make_user()
     subscribe("reader@example.org", Target.SITE)
     draft = make_letter(author, None, title="Doomed", publish=False)
-    original = letters.record_letter_published
+    original = receivers.record_letter_published
 
     def record_then_fail(letter: Letter) -> None:
         original(letter)
         db.session.flush()  # the event row is really written...
         raise RuntimeError("the database went away after the outbox write")
 
-    monkeypatch.setattr(letters, "record_letter_published", record_then_fail)
+    monkeypatch.setattr(receivers, "record_letter_published", record_then_fail)
     with pytest.raises(RuntimeError):
         letters.save_letter(author, draft_of(draft), publish=True, letter=draft)
     db.session.rollback()

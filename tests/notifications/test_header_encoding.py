@@ -10,7 +10,7 @@ from email.header import decode_header, make_header
 import pytest
 
 from app.extensions import db
-from app.notifications.models import Notification
+from app.outbox import Notice
 from app.subscriptions.models import Frequency, Target
 
 # Decoded by a careless client, these would end the header and start "Bcc:" / "X-Injected:".
@@ -180,7 +180,7 @@ def test_an_address_with_encoded_words_cannot_subscribe(app, client, send_notice
     response = client.post("/subscribe", data=form)
     assert response.status_code == 422
     assert "This is not a valid email address." in response.get_data(as_text=True)
-    assert db.session.scalars(db.select(Notification)).all() == []
+    assert db.session.scalars(db.select(Notice)).all() == []
 
 
 def test_an_address_with_encoded_words_cannot_be_invited(app, make_user, mail_server):
@@ -189,11 +189,11 @@ def test_an_address_with_encoded_words_cannot_be_invited(app, make_user, mail_se
 
     with pytest.raises(AccountError):
         send_invitation(EVIL_ADDRESS, make_user("Ada"))
-    assert db.session.scalars(db.select(Notification)).all() == []
+    assert db.session.scalars(db.select(Notice)).all() == []
 
 
 def test_no_mail_is_composed_to_an_address_with_encoded_words(app):
-    from app.notifications.mail import UnsafeHeaderError, compose_email
+    from app.mail import UnsafeHeaderError, compose_email
 
     with app.test_request_context(), pytest.raises(UnsafeHeaderError):
         compose_email("subscription_confirm", EVIL_ADDRESS, "Subject", what="", frequency="",

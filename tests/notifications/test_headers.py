@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from app.extensions import db
-from app.notifications.mail import UnsafeHeaderError, header_text, safe_header_value
+from app.mail import UnsafeHeaderError, header_text, safe_header_value
 from app.subscriptions.models import Target
 
 
@@ -93,7 +93,7 @@ def test_account_mail_goes_ahead_of_notices_and_has_no_list_headers(
 ):
     subscribe("reader@example.org", Target.SITE)
     make_letter(make_user(), None, title="A notice")
-    from app.notifications.service import fan_out_pending_events
+    from app.notifications.sender import fan_out_pending_events
 
     fan_out_pending_events()
     app.test_cli_runner().invoke(args=["users", "invite", "new@example.org"])
@@ -109,7 +109,7 @@ def test_account_mail_goes_ahead_of_notices_and_has_no_list_headers(
 def test_sender_names_survive_quoting_and_encoding(app, name):
     from email import message_from_bytes, policy
 
-    from app.notifications.mail import compose_email
+    from app.mail import compose_email
 
     with app.test_request_context():
         message = compose_email(

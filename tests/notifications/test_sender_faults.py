@@ -15,8 +15,8 @@ from sqlalchemy import update
 from app.database import utc_now
 from app.extensions import db
 from app.letters.models import LetterStatus
-from app.notifications import sender
-from app.notifications.models import DeliveryState, NoticeKind, Notification
+from app.notifications import outgoing, sender
+from app.outbox import DeliveryState, Notice, NoticeKind
 from app.subscriptions.models import Frequency, Target
 from tests.notifications.conftest import all_notices
 
@@ -62,14 +62,14 @@ def test_digest_lists_only_letters_still_published(
 
 def digest(*letter_ids: int, recipient: str = "reader@example.org") -> None:
     db.session.add(
-        Notification(recipient=recipient, kind=NoticeKind.DIGEST, locale="en",
+        Notice(recipient=recipient, kind=NoticeKind.DIGEST, locale="en",
                      letter_ids=",".join(map(str, letter_ids)), priority=20)
     )  # fmt: skip
     db.session.commit()
 
 
 def make_due_now() -> None:
-    db.session.execute(update(Notification).values(next_attempt_at=utc_now()))
+    db.session.execute(update(Notice).values(next_attempt_at=utc_now()))
     db.session.commit()
 
 
@@ -150,7 +150,7 @@ def test_rendering_a_batch_leaves_the_write_lock_free(
     sender.fan_out_pending_events()
     database = db.engine.url.database
     other_writer_got_the_lock: list[bool] = []
-    render = sender.render_notice
+    render = outgoing.render_notice
 
     def render_while_someone_writes(notice, cache):  # type: ignore[no-untyped-def]
         with sqlite3.connect(database, timeout=0, isolation_level=None) as other:
@@ -162,6 +162,6 @@ def test_rendering_a_batch_leaves_the_write_lock_free(
                 other_writer_got_the_lock.append(False)
         return render(notice, cache)
 
-    monkeypatch.setattr(sender, "render_notice", render_while_someone_writes)
+    monkeypatch.setattr(outgoing, "render_notice", render_while_someone_writes)
     assert sender.run_once() == 1
     assert other_writer_got_the_lock == [True]

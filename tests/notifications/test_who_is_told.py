@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from app.extensions import db
-from app.notifications.models import LetterEvent, Notification
+from app.notifications.models import LetterEvent
+from app.outbox import Notice
 from app.subscriptions.models import Target
 from tests.conftest import login
 
@@ -75,9 +76,9 @@ def test_reply_tells_parent_author_thread_writers_and_subscribers_once(
 
 
 def message_id_for(letter_id, recipient, app):
-    from app.notifications.compose import notice_message_id
+    from app.notifications import compose
 
-    return notice_message_id(letter_id, recipient)
+    return compose.message_id_for(letter_id, compose.recipient_hash(recipient))
 
 
 def test_reply_to_outside_addressee_tells_parent_author(
@@ -160,7 +161,7 @@ def test_publishing_writes_one_event_and_no_email_in_the_request(
     )
     assert response.status_code == 302
     assert db.session.scalar(db.select(db.func.count()).select_from(LetterEvent)) == 1
-    assert db.session.scalar(db.select(db.func.count()).select_from(Notification)) == 0
+    assert db.session.scalar(db.select(db.func.count()).select_from(Notice)) == 0
     assert mail_server.inbox.mails == []
 
 
@@ -216,7 +217,7 @@ def test_copy_matches_a_notice_rendered_for_that_recipient_alone(
         letter_notice_bytes,
         personal_values,
     )
-    from app.notifications.service import fan_out_pending_events
+    from app.notifications.sender import fan_out_pending_events
     from tests.notifications.conftest import all_notices
 
     author = make_user("Jürgen Groß")

@@ -16,7 +16,7 @@ from werkzeug.datastructures import FileStorage
 from app import create_app
 from app.config import build_config
 from app.extensions import db
-from app.notifications.mail import parse_raw
+from app.mail import parse_raw
 from app.notifications.models import MailboxMessage
 from app.web import absolute_url
 from tests.conftest import PASSWORD, database_url, deliver_outbox, login

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.letters.rendering import find_video_embeds, plain_excerpt, render_markdown
+from app.text.markdown import find_video_embeds, plain_excerpt, render_markdown
 
 VIDEO = "dQw4w9WgXcQ"
 

@@ -11,20 +11,20 @@ from collections.abc import Callable
 
 import pytest
 
-from app.letters.markdown_limits import (
+from app.text.markdown import (
+    find_video_embeds,
+    markup_problem,
+    plain_excerpt,
+    render_markdown,
+    rendering_of,
+)
+from app.text.markdown_limits import (
     MAX_BLOCK_TOKENS,
     MAX_EMPHASIS_RUNS,
     MAX_INLINE_TOKENS,
     MAX_LINES,
     MAX_LINKS,
     MAX_TABLE_CELLS,
-)
-from app.letters.rendering import (
-    find_video_embeds,
-    markup_problem,
-    plain_excerpt,
-    render_markdown,
-    rendering_of,
 )
 from tests.security.conftest import letter_form
 

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from app.extensions import db
-from app.letters.rendering import render_markdown
+from app.text.markdown import render_markdown
 from tests.conftest import login
 from tests.security.conftest import letter_form, server_like_client
 

@@ -13,7 +13,7 @@ import nh3
 from flask_babel.speaklater import LazyString
 from markdown_it import MarkdownIt
 
-from app.letters.markdown_limits import MarkupTooComplex, limit_work
+from app.text.markdown_limits import MarkupTooComplex, limit_work
 
 ALLOWED_TAGS = {
     "a",

@@ -1,4 +1,4 @@
-"""Compose an email from its pair of templates; queue account mail in the outbox."""
+"""Compose an email from its pair of templates, with safe headers, and queue it."""
 
 from __future__ import annotations
 
@@ -6,15 +6,18 @@ import re
 from email import message_from_bytes
 from email.header import Header
 from email.message import EmailMessage
+from email.mime.base import MIMEBase
 from email.policy import SMTP, compat32
 from email.utils import make_msgid
+from typing import cast
 
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel.speaklater import LazyString
 from flask_mail import Message
 
-from app.notifications.service import enqueue_account_mail
+from app.extensions import db
+from app.outbox import ACCOUNT_PRIORITY, Notice, NoticeKind
 
 # Every control character (C0 with tab, CR and LF; DEL; C1 with NEL) and the Unicode line
 # and paragraph separators: some readers end a header line at any of them.
@@ -36,7 +39,7 @@ AS_BUILT = compat32.clone(linesep="\r\n", max_line_length=998)
 class NoticeMessage(Message):
     """Flask-Mail's message, generated without refolding the headers we set."""
 
-    def _message(self):  # type: ignore[no-untyped-def]
+    def _message(self) -> MIMEBase:
         built = super()._message()
         built.policy = AS_BUILT
         return built
@@ -138,16 +141,26 @@ def compose_email(
     return message
 
 
-def deliver(message: Message, locale: str = "en") -> None:
-    """Queue an account email in the outbox, ahead of notices; the sender delivers it.
+def queue_email(
+    message: Message, locale: str = "en", kind: NoticeKind = NoticeKind.ACCOUNT
+) -> None:
+    """Queue a composed email in the outbox, ahead of notices; the sender delivers it.
 
     Written in the caller's transaction: the mail exists exactly when the change that
     caused it was committed, and a mail server that is down delays it instead of failing
     the request.
     """
-    enqueue_account_mail(message.recipients[0], message.as_bytes(), locale)
+    db.session.add(
+        Notice(
+            recipient=message.recipients[0],
+            kind=kind,
+            locale=locale,
+            raw=message.as_bytes(),
+            priority=ACCOUNT_PRIORITY,
+        )
+    )
 
 
 def parse_raw(raw: bytes) -> EmailMessage:
     """A stored message, parsed as a mail client would."""
-    return message_from_bytes(raw, policy=SMTP)  # type: ignore[return-value]
+    return cast(EmailMessage, message_from_bytes(raw, policy=SMTP))

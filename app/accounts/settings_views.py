@@ -1,4 +1,4 @@
-"""Profiles, profile pictures and the settings page (routes of the accounts blueprint)."""
+"""Profile pictures and the settings page (routes of the accounts blueprint)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from werkzeug.wrappers import Response
 
-from app.accounts import email_links, service
+from app.accounts import bp, email_links, service
 from app.accounts.avatars import AvatarError, initials_svg, square_png
-from app.accounts.blueprint import bp
 from app.accounts.forms import (
     AvatarForm,
     ChangeEmailForm,
@@ -18,9 +17,8 @@ from app.accounts.forms import (
     show_account_error,
 )
 from app.accounts.models import User
-from app.extensions import client_address, db, limiter
-from app.letters.forms import ConfirmForm
-from app.letters.service import drafts_of, letters_received_by, letters_written_by
+from app.extensions import client_address, limiter
+from app.forms import ConfirmForm
 
 
 def profile_or_404(handle: str) -> User:
@@ -139,22 +137,6 @@ def change_email():
             flash(_("Please follow the link we have sent to the new address."), "info")
             return redirect(url_for("accounts.settings"))
     return render_settings(email_form=form), 422
-
-
-@bp.route("/@<handle>")
-def profile(handle: str):
-    """A colleague's page: who they are, letters written and received."""
-    user = profile_or_404(handle)
-    written = db.session.scalars(letters_written_by(user).limit(50)).unique().all()
-    received = db.session.scalars(letters_received_by(user).limit(50)).unique().all()
-    own = current_user.is_authenticated and current_user.id == user.id
-    return render_template(
-        "accounts/profile.html",
-        user=user,
-        written=written,
-        received=received,
-        drafts=drafts_of(user) if own else [],
-    )
 
 
 @bp.route("/@<handle>/avatar.png")

@@ -1,8 +1,8 @@
 """ "More letters": up to three other letters by shared tags, the same people and similar words.
 
 Working them out takes a few queries over many letters, so it happens when a letter is
-saved (for that letter) and in the sender (for the letters it may now be suggested under);
-a letter page reads the stored result with one query.
+published or edited (for that letter) and in the sender (for the letters it may now be
+suggested under); a letter page reads the stored result with one query.
 """
 
 from __future__ import annotations
@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, delete, func, insert, literal, select
+from sqlalchemy import ColumnElement, bindparam, delete, func, insert, literal, select
 
+from app.discovery.models import LetterSuggestion, NeighbourRefresh
 from app.discovery.search import similar_letter_ids
 from app.extensions import db
 from app.letters.models import Letter, LetterStatus
-from app.links.models import LetterSuggestion, LetterTag
+from app.links.models import LetterTag
 
 SHOWN = 3
 KEPT = 6  # a few spare, for when a suggested letter is withdrawn or hidden
@@ -40,7 +41,7 @@ def candidate_scores(letter: Letter) -> dict[int, float]:
     return scores
 
 
-def elsewhere(letter: Letter):  # type: ignore[no-untyped-def]
+def elsewhere(letter: Letter) -> ColumnElement[bool]:
     """Published letters outside this letter's correspondence."""
     return (
         (Letter.status == LetterStatus.PUBLISHED)
@@ -102,6 +103,32 @@ def refresh_neighbours(letter: Letter) -> None:
         other = db.session.get(Letter, other_id)
         if other is not None:
             refresh_suggestions(other)
+
+
+def queue_neighbour_refresh(letter: Letter) -> None:
+    """Leave the letters this one resembles for the sender: no reader waits for them."""
+    if db.session.get(NeighbourRefresh, letter.id) is None:
+        db.session.add(NeighbourRefresh(letter_id=letter.id))
+
+
+def refresh_next_neighbours() -> bool:
+    """Work out the neighbours of the next queued letter; False when none waits.
+
+    The row is locked, so a second sender skips it; the caller commits after each letter.
+    """
+    queued = db.session.scalars(
+        select(NeighbourRefresh)
+        .order_by(NeighbourRefresh.queued_at, NeighbourRefresh.letter_id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    ).first()
+    if queued is None:
+        return False
+    letter = db.session.get(Letter, queued.letter_id)
+    if letter is not None and letter.status == LetterStatus.PUBLISHED:
+        refresh_neighbours(letter)
+    db.session.delete(queued)
+    return True
 
 
 SUGGESTED = (

@@ -1,0 +1,44 @@
+"""The discovery feature's part in a letter's life: the search index and "more letters"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.discovery.search import index_letter
+from app.discovery.suggestions import more_letters, queue_neighbour_refresh, refresh_suggestions
+from app.letters.events import (
+    letter_edited,
+    letter_hidden,
+    letter_page_shown,
+    letter_published,
+    letter_restored,
+    letter_saved,
+    letter_withdrawn,
+)
+from app.letters.models import Letter
+
+
+def keep_search_index(letter: Letter, **_: Any) -> None:
+    """Readers find a letter exactly while it is published."""
+    index_letter(letter)
+
+
+for _signal in (letter_saved, letter_withdrawn, letter_hidden, letter_restored):
+    _signal.connect(keep_search_index)
+
+
+@letter_published.connect
+def suggest_around_published(letter: Letter, **_: Any) -> None:
+    """The new letter's own "more letters" now; the letters it resembles later, in the sender."""
+    refresh_suggestions(letter)
+    queue_neighbour_refresh(letter)
+
+
+@letter_edited.connect
+def suggest_for_edited(letter: Letter, **_: Any) -> None:
+    refresh_suggestions(letter)
+
+
+@letter_page_shown.connect
+def more_letters_on_the_page(letter: Letter, **_: Any) -> dict[str, Any]:
+    return {"more": more_letters(letter) if letter.is_published else []}

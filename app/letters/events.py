@@ -1,0 +1,40 @@
+"""What happens to a letter, told to the features above that care (blinker signals).
+
+The letters feature knows nothing of search, links, "more letters" or notices: it sends
+these signals, and those features connect to them. A receiver adds to the session and never
+commits, so the letter and everything that follows from it land in one transaction.
+
+Each signal's sender is the letter; the keyword arguments are given with each signal.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from blinker import Namespace, Signal
+
+from app.letters.models import Letter
+
+letter_signals = Namespace()
+
+# Saved from the write form, as a draft or published (draft=LetterDraft): tags, links, index.
+letter_saved = letter_signals.signal("letter-saved")
+# A draft became public (announce=False for a letter published with a date of its own).
+letter_published = letter_signals.signal("letter-published")
+# A published or hidden letter's text was changed.
+letter_edited = letter_signals.signal("letter-edited")
+letter_withdrawn = letter_signals.signal("letter-withdrawn")
+letter_hidden = letter_signals.signal("letter-hidden")
+letter_restored = letter_signals.signal("letter-restored")
+
+# Asked while a page is built; each receiver answers with template values of its own.
+letter_page_shown = letter_signals.signal("letter-page-shown")
+letter_form_filled = letter_signals.signal("letter-form-filled")
+
+
+def values_from(signal: Signal, letter: Letter) -> dict[str, Any]:
+    """The template values every receiver of the signal contributes for this letter."""
+    values: dict[str, Any] = {}
+    for _receiver, contributed in signal.send(letter):
+        values.update(contributed or {})
+    return values

@@ -1,0 +1,28 @@
+"""How a letter greets and closes: from the people's own preferences, never guessed."""
+
+from __future__ import annotations
+
+from app.accounts.models import GREETINGS, User
+from app.letters.models import Language
+
+
+def suggested_salutation(addressee: User | None, addressee_name: str, language: Language) -> str:
+    """The greeting a letter starts with, from the addressee's own preference."""
+    name = addressee.greeting_name if addressee else addressee_name.strip()
+    if language == Language.DE:
+        greeting = addressee.greeting_de if addressee else "Hallo"
+        return f"{greeting} {name},".strip() if name else "Hallo,"
+    return f"Dear {name}," if name else "Dear colleague,"
+
+
+def salutation_choices(name: str, language: Language) -> list[str]:
+    """Greetings offered for a name; the writer picks one (a gender is never guessed)."""
+    name = name.strip()
+    return [f"{greeting} {name}," for greeting in GREETINGS[language.value]] if name else []
+
+
+def closing_for(language: Language, author: User) -> str:
+    """The author's own closing, else the usual one in the letter's language."""
+    if author.default_closing:
+        return author.default_closing
+    return "Viele Grüße" if language == Language.DE else "Best wishes"

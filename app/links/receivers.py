@@ -1,0 +1,29 @@
+"""The links feature's part in a letter's life: its tags and links, and what pages show of them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.letters.events import letter_form_filled, letter_page_shown, letter_saved
+from app.letters.models import Letter
+from app.letters.service import LetterDraft
+from app.links.service import links_around, related_text, set_links, set_tags, tag_names, tags_of
+
+
+@letter_saved.connect
+def store_tags_and_links(letter: Letter, draft: LetterDraft, **_: Any) -> None:
+    """The writer's tags and related discussions, and the letters the text links to."""
+    set_tags(letter, draft.tags)
+    set_links(letter, draft.related)
+
+
+@letter_page_shown.connect
+def tags_and_links_on_the_page(letter: Letter, **_: Any) -> dict[str, Any]:
+    """The category and tags, related discussions and "mentioned in" of a letter page."""
+    return {"tags": tags_of(letter), "links": links_around(letter)}
+
+
+@letter_form_filled.connect
+def tags_and_links_in_the_form(letter: Letter, **_: Any) -> dict[str, str]:
+    """The edit form's tags and related discussions, as the writer typed them."""
+    return {"tags": ", ".join(tag_names(letter)), "related": related_text(letter)}

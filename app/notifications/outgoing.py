@@ -1,0 +1,62 @@
+"""A claimed notice rendered for sending, or the reason it is not sent."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.notifications.compose import LetterCache, render_notice
+from app.outbox import Notice, NoticeKind
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Outgoing:
+    """A rendered notice, detached from the session so that no transaction spans SMTP."""
+
+    id: int
+    recipient: str
+    attempts: int
+    created_at: datetime
+    raw: bytes = b""
+    message_id: str = ""
+    render_error: str = ""
+    # The letter was withdrawn or hidden after the notice was written: nothing to tell.
+    dropped: bool = False
+
+
+LETTER_KINDS = frozenset(NoticeKind) - {
+    NoticeKind.ACCOUNT,
+    NoticeKind.SUBSCRIPTION_CONFIRM,
+    NoticeKind.DIGEST,
+}
+
+
+def render_item(notice: Notice, cache: LetterCache) -> Outgoing:
+    """One notice rendered, or marked as dropped, or carrying the error that stopped it."""
+    item = Outgoing(notice.id, notice.recipient, notice.attempts, notice.created_at)
+    if not tells_of_published_letters(notice, cache):
+        item.dropped = True
+        return item
+    try:
+        item.raw, item.message_id = render_notice(notice, cache)
+    except Exception as error:  # noqa: BLE001 — recorded on the row, tried again later
+        log.exception("rendering notice %s failed", notice.id)
+        item.render_error = f"{type(error).__name__}: {error}"
+    return item
+
+
+def tells_of_published_letters(notice: Notice, cache: LetterCache) -> bool:
+    """A letter notice needs its letter still published; a digest at least one of its letters."""
+    if notice.kind in LETTER_KINDS:
+        return is_published(cache, notice.letter_id)
+    if notice.kind == NoticeKind.DIGEST:
+        return any(is_published(cache, letter_id) for letter_id in notice.listed_letter_ids)
+    return True
+
+
+def is_published(cache: LetterCache, letter_id: int | None) -> bool:
+    letter = cache.letters.get(letter_id) if letter_id else None
+    return letter is not None and letter.is_published
