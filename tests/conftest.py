@@ -179,7 +179,9 @@ def make_letter(app: Flask) -> Callable[..., Letter]:
             addressee=addressee,
             addressee_name=fields.pop("addressee_name", "" if addressee else "Someone Outside"),
         )
-        return save_letter(author, draft, publish=publish, in_reply_to=parent)
+        letter = save_letter(author, draft, publish=publish, in_reply_to=parent)
+        db.session.commit()
+        return letter
 
     return make
 

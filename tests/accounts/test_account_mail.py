@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from app.accounts.service import create_user
+from app.extensions import db
 from tests.accounts.conftest import text_of
 from tests.conftest import PASSWORD, login
 
@@ -102,6 +103,7 @@ def test_sign_up_mail(app_factory, mailbox):
 def test_sign_up_with_a_taken_address_mails_its_owner_in_their_language(app_factory, mailbox):
     client = app_factory(OPEN_REGISTRATION=True).test_client()
     create_user("ada@example.org", "Ada Admin", PASSWORD, locale="de")
+    db.session.commit()
     client.post("/auth/register", data={"email": "ada@example.org"})
     (message,) = mailbox()
     assert message["To"] == "ada@example.org"

@@ -39,6 +39,7 @@ def invite_through_admin_page(app, make_admin_client, address="nora@example.org"
 def make_admin_client():
     def make(app, host=None):
         create_user("admin@example.org", "Ada Admin", PASSWORD, is_admin=True)
+        db.session.commit()
         client = app.test_client()
         if host:
             client.environ_base["HTTP_HOST"] = host

@@ -9,6 +9,7 @@ import time
 import pytest
 
 from app.accounts.service import create_user
+from app.extensions import db
 from tests.conftest import PASSWORD, csrf_token_from, login
 
 FAILED_LOGIN = "The email address or the password is not right."
@@ -87,6 +88,7 @@ def test_without_remember_me_no_remember_cookie(client, make_user):
 def test_remember_cookie_is_secure_when_the_site_is_https(app_factory, make_user):
     app = app_factory(SESSION_COOKIE_SECURE=True)
     create_user("secure@example.org", "Secure Person", PASSWORD)
+    db.session.commit()
     client = app.test_client()
     response = client.post(
         "/auth/login",
@@ -118,6 +120,7 @@ def test_logout_also_forgets_the_remember_cookie(client, make_user):
 def test_logout_with_csrf_on_needs_the_token(app_factory):
     app = app_factory(WTF_CSRF_ENABLED=True)
     create_user("c@example.org", "Csrf Person", PASSWORD)
+    db.session.commit()
     client = app.test_client()
     token = csrf_token_from(client.get("/auth/login").get_data(as_text=True))
     response = client.post(
@@ -196,6 +199,7 @@ def post_login(client, email, password, address):
 
 def test_wrong_passwords_from_everywhere_are_held_back_but_not_the_right_one(limited_app):
     create_user("target@example.org", "Target Person", PASSWORD)
+    db.session.commit()
     client = limited_app.test_client()
     for attempt in range(10):
         response = post_login(client, "target@example.org", "wrong" * 3, f"10.0.0.{attempt}")
@@ -212,6 +216,7 @@ def test_wrong_passwords_from_everywhere_are_held_back_but_not_the_right_one(lim
 
 def test_one_client_is_held_back_on_one_account_even_with_the_right_password(limited_app):
     create_user("target@example.org", "Target Person", PASSWORD)
+    db.session.commit()
     client = limited_app.test_client()
     for _ in range(5):
         assert post_login(client, "target@example.org", "wrong" * 3, "10.0.2.1").status_code == 401

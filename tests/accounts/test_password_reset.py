@@ -32,6 +32,7 @@ def smtp_app(app_factory, mail_server):
 
 def test_same_answer_for_known_and_unknown_address_and_mail_only_for_known(smtp_app, mail_server):
     create_user("known@example.org", "Known Person", PASSWORD)
+    db.session.commit()
     client = smtp_app.test_client()
     answers = []
     for address in ("nobody@example.org", "Known@Example.org"):
@@ -50,6 +51,7 @@ def test_same_answer_for_known_and_unknown_address_and_mail_only_for_known(smtp_
 
 def test_reset_link_sets_new_password_once(smtp_app, mail_server):
     create_user("known@example.org", "Known Person", PASSWORD)
+    db.session.commit()
     smtp_app.test_client().post("/auth/reset", data={"email": "known@example.org"})
     (mail,) = mail_server.inbox.wait_for(1)
     path = link_in(mail.text)
@@ -133,6 +135,7 @@ def test_reset_link_confirms_an_unconfirmed_address(client, make_user, mailbox):
 )
 def test_reset_request_refuses_header_injection(smtp_app, mail_server, address):
     create_user("known@example.org", "Known Person", PASSWORD)
+    db.session.commit()
     response = smtp_app.test_client().post("/auth/reset", data={"email": address})
     assert response.status_code == 422
     assert 'id="email-error"' in response.get_data(as_text=True)
@@ -155,6 +158,7 @@ def test_others_asking_for_my_reset_links_never_stop_me_asking(app_factory, mail
     """Past the address's allowance the answer stays the same; only the mails stop."""
     app = app_factory(RATELIMIT_ENABLED=True, RESET_ANSWER_SECONDS=0)
     create_user("victim@example.org", "Victim Person", PASSWORD)
+    db.session.commit()
     client = app.test_client()
     for number in range(5):
         response = client.post(
@@ -180,6 +184,7 @@ def test_others_asking_for_my_reset_links_never_stop_me_asking(app_factory, mail
 
 def test_unknown_and_known_address_take_similar_time(smtp_app, mail_server):
     create_user("known@example.org", "Known Person", PASSWORD)
+    db.session.commit()
     client = smtp_app.test_client()
 
     def median_seconds(address: str) -> float:
@@ -197,6 +202,7 @@ def test_unknown_and_known_address_take_similar_time(smtp_app, mail_server):
 
 def test_reset_answers_the_same_when_the_mail_server_is_down(smtp_app, mail_server):
     create_user("known@example.org", "Known Person", PASSWORD)
+    db.session.commit()
     mail_server.stop()
     client = smtp_app.test_client()
     for address in ("known@example.org", "nobody@example.org"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from app.extensions import db
 from app.letters.service import set_hidden
 from tests.conftest import login
 
@@ -57,6 +58,7 @@ def test_hidden_letters_are_not_listed(client, make_user, make_letter):
     svenja, sven = make_user(handle="svenja"), make_user()
     letter = make_letter(svenja, sven, title="Taken down")
     set_hidden(letter, hidden=True)
+    db.session.commit()
     assert "Taken down" not in client.get("/@svenja").get_data(as_text=True)
 
 

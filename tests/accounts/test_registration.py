@@ -86,6 +86,7 @@ def test_sign_up_mails_a_link_that_creates_a_confirmed_account(open_app, mail_se
 
 def test_a_taken_address_gets_the_same_answer_as_a_new_one(open_app, mail_server):
     owner = create_user("olga@example.org", "Olga Offen", PASSWORD)
+    db.session.commit()
     answers, pages = [], []
     for email in ("new@example.org", "OLGA@example.org"):
         client = open_app.test_client()
@@ -105,6 +106,7 @@ def test_a_taken_address_gets_the_same_answer_as_a_new_one(open_app, mail_server
 
 def test_the_owner_of_a_taken_address_is_mailed_links_to_sign_in_and_reset(open_app, mail_server):
     create_user("olga@example.org", "Olga Offen", PASSWORD)
+    db.session.commit()
     sign_up(open_app.test_client())
     (mail,) = mail_server.inbox.wait_for(1)
     assert mail.recipients == ["olga@example.org"]
@@ -116,6 +118,7 @@ def test_the_owner_of_a_taken_address_is_mailed_links_to_sign_in_and_reset(open_
 
 def test_taken_and_new_address_take_similar_time(open_app, mail_server):
     create_user("olga@example.org", "Olga Offen", PASSWORD)
+    db.session.commit()
     client = open_app.test_client()
     sign_up(client, "warm@example.org")
 
@@ -146,6 +149,7 @@ def test_one_address_gets_only_a_few_sign_up_mails(app_factory, mailbox):
     """Nobody can flood an inbox through the sign-up form, even from many addresses."""
     app = app_factory(OPEN_REGISTRATION=True, RATELIMIT_ENABLED=True, REGISTER_ANSWER_SECONDS=0)
     create_user("olga@example.org", "Olga Offen", PASSWORD)
+    db.session.commit()
     client = app.test_client()
     for number in range(6):
         response = sign_up(client, "olga@example.org", f"10.3.0.{number}")

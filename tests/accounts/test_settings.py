@@ -189,6 +189,7 @@ def test_change_password_keeps_a_remembered_device_remembered(app, make_user):
 def test_change_email_confirms_the_new_address_first(app_factory, mail_server, make_user):
     app = app_factory(**mail_server.settings)
     user = create_user("old@example.org", "Otto Old", PASSWORD)
+    db.session.commit()
     client = app.test_client()
     login(client, user)
     response = client.post(
@@ -262,6 +263,7 @@ def test_change_email_while_the_mail_server_is_down_confirms_once_it_is_back(
 ):
     app = app_factory(**mail_server.settings)
     user = create_user("old@example.org", "Otto Old", PASSWORD)
+    db.session.commit()
     client = app.test_client()
     login(client, user)
     mail_server.stop()

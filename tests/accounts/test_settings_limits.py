@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.accounts.service import create_user
+from app.extensions import db
 from tests.conftest import PASSWORD, login
 
 NEW_PASSWORD = "another long passphrase"
@@ -24,6 +25,7 @@ def email_change(current: str) -> dict[str, str]:
 def test_a_session_cannot_guess_the_current_password_without_end(app_factory, path, form):
     app = app_factory(RATELIMIT_ENABLED=True)
     user = create_user("guessed@example.org", "Guessed Person", PASSWORD)
+    db.session.commit()
     thief, owner = app.test_client(), app.test_client()
     login(thief, user)
     for _ in range(5):

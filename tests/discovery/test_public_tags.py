@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.extensions import db
 from app.letters.models import Language
 from app.letters.service import LetterDraft, save_letter, set_hidden, withdraw_letter
 
@@ -14,7 +15,9 @@ def tagged(author, tags: list[str], title: str = "A letter", publish: bool = Tru
         postscript="", language=Language.EN, addressee=None, addressee_name="Readers",
         tags=tags,
     )  # fmt: skip
-    return save_letter(author, draft, publish)
+    written = save_letter(author, draft, publish)
+    db.session.commit()
+    return written
 
 
 TAG_ADDRESSES = ["/tags/secret-plans", "/tags/secret-plans/feed.atom"]
@@ -35,6 +38,7 @@ def test_tag_whose_letters_are_all_gone_is_not_found(client, make_user, path, st
     letter = tagged(make_user("Anna"), ["Secret plans"])
     assert client.get(path).status_code == 200
     withdraw_letter(letter) if status == "withdrawn" else set_hidden(letter, True)
+    db.session.commit()
     assert client.get(path).status_code == 404
 
 

@@ -58,7 +58,9 @@ def write(
         tags=["Letters", f"Topic {len(earlier) % 4}"],
         related=parse_related(related),
     )
-    return save_letter(author, draft, publish=True, in_reply_to=parent)
+    written = save_letter(author, draft, publish=True, in_reply_to=parent)
+    db.session.commit()
+    return written
 
 
 @pytest.fixture
@@ -82,6 +84,7 @@ def build_thread(people, make_letter) -> Callable[[int], Correspondence]:
         for parent in letters[1:3]:  # drafts in the thread, which readers do not see
             make_letter(people[2], None, publish=False, parent=parent, title="Draft answer")
         withdraw_letter(letters[size // 2])
+        db.session.commit()
         db.session.commit()
         return Correspondence(root=root.slug, size=size)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from app.accounts.models import User
+from app.extensions import db
 from app.letters.models import Language, Letter
 from app.letters.related import RelatedInput
 from app.letters.service import LetterDraft, save_letter, set_hidden, withdraw_letter
@@ -34,14 +35,18 @@ def write(author: User, addressee: User | None, title: str, **fields: object) ->
     )
     publish = bool(fields.pop("publish", True))
     parent = fields.pop("parent", None)
-    return save_letter(author, draft, publish, in_reply_to=parent)  # type: ignore[arg-type]
+    written = save_letter(author, draft, publish, in_reply_to=parent)  # type: ignore[arg-type]
+    db.session.commit()
+    return written
 
 
 def make_unpublished(letter: Letter, status: str) -> None:
     if status == "withdrawn":
         withdraw_letter(letter)
+        db.session.commit()
     else:
         set_hidden(letter, True)
+        db.session.commit()
 
 
 @pytest.fixture
@@ -163,6 +168,7 @@ def test_the_author_still_sees_a_hidden_first_letter_in_its_thread(client, peopl
     root = write(anna, bert, f"{SECRET} plans")
     write(bert, anna, "An answer", parent=root)
     set_hidden(root, True)
+    db.session.commit()
     login(client, anna)
     html = client.get(f"/threads/{root.slug}").get_data(as_text=True)
     assert f"{SECRET} plans</a>" in html  # in its place in the thread, for its author
@@ -175,6 +181,8 @@ def test_a_withdrawn_letter_links_to_its_thread_only_while_it_is_readable(client
     root = write(anna, bert, "Answered")
     write(bert, anna, "An answer", parent=root)
     withdraw_letter(lone)
+    db.session.commit()
     withdraw_letter(root)
+    db.session.commit()
     assert "Read the rest" not in client.get(f"/letters/{lone.slug}").get_data(as_text=True)
     assert "Read the rest" in client.get(f"/letters/{root.slug}").get_data(as_text=True)

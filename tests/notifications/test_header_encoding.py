@@ -162,6 +162,7 @@ def test_account_and_subscription_mail_keep_the_site_name_literal(
     from app.accounts.email_links import send_invitation
 
     send_invitation("new@example.org", inviter)
+    db.session.commit()
     form = {"email": "reader@example.org", "frequency": "instant", "target": "site"}
     assert client.post("/subscribe", data={**form, "target_id": "0"}).status_code == 200
     send_notices()

@@ -27,7 +27,9 @@ def letter(author, title: str = SECRET, publish: bool = True, parent=None, tags=
         postscript="", language=Language.EN, addressee=None, addressee_name="Readers",
         tags=list(tags),
     )  # fmt: skip
-    return save_letter(author, draft, publish, in_reply_to=parent)
+    written = save_letter(author, draft, publish, in_reply_to=parent)
+    db.session.commit()
+    return written
 
 
 def tag_id(name: str) -> int:
@@ -59,6 +61,7 @@ def test_subscribing_to_the_tag_of_a_draft_is_not_found(
 def test_subscribing_to_a_tag_whose_letters_are_gone_is_not_found(client, make_user, status):
     published = letter(make_user("Anna"), title="Untitled", tags=[SECRET])
     withdraw_letter(published) if status == "withdrawn" else set_hidden(published, True)
+    db.session.commit()
     assert_not_followable(client, "tag", tag_id(SECRET))
 
 
@@ -71,6 +74,7 @@ def test_subscribing_to_the_thread_of_a_draft_is_not_found(client, make_user):
 def test_subscribing_to_a_lone_letter_that_is_gone_is_not_found(client, make_user, status):
     root = letter(make_user("Anna"))
     withdraw_letter(root) if status == "withdrawn" else set_hidden(root, True)
+    db.session.commit()
     assert_not_followable(client, "thread", root.id)
 
 
@@ -104,6 +108,7 @@ def test_a_thread_whose_first_letter_is_gone_is_followed_without_its_title(
     root = letter(anna)
     letter(anna, title="An answer", parent=root)
     withdraw_letter(root) if status == "withdrawn" else set_hidden(root, True)
+    db.session.commit()
     fields = subscribe_form("reader@example.org", target="thread", target_id=str(root.id))
     assert client.post("/subscribe", data=fields).status_code == 200
     send_notices()
@@ -125,6 +130,7 @@ def test_confirming_after_the_tag_is_gone_confirms_nothing(
     (confirmation,) = mail_server.inbox.mails
     assert f"new letters tagged “{SECRET}”" in confirmation.text
     withdraw_letter(published)
+    db.session.commit()
     confirm_path = link_in(confirmation.text, "/subscribe/confirm/")
     for response in (client.get(confirm_path), client.post(confirm_path)):
         assert response.status_code == 410
@@ -135,7 +141,9 @@ def test_confirming_after_the_tag_is_gone_confirms_nothing(
 def test_the_manage_page_lists_a_subscription_that_is_gone_without_its_name(client, make_user):
     published = letter(make_user("Anna"), title="Untitled", tags=[SECRET])
     request_subscription("reader@example.org", Target.TAG, tag_id(SECRET), Frequency.INSTANT, "en")
+    db.session.commit()
     withdraw_letter(published)
+    db.session.commit()
     html = client.get(f"/subscriptions/{manage_token('reader@example.org')}").get_data(as_text=True)
     assert SECRET not in html
     assert "something that is no longer available" in html
