@@ -22,10 +22,10 @@ class Briefwechsel(Flask):
         """
         try:
             response = self.make_response(super().dispatch_request())
+            finish_request_transaction(response.status_code)
         except BaseException:
             forget_request_work()
             raise
-        finish_request_transaction(response.status_code)
         return response
 
 

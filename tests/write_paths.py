@@ -1,0 +1,381 @@
+"""Every route that changes state, with a set-up and a request that succeeds.
+
+Used by tests/test_one_transaction_per_request.py; a new write route must be added here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from io import BytesIO
+from typing import Any
+
+import pytest
+from flask import current_app
+from flask.testing import FlaskClient
+from PIL import Image
+from sqlalchemy import select
+
+from app.accounts.email_links import (
+    request_email_change,
+    request_password_reset,
+    send_confirmation,
+    send_invitation,
+)
+from app.accounts.models import User
+from app.accounts.service import set_avatar
+from app.extensions import db
+from app.letters.models import Letter
+from app.letters.service import set_hidden
+from app.mail import parse_raw
+from app.outbox import DeliveryState, Notice, NoticeKind
+from app.subscriptions.models import Frequency, Target
+from app.subscriptions.service import request_subscription
+from app.subscriptions.tokens import manage_token, unsubscribe_token
+from tests.conftest import PASSWORD, letter_form, login
+
+NEW_PASSWORD = "a new and longer passphrase"
+
+
+@dataclass
+class Request:
+    """A request that succeeds, and how it answers."""
+
+    path: str
+    data: dict[str, Any] = field(default_factory=dict)
+    status: int = 302
+    location: str | None = None  # where a 302 leads
+    method: str = "POST"
+
+
+@dataclass
+class Scene:
+    """Builds the state a request needs: people, letters, subscriptions, a signed-in client."""
+
+    client: FlaskClient
+    make_user: Callable[..., User]
+    make_letter: Callable[..., Letter]
+    subscribe: Callable[..., Any]
+
+    def signed_in(self, **fields: Any) -> User:
+        user = self.make_user(**fields)
+        login(self.client, user)
+        return user
+
+    def letter(self, author: User, addressee: User | None = None, **fields: Any) -> Letter:
+        letter = self.make_letter(author, addressee, **fields)
+        db.session.commit()
+        return letter
+
+
+def emailed_link(address: str, path_prefix: str) -> str:
+    """The link the newest queued email to the address carries, as a path."""
+    notice = db.session.scalars(
+        select(Notice).where(Notice.recipient == address).order_by(Notice.id.desc())
+    ).first()
+    assert notice is not None and notice.raw, f"no email queued for {address}"
+    text = parse_raw(notice.raw).get_body(preferencelist=("plain",)).get_content()
+    site = re.escape(current_app.config["SITE_URL"])
+    match = re.search(site + "(" + re.escape(path_prefix) + r"\S+)", text)
+    assert match, f"no {path_prefix} link in the email to {address}"
+    return match.group(1)
+
+
+def png_bytes() -> bytes:
+    out = BytesIO()
+    Image.new("RGB", (40, 30), "teal").save(out, format="PNG")
+    return out.getvalue()
+
+
+# Accounts: sign-up, invitations, signing in and out, confirmation, reset, settings.
+
+
+def sign_up(scene: Scene) -> Request:
+    return Request("/auth/register", {"email": "newcomer@example.org"}, location="/auth/login")
+
+
+def sign_up_with_a_taken_address(scene: Scene) -> Request:
+    scene.make_user(email="taken@example.org")
+    return Request("/auth/register", {"email": "taken@example.org"}, location="/auth/login")
+
+
+def accept_invitation(scene: Scene) -> Request:
+    send_invitation("invited@example.org", None)
+    form = {"display_name": "Ina Invited", "handle": "ina"}
+    form |= {"password": NEW_PASSWORD, "password_repeat": NEW_PASSWORD}
+    return Request(emailed_link("invited@example.org", "/auth/invite/"), form, location="/settings")
+
+
+def sign_in(scene: Scene) -> Request:
+    user = scene.make_user()
+    return Request("/auth/login", {"email": user.email, "password": PASSWORD}, location="/")
+
+
+def sign_out(scene: Scene) -> Request:
+    scene.signed_in()
+    return Request("/auth/logout", location="/")
+
+
+def request_a_password_reset(scene: Scene) -> Request:
+    user = scene.make_user()
+    return Request("/auth/reset", {"email": user.email}, location="/auth/login")
+
+
+def reset_the_password(scene: Scene) -> Request:
+    user = scene.make_user(confirmed=False)
+    request_password_reset(user.email)
+    link = emailed_link(user.email, "/auth/reset/")
+    return Request(link, {"password": NEW_PASSWORD, "password_repeat": NEW_PASSWORD}, location="/")
+
+
+def resend_the_confirmation(scene: Scene) -> Request:
+    scene.signed_in(confirmed=False)
+    return Request("/auth/confirm", location="/settings")
+
+
+def follow_the_confirmation_link(scene: Scene) -> Request:
+    user = scene.make_user(confirmed=False)
+    send_confirmation(user)
+    return Request(emailed_link(user.email, "/auth/confirm/"), method="GET", location="/")
+
+
+def follow_the_new_address_link(scene: Scene) -> Request:
+    user = scene.make_user()
+    request_email_change(user, "moved@example.org", PASSWORD)
+    return Request(emailed_link("moved@example.org", "/auth/confirm/"), method="GET", location="/")
+
+
+def change_the_email_address(scene: Scene) -> Request:
+    scene.signed_in()
+    form = {"email": "moved@example.org", "current_password": PASSWORD}
+    return Request("/settings/email", form, location="/settings")
+
+
+def change_the_password(scene: Scene) -> Request:
+    scene.signed_in()
+    form = {"current_password": PASSWORD, "password": NEW_PASSWORD}
+    return Request(
+        "/settings/password", form | {"password_repeat": NEW_PASSWORD}, location="/settings"
+    )
+
+
+def save_the_profile(scene: Scene) -> Request:
+    scene.signed_in()
+    form = {"display_name": "Renate Renamed", "role_line": "Editor", "bio": "Writes *letters*."}
+    form |= {"salutation_name": "Renate", "greeting_de": "Hallo", "default_closing": "Gruß"}
+    form |= {"locale": "de", "timezone": "Europe/Vienna"}
+    return Request("/settings", form, location="/settings")
+
+
+def upload_a_picture(scene: Scene) -> Request:
+    scene.signed_in()
+    form = {"avatar": (BytesIO(png_bytes()), "me.png")}
+    return Request("/settings/avatar", form, location="/settings")
+
+
+def remove_the_picture(scene: Scene) -> Request:
+    user = scene.signed_in()
+    set_avatar(user, png_bytes())
+    db.session.commit()
+    return Request("/settings/avatar/remove", location="/settings")
+
+
+def choose_notices(scene: Scene) -> Request:
+    scene.signed_in()
+    form = {"letters_to_me": "y"}
+    return Request("/settings/notifications", form, location="/settings/notifications")
+
+
+def choose_a_language(scene: Scene) -> Request:
+    scene.signed_in()
+    return Request("/language", {"lang": "de", "next": "/"}, location="/")
+
+
+# Letters: write, save, answer, edit, withdraw, delete.
+
+
+def publish_a_letter(scene: Scene) -> Request:
+    writer = scene.signed_in()
+    colleague = scene.make_user(handle="addressee")
+    earlier = scene.letter(writer, title="Earlier thoughts")
+    form = letter_form(addressee=colleague.handle, addressee_name="", tags="craft, listening")
+    form["related"] = f"/letters/{earlier.slug}\nhttps://example.com/talk A talk"
+    return Request("/letters/new", form, location="/letters/on-listening")
+
+
+def save_a_draft(scene: Scene) -> Request:
+    scene.signed_in()
+    form = letter_form(title="Half a thought", publish="", save="Save draft")
+    return Request("/letters/new", form, location="/letters/half-a-thought")
+
+
+def publish_a_reply(scene: Scene) -> Request:
+    writer = scene.signed_in()
+    colleague = scene.make_user(handle="addressee")
+    parent = scene.letter(colleague, writer, title="A question")
+    form = letter_form(addressee="addressee", addressee_name="", title="Re: A question")
+    return Request(f"/letters/{parent.slug}/reply", form, location="/letters/re-a-question")
+
+
+def edit_a_published_letter(scene: Scene) -> Request:
+    letter = scene.letter(scene.signed_in(), title="First version")
+    form = letter_form(title="First version", body="Changed my mind.")
+    return Request(f"/letters/{letter.slug}/edit", form, location=f"/letters/{letter.slug}")
+
+
+def publish_a_draft(scene: Scene) -> Request:
+    letter = scene.letter(scene.signed_in(), title="Ready now", publish=False)
+    form = letter_form(title="Ready now")
+    return Request(f"/letters/{letter.slug}/edit", form, location="/letters/ready-now")
+
+
+def withdraw_a_letter(scene: Scene) -> Request:
+    letter = scene.letter(scene.signed_in(), title="Regrets")
+    return Request(f"/letters/{letter.slug}/withdraw", location=f"/threads/{letter.slug}")
+
+
+def delete_a_draft(scene: Scene) -> Request:
+    writer = scene.signed_in()
+    letter = scene.letter(writer, title="Never mind", publish=False)
+    return Request(f"/letters/{letter.slug}/delete", location=f"/@{writer.handle}")
+
+
+# Subscriptions: subscribe, confirm, manage, one-click unsubscribe.
+
+READER = "reader@example.org"
+
+
+def subscribe_to_the_site(scene: Scene) -> Request:
+    form = {"email": READER, "frequency": "daily", "target": "site", "target_id": "0"}
+    return Request("/subscribe", form, status=200)
+
+
+def confirm_a_subscription(scene: Scene) -> Request:
+    request_subscription(READER, Target.SITE, 0, Frequency.INSTANT, "en")
+    return Request(emailed_link(READER, "/subscribe/confirm/"), status=200)
+
+
+def manage(scene: Scene, action: str, **fields: Any) -> Request:
+    path = f"/subscriptions/{manage_token(READER)}"
+    return Request(path, {"action": action, **fields}, location=path)
+
+
+def change_how_often(scene: Scene) -> Request:
+    subscription = scene.subscribe(READER)
+    return manage(scene, "frequency", subscription_id=subscription.id, frequency="weekly")
+
+
+def remove_a_subscription(scene: Scene) -> Request:
+    return manage(scene, "remove", subscription_id=scene.subscribe(READER).id)
+
+
+def remove_every_subscription(scene: Scene) -> Request:
+    scene.subscribe(READER)
+    scene.subscribe(READER, Target.AUTHOR, scene.make_user().id)
+    return manage(scene, "remove_all")
+
+
+def one_click(notice: Notice) -> Request:
+    return Request(
+        f"/unsubscribe/{unsubscribe_token(notice)}", {"List-Unsubscribe": "One-Click"}, status=200
+    )
+
+
+def unsubscribe_in_one_click(scene: Scene) -> Request:
+    subscription = scene.subscribe(READER)
+    kind = NoticeKind.SUBSCRIPTION
+    return one_click(Notice(recipient=READER, kind=kind, subscription_id=subscription.id))
+
+
+def unsubscribe_from_digests(scene: Scene) -> Request:
+    scene.subscribe(READER, frequency=Frequency.DAILY)
+    return one_click(Notice(recipient=READER, kind=NoticeKind.DIGEST))
+
+
+def turn_off_a_notice_in_one_click(scene: Scene) -> Request:
+    user = scene.make_user()
+    kind = NoticeKind.LETTER_TO_YOU
+    return one_click(Notice(recipient=user.email, kind=kind, user_id=user.id))
+
+
+# Admin: invitations, hiding letters, retrying deliveries.
+
+
+def invite_a_colleague(scene: Scene) -> Request:
+    scene.signed_in(is_admin=True)
+    return Request("/admin", {"email": "invitee@example.org"}, location="/admin")
+
+
+def hide_a_letter(scene: Scene) -> Request:
+    scene.signed_in(is_admin=True)
+    letter = scene.letter(scene.make_user(), title="Too much")
+    return Request(f"/admin/letters/{letter.slug}/hidden", location=f"/letters/{letter.slug}")
+
+
+def show_a_hidden_letter(scene: Scene) -> Request:
+    scene.signed_in(is_admin=True)
+    letter = scene.letter(scene.make_user(), title="Fine after all")
+    set_hidden(letter, hidden=True)
+    db.session.commit()
+    return Request(f"/admin/letters/{letter.slug}/hidden", location=f"/letters/{letter.slug}")
+
+
+def retry_a_delivery(scene: Scene) -> Request:
+    scene.signed_in(is_admin=True)
+    notice = Notice(recipient=READER, kind=NoticeKind.ACCOUNT, raw=b"Subject: Hi\r\n\r\nHi\r\n")
+    notice.state, notice.attempts = DeliveryState.FAILED, 5
+    db.session.add(notice)
+    db.session.commit()
+    return Request(f"/admin/deliveries/{notice.id}/retry", location="/admin/deliveries")
+
+
+@dataclass(frozen=True)
+class WritePath:
+    rule: str  # the URL rule the request reaches
+    arrange: Callable[[Scene], Request]
+    writes: bool = True  # signing in only reads: the session cookie is all it changes
+
+
+def path(name: str, rule: str, arrange: Callable[[Scene], Request], **options: Any) -> Any:
+    return pytest.param(WritePath(rule, arrange, **options), id=name)
+
+
+WRITE_PATHS = [
+    path("sign-up", "/auth/register", sign_up),
+    path("sign-up-address-taken", "/auth/register", sign_up_with_a_taken_address),
+    path("accept-invitation", "/auth/invite/<token>", accept_invitation),
+    path("sign-in", "/auth/login", sign_in, writes=False),
+    path("sign-out", "/auth/logout", sign_out),
+    path("request-password-reset", "/auth/reset", request_a_password_reset),
+    path("reset-password", "/auth/reset/<token>", reset_the_password),
+    path("resend-confirmation", "/auth/confirm", resend_the_confirmation),
+    path("confirmation-link", "/auth/confirm/<token>", follow_the_confirmation_link),
+    path("new-address-link", "/auth/confirm/<token>", follow_the_new_address_link),
+    path("change-email", "/settings/email", change_the_email_address),
+    path("change-password", "/settings/password", change_the_password),
+    path("profile-settings", "/settings", save_the_profile),
+    path("avatar-upload", "/settings/avatar", upload_a_picture),
+    path("avatar-removal", "/settings/avatar/remove", remove_the_picture),
+    path("notice-settings", "/settings/notifications", choose_notices),
+    path("language-choice", "/language", choose_a_language),
+    path("publish-letter", "/letters/new", publish_a_letter),
+    path("save-draft", "/letters/new", save_a_draft),
+    path("publish-reply", "/letters/<slug>/reply", publish_a_reply),
+    path("edit-published-letter", "/letters/<slug>/edit", edit_a_published_letter),
+    path("publish-draft", "/letters/<slug>/edit", publish_a_draft),
+    path("withdraw-letter", "/letters/<slug>/withdraw", withdraw_a_letter),
+    path("delete-draft", "/letters/<slug>/delete", delete_a_draft),
+    path("subscribe", "/subscribe", subscribe_to_the_site),
+    path("confirm-subscription", "/subscribe/confirm/<token>", confirm_a_subscription),
+    path("manage-frequency", "/subscriptions/<token>", change_how_often),
+    path("manage-remove", "/subscriptions/<token>", remove_a_subscription),
+    path("manage-remove-all", "/subscriptions/<token>", remove_every_subscription),
+    path("unsubscribe-one-click", "/unsubscribe/<token>", unsubscribe_in_one_click),
+    path("unsubscribe-digests", "/unsubscribe/<token>", unsubscribe_from_digests),
+    path("unsubscribe-notice-kind", "/unsubscribe/<token>", turn_off_a_notice_in_one_click),
+    path("admin-invite", "/admin", invite_a_colleague),
+    path("admin-hide", "/admin/letters/<slug>/hidden", hide_a_letter),
+    path("admin-show", "/admin/letters/<slug>/hidden", show_a_hidden_letter),
+    path("admin-delivery-retry", "/admin/deliveries/<int:notice_id>/retry", retry_a_delivery),
+]
