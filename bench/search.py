@@ -62,6 +62,7 @@ def seed() -> None:
             addressee_name="",
         )
         save_letter(author, draft, publish=True)
+    db.session.commit()
 
 
 def seed_hostile_letters() -> None:
@@ -71,6 +72,7 @@ def seed_hostile_letters() -> None:
                             postscript="", language=Language.EN, addressee=None,
                             addressee_name="Everyone")  # fmt: skip
         save_letter(author, draft, publish=True)
+    db.session.commit()
 
 
 def time_queries(client, queries: list[str], rounds: int) -> float:  # type: ignore[no-untyped-def]
