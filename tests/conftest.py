@@ -25,6 +25,8 @@ from app.notifications.sender import run_once
 from app.subscriptions.models import Frequency, Subscription, Target
 
 PASSWORD = "correct horse battery"
+# One round instead of scrypt's full cost: tests create hundreds of accounts.
+CHEAP_PASSWORD_HASH = "pbkdf2:sha256:1"
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 POSTGRES_SKIP_REASON = "PostgreSQL tests need TEST_DATABASE_URL (e.g. postgresql://127.0.0.1/test)"
 
@@ -62,6 +64,7 @@ def test_config(url: str, **overrides: Any) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": "memory://",
         "OPEN_REGISTRATION": False,
         "SESSION_COOKIE_SECURE": False,
+        "PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH,
         **overrides,
     }
 
