@@ -70,6 +70,7 @@ def revise_with_outside_links(slug: str) -> None:
         related=RelatedInput(outside=[OutsideLink(PANEL, "Panel at re:publica")]),
     )
     save_letter(letter.author, draft, publish=True, letter=letter)
+    db.session.commit()
 
 
 def every_page_type() -> PageSet:
@@ -78,9 +79,11 @@ def every_page_type() -> PageSet:
     subscription = add_subscription("reader@example.org", Target.AUTHOR, sven.id, True)
     unconfirmed = add_subscription("new@example.org", Target.TAG, 1, False)
     request_subscription("mail@example.org", Target.SITE, 0, Frequency.INSTANT, "de")
+    db.session.commit()
     run_once()  # the confirmation goes to the development mailbox
     kept = db.session.scalars(select(MailboxMessage.id)).first()
     withdraw_letter(letter_by_slug("three-reviews-later"))
+    db.session.commit()
     revise_with_outside_links("on-writing-things-down")
     notice = Notification(
         recipient="reader@example.org",

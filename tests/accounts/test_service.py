@@ -10,8 +10,7 @@ from app import create_app
 from app.accounts import service
 from app.accounts.models import User
 from app.extensions import db
-from tests.conftest import PASSWORD, database_url, fresh_database
-from tests.conftest import test_config as config_for_tests
+from tests.support import PASSWORD, config_for_tests, database_url, fresh_database
 
 
 def test_two_sign_ups_for_one_address_at_once_give_one_account(app, monkeypatch):

@@ -76,6 +76,7 @@ def publish(email: str, title: str, body: str, parent_slug: str | None = None) -
         addressee_name="" if parent else "The team",
     )
     save_letter(author, draft, publish=True, in_reply_to=parent)
+    db.session.commit()
     db.session.remove()  # the server needs SQLite's write lock
 
 

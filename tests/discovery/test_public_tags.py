@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.extensions import db
 from app.letters.models import Language
 from app.letters.service import LetterDraft, save_letter, set_hidden, withdraw_letter
 
@@ -14,7 +15,9 @@ def tagged(author, tags: list[str], title: str = "A letter", publish: bool = Tru
         postscript="", language=Language.EN, addressee=None, addressee_name="Readers",
         tags=tags,
     )  # fmt: skip
-    return save_letter(author, draft, publish)
+    letter = save_letter(author, draft, publish)
+    db.session.commit()
+    return letter
 
 
 TAG_ADDRESSES = ["/tags/secret-plans", "/tags/secret-plans/feed.atom"]

@@ -9,10 +9,11 @@ from __future__ import annotations
 import pytest
 
 from app.accounts.models import User
+from app.extensions import db
 from app.letters.models import Language, Letter
 from app.letters.service import LetterDraft, save_letter, set_hidden, withdraw_letter
 from app.links.service import RelatedInput
-from tests.conftest import login
+from tests.support import sign_in
 
 SECRET = "Zebracrossing"
 
@@ -34,7 +35,9 @@ def write(author: User, addressee: User | None, title: str, **fields: object) ->
     )
     publish = bool(fields.pop("publish", True))
     parent = fields.pop("parent", None)
-    return save_letter(author, draft, publish, in_reply_to=parent)  # type: ignore[arg-type]
+    letter = save_letter(author, draft, publish, in_reply_to=parent)  # type: ignore[arg-type]
+    db.session.commit()
+    return letter
 
 
 def make_unpublished(letter: Letter, status: str) -> None:
@@ -42,6 +45,7 @@ def make_unpublished(letter: Letter, status: str) -> None:
         withdraw_letter(letter)
     else:
         set_hidden(letter, True)
+    db.session.commit()
 
 
 @pytest.fixture
@@ -163,7 +167,7 @@ def test_the_author_still_sees_a_hidden_first_letter_in_its_thread(client, peopl
     root = write(anna, bert, f"{SECRET} plans")
     write(bert, anna, "An answer", parent=root)
     set_hidden(root, True)
-    login(client, anna)
+    sign_in(client, anna)
     html = client.get(f"/threads/{root.slug}").get_data(as_text=True)
     assert f"{SECRET} plans</a>" in html  # in its place in the thread, for its author
     assert "<h1>A correspondence</h1>" in html

@@ -20,8 +20,7 @@ from app.notifications.sender import (
     run_once,
 )
 from app.subscriptions.models import Target
-from tests.conftest import login
-from tests.notifications.conftest import all_notices
+from tests.support import all_notices, sign_in
 
 
 def make_due_now() -> None:
@@ -77,7 +76,7 @@ def test_notice_older_than_two_days_fails_for_good_and_admins_see_it(
     (notice,) = all_notices()
     assert notice.state == DeliveryState.FAILED and notice.attempts == 2
     assert client.get("/admin/deliveries").status_code in (302, 401, 404)
-    login(client, admin)
+    sign_in(client, admin)
     page = client.get("/admin/deliveries").get_data(as_text=True)
     assert "reader@example.org" in page and "Failed for good" in page
     mail_server.start()

@@ -8,8 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from app.extensions import db, login_manager
-from tests.conftest import PASSWORD
-from tests.security.conftest import assert_styled, server_like_client
+from tests.support import assert_styled, server_like_client, sign_in
 
 
 def fail() -> str:
@@ -42,8 +41,7 @@ def failing_app(app_factory) -> Flask:
 def signed_in_client(app: Flask, make_user):
     user = make_user(email="sven@example.org")
     client = server_like_client(app)
-    response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
-    assert response.status_code == 302
+    sign_in(client, user)
     return client
 
 

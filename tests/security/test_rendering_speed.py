@@ -26,7 +26,7 @@ from app.letters.rendering import (
     render_markdown,
     rendering_of,
 )
-from tests.security.conftest import letter_form
+from tests.support import letter_form
 
 LIMIT_SECONDS = 1.0
 KB_100 = 100_000

@@ -27,7 +27,9 @@ def letter(author, title: str = SECRET, publish: bool = True, parent=None, tags=
         postscript="", language=Language.EN, addressee=None, addressee_name="Readers",
         tags=list(tags),
     )  # fmt: skip
-    return save_letter(author, draft, publish, in_reply_to=parent)
+    written = save_letter(author, draft, publish, in_reply_to=parent)
+    db.session.commit()
+    return written
 
 
 def tag_id(name: str) -> int:
