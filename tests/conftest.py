@@ -16,7 +16,7 @@ from flask import Flask, g, request_started
 from flask.testing import FlaskClient
 from sqlalchemy import event
 
-from app import create_app
+from app import create_app, database
 from app.accounts.models import User
 from app.accounts.service import create_user
 from app.database import utc_now
@@ -52,6 +52,16 @@ def fresh_globals_per_request() -> Iterator[None]:
     request_started.connect(clear, weak=False)
     yield
     request_started.disconnect(clear)
+
+
+@pytest.fixture(autouse=True)
+def no_lock_contention_remembered(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Start each test as a new process would: without memory of writers waiting for SQLite.
+
+    A background writer that saw contention in the last second yields the lock (it sleeps)
+    before its next write; contention in one test would otherwise slow or upset the next.
+    """
+    monkeypatch.setattr(database, "_background_contended_until", 0.0)
 
 
 @pytest.fixture(params=BACKENDS)
