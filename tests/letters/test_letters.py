@@ -111,18 +111,6 @@ def test_form_cannot_set_hidden_fields(client, make_user):
     assert not user.is_admin
 
 
-def test_admin_hides_letter_from_readers(client, make_user, make_letter):
-    admin, author = make_user(is_admin=True), make_user()
-    letter = make_letter(author, admin)
-    sign_in(client, admin)
-    client.post(f"/admin/letters/{letter.slug}/hidden")
-    assert client.get(f"/letters/{letter.slug}").status_code == 200  # admins still see it
-    client.post("/auth/logout")
-    assert client.get(f"/letters/{letter.slug}").status_code == 404
-    sign_in(client, author)
-    assert client.get(f"/letters/{letter.slug}").status_code == 200
-
-
 def test_unconfirmed_colleague_cannot_publish(client, make_user):
     sign_in(client, make_user(confirmed=False))
     response = client.post("/letters/new", data=publish_form())
