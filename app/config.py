@@ -134,6 +134,8 @@ DEFAULTS: dict[str, Any] = {
     "SQLITE_BACKGROUND_WAIT_MS": 60000,
     "RATELIMIT_HEADERS_ENABLED": True,
     "AVATAR_SIZE": 256,
+    # werkzeug's default, scrypt with its full cost; only the tests choose a cheaper one.
+    "PASSWORD_HASH_METHOD": "scrypt",
 }
 
 

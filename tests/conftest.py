@@ -1,8 +1,10 @@
-"""Shared fixtures: an application per test on SQLite and (with TEST_DATABASE_URL) PostgreSQL."""
+"""Shared fixtures: an application per test on SQLite and (with TEST_DATABASE_URL) PostgreSQL.
+
+Helpers that are not fixtures live in tests/support.py.
+"""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -10,71 +12,28 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask, g, has_app_context, request_started
+from flask import Flask, g, request_started
 from flask.testing import FlaskClient
 from sqlalchemy import event
 
-from app import create_app
+from app import create_app, database
 from app.accounts.models import User
 from app.accounts.service import create_user
 from app.database import utc_now
 from app.extensions import db
 from app.letters.models import Language, Letter
 from app.letters.service import LetterDraft, save_letter
-from app.notifications.sender import run_once
 from app.subscriptions.models import Frequency, Subscription, Target
-
-PASSWORD = "correct horse battery"
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
-POSTGRES_SKIP_REASON = "PostgreSQL tests need TEST_DATABASE_URL (e.g. postgresql://127.0.0.1/test)"
-
-BACKENDS = [
-    pytest.param("sqlite", id="sqlite"),
-    pytest.param(
-        "postgres",
-        id="postgres",
-        marks=[
-            pytest.mark.postgres,
-            pytest.mark.skipif(not POSTGRES_URL, reason=POSTGRES_SKIP_REASON),
-        ],
-    ),
-]
-
-
-def database_url(backend: str, tmp_path: Path) -> str:
-    if backend == "sqlite":
-        return f"sqlite:///{tmp_path / 'test.sqlite'}"
-    return POSTGRES_URL
-
-
-def test_config(url: str, **overrides: Any) -> dict[str, Any]:
-    """A configuration that depends on nothing in the developer's environment."""
-    return {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret-key",
-        "SQLALCHEMY_DATABASE_URI": url,
-        "SITE_URL": "https://briefe.example.org",
-        "MAIL_SERVER": "",
-        "MAIL_DEFAULT_SENDER": "briefwechsel@example.org",
-        "MAIL_SUPPRESS_SEND": False,  # TESTING would otherwise keep mail from the SMTP server
-        "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False,
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "OPEN_REGISTRATION": False,
-        "SESSION_COOKIE_SECURE": False,
-        **overrides,
-    }
-
-
-@contextmanager
-def fresh_database(app: Flask) -> Iterator[None]:
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-        yield
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+from tests.mailserver import MailServer
+from tests.support import (
+    BACKENDS,
+    PASSWORD,
+    QueryCounter,
+    config_for_tests,
+    database_url,
+    deliver_outbox,
+    fresh_database,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -95,6 +54,16 @@ def fresh_globals_per_request() -> Iterator[None]:
     request_started.disconnect(clear)
 
 
+@pytest.fixture(autouse=True)
+def no_lock_contention_remembered(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Start each test as a new process would: without memory of writers waiting for SQLite.
+
+    A background writer that saw contention in the last second yields the lock (it sleeps)
+    before its next write; contention in one test would otherwise slow or upset the next.
+    """
+    monkeypatch.setattr(database, "_background_contended_until", 0.0)
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
     return request.param
@@ -106,7 +75,7 @@ def app_factory(backend: str, tmp_path: Path) -> Iterator[Callable[..., Flask]]:
     stack: list[Any] = []
 
     def build(**overrides: Any) -> Flask:
-        app = create_app(test_config(database_url(backend, tmp_path), **overrides))
+        app = create_app(config_for_tests(database_url(backend, tmp_path), **overrides))
         context = fresh_database(app)
         context.__enter__()
         stack.append(context)
@@ -134,6 +103,7 @@ def runner(app: Flask) -> Any:
 
 @pytest.fixture
 def make_user(app: Flask) -> Callable[..., User]:
+    """A colleague with the test password, committed."""
     counter = iter(range(1, 10_000))
 
     def make(name: str | None = None, **fields: Any) -> User:
@@ -160,6 +130,8 @@ def make_user(app: Flask) -> Callable[..., User]:
 
 @pytest.fixture
 def make_letter(app: Flask) -> Callable[..., Letter]:
+    """A letter (published unless told), committed."""
+
     def make(
         author: User,
         addressee: User | None = None,
@@ -186,30 +158,6 @@ def make_letter(app: Flask) -> Callable[..., Letter]:
     return make
 
 
-def login(client: FlaskClient, user: User, password: str = PASSWORD) -> None:
-    """Sign in through the real login form."""
-    response = client.post("/auth/login", data={"email": user.email, "password": password})
-    assert response.status_code == 302, response.get_data(as_text=True)
-
-
-@pytest.fixture
-def signed_in(client: FlaskClient) -> Callable[[User], FlaskClient]:
-    def sign_in(user: User) -> FlaskClient:
-        login(client, user)
-        return client
-
-    return sign_in
-
-
-class QueryCounter:
-    def __init__(self) -> None:
-        self.statements: list[str] = []
-
-    @property
-    def count(self) -> int:
-        return len(self.statements)
-
-
 @pytest.fixture
 def count_queries(app: Flask) -> Callable[[], Any]:
     """Count the SQL statements run inside a `with count_queries() as counter:` block."""
@@ -231,32 +179,13 @@ def count_queries(app: Flask) -> Callable[[], Any]:
     return counting
 
 
-def csrf_token_from(html: str) -> str:
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
-        r'name="csrf_token" value="([^"]+)"', html
-    )
-    assert match, "no CSRF token in the page"
-    return match.group(1)
-
-
 @pytest.fixture
-def mail_server() -> Iterator[Any]:
+def mail_server() -> Iterator[MailServer]:
     """A running SMTP server; build the app with `app_factory(**mail_server.settings)`."""
-    from tests.mailserver import MailServer
-
     server = MailServer().start()
     server.inbox.run_sender = deliver_outbox
     yield server
     server.stop()
-
-
-def deliver_outbox() -> int:
-    """Send what the outbox holds, as `flask notify run --once` does (needs an app context)."""
-    if not has_app_context():
-        return 0
-    sent = run_once()
-    db.session.expire_all()
-    return sent
 
 
 @pytest.fixture
@@ -268,7 +197,7 @@ def send_notices(app: Flask) -> Callable[[], int]:
 
 @pytest.fixture
 def subscribe(app: Flask) -> Callable[..., Subscription]:
-    """A confirmed subscription, as if the confirmation link had been followed."""
+    """A confirmed subscription, as if the confirmation link had been followed; committed."""
 
     def make(
         email: str,
@@ -286,21 +215,3 @@ def subscribe(app: Flask) -> Callable[..., Subscription]:
         return subscription
 
     return make
-
-
-def letter_form(**fields: str) -> dict[str, str]:
-    """Everything the write form sends when a writer publishes a letter to someone outside."""
-    data = {
-        "addressee": "",
-        "addressee_name": "Ada Lovelace",
-        "language": "en",
-        "title": "On listening",
-        "salutation": "",
-        "body": "First paragraph.\n\nSecond paragraph.",
-        "closing": "Best",
-        "signature": "Sven",
-        "postscript": "",
-        "publish": "Publish",
-    }
-    data.update(fields)
-    return data

@@ -19,7 +19,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, inspect
-from werkzeug.security import generate_password_hash
 
 from app.database import READ_ONLY_METHODS, read_only_transactions
 from app.extensions import db
@@ -36,13 +35,6 @@ TRANSACTION_CONTROL = re.compile(r"\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\
 @pytest.fixture
 def app(app_factory: Callable[..., Flask]) -> Flask:
     return app_factory(**SETTINGS)
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Full-cost hashes would be most of the run time here, and are not what is tested."""
-    cheap = lambda password: generate_password_hash(password, "scrypt:1024:8:1")  # noqa: E731
-    monkeypatch.setattr("app.accounts.service.generate_password_hash", cheap)
 
 
 class InjectedFault(RuntimeError):

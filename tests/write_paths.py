@@ -33,7 +33,7 @@ from app.outbox import DeliveryState, Notice, NoticeKind
 from app.subscriptions.models import Frequency, Target
 from app.subscriptions.service import request_subscription
 from app.subscriptions.tokens import manage_token, unsubscribe_token
-from tests.conftest import PASSWORD, letter_form, login
+from tests.support import PASSWORD, letter_form, sign_in
 
 NEW_PASSWORD = "a new and longer passphrase"
 
@@ -60,7 +60,7 @@ class Scene:
 
     def signed_in(self, **fields: Any) -> User:
         user = self.make_user(**fields)
-        login(self.client, user)
+        sign_in(self.client, user)
         return user
 
     def letter(self, author: User, addressee: User | None = None, **fields: Any) -> Letter:
@@ -107,7 +107,7 @@ def accept_invitation(scene: Scene) -> Request:
     return Request(emailed_link("invited@example.org", "/auth/invite/"), form, location="/settings")
 
 
-def sign_in(scene: Scene) -> Request:
+def sign_in_through_the_form(scene: Scene) -> Request:
     user = scene.make_user()
     return Request("/auth/login", {"email": user.email, "password": PASSWORD}, location="/")
 
@@ -345,7 +345,7 @@ WRITE_PATHS = [
     path("sign-up", "/auth/register", sign_up),
     path("sign-up-address-taken", "/auth/register", sign_up_with_a_taken_address),
     path("accept-invitation", "/auth/invite/<token>", accept_invitation),
-    path("sign-in", "/auth/login", sign_in, writes=False),
+    path("sign-in", "/auth/login", sign_in_through_the_form, writes=False),
     path("sign-out", "/auth/logout", sign_out),
     path("request-password-reset", "/auth/reset", request_a_password_reset),
     path("reset-password", "/auth/reset/<token>", reset_the_password),

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 from flask_babel.speaklater import LazyString
@@ -26,8 +28,17 @@ MAX_NAME_LENGTH = 100
 # ('Sven Albrecht <sven@example.org> "'). Checked after NFKC, so that the full-width
 # look-alikes (＜＠＞) count too; apostrophes stay: O'Brien is a name.
 NOT_IN_NAMES = frozenset('<>@"')
-# Checked when the address is unknown, so both answers take about as long.
-_DUMMY_HASH = generate_password_hash("not a real password, only for timing")
+
+
+def hash_password(password: str) -> str:
+    """The password hashed with the configured method (werkzeug's scrypt unless set)."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+@cache
+def _dummy_hash(method: str) -> str:
+    """Checked when the address is unknown, so both answers take about as long."""
+    return generate_password_hash("not a real password, only for timing", method=method)
 
 
 class AccountError(Exception):
@@ -139,7 +150,7 @@ def validate_password(password: str) -> None:
 def set_password(user: User, password: str) -> None:
     """Hash a new password and sign out every other session of the user."""
     validate_password(password)
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = hash_password(password)
     user.session_nonce = new_session_nonce()
 
 
@@ -184,7 +195,7 @@ def authenticate(email: str, password: str) -> User | None:
     """The user with this email and password; unknown addresses cost the same time."""
     user = user_by_email(email)
     if user is None or not user.password_hash:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
         return None
     return user if check_password_hash(user.password_hash, password) else None
 

@@ -6,8 +6,7 @@ import re
 
 from app.accounts.service import create_user
 from app.extensions import db
-from tests.accounts.conftest import text_of
-from tests.conftest import PASSWORD, login
+from tests.support import PASSWORD, sign_in, text_of
 
 LINK = "https://briefe.example.org/LINK"
 
@@ -19,7 +18,7 @@ def body(message) -> str:
 
 
 def test_invitation_from_an_admin(client, make_user, mailbox):
-    login(client, make_user("Ada Admin", is_admin=True))
+    sign_in(client, make_user("Ada Admin", is_admin=True))
     client.post("/admin", data={"email": "nora@example.org"})
     (message,) = mailbox()
     assert message["Subject"] == "Invitation to Briefwechsel"
@@ -63,7 +62,7 @@ def test_password_reset_mail_in_the_users_language(client, make_user, mailbox):
 
 
 def test_address_change_mail(client, make_user, mailbox):
-    login(client, make_user("Ada Admin"))
+    sign_in(client, make_user("Ada Admin"))
     client.post("/settings/email", data={"email": "ada@example.net", "current_password": PASSWORD})
     (message,) = mailbox()
     assert message["To"] == "ada@example.net"

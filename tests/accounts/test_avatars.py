@@ -3,16 +3,39 @@
 from __future__ import annotations
 
 import re
+import struct
+import zlib
 from io import BytesIO
 
 import pytest
 from PIL import Image
 
 from app.extensions import db
-from tests.accounts.conftest import jpeg_bytes, png_header_only
-from tests.conftest import login
+from tests.support import sign_in
 
 BOUNDARY = "avatar-test-boundary"
+
+
+def jpeg_bytes(width: int = 800, height: int = 500) -> bytes:
+    """A real photo-like JPEG: a colour gradient."""
+    image = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+    out = BytesIO()
+    image.save(out, format="JPEG", quality=85)
+    return out.getvalue()
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A PNG whose header claims the given size but whose pixels never come (a bomb)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00" * 64)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
 
 
 def multipart_body(data: bytes, filename: str) -> bytes:
@@ -41,7 +64,7 @@ def avatar_src(client, handle: str) -> str:
 
 def test_uploaded_photo_becomes_a_256px_square_png(client, make_user):
     user = make_user("Svenja Köhler", handle="svenja")
-    login(client, user)
+    sign_in(client, user)
     response = upload(client, jpeg_bytes(800, 500))
     assert response.status_code == 302
     src = avatar_src(client, "svenja")
@@ -57,7 +80,7 @@ def test_uploaded_photo_becomes_a_256px_square_png(client, make_user):
 
 
 def test_png_gif_and_webp_uploads_are_accepted(client, make_user):
-    login(client, make_user(handle="pics"))
+    sign_in(client, make_user(handle="pics"))
     for kind in ("PNG", "GIF", "WEBP"):
         out = BytesIO()
         Image.new("RGBA" if kind != "GIF" else "P", (300, 400)).save(out, format=kind)
@@ -66,7 +89,7 @@ def test_png_gif_and_webp_uploads_are_accepted(client, make_user):
 
 def test_a_new_upload_gets_a_new_url_even_after_removal(client, make_user):
     user = make_user(handle="svenja")
-    login(client, user)
+    sign_in(client, user)
     upload(client, jpeg_bytes(400, 400))
     first = avatar_src(client, "svenja")
     client.post("/settings/avatar/remove")
@@ -91,7 +114,7 @@ def refused(response) -> str:
 
 def test_a_non_image_file_is_refused_with_a_field_message(client, make_user):
     user = make_user()
-    login(client, user)
+    sign_in(client, user)
     message = refused(upload(client, b"%PDF-1.4 not a picture at all", "cv.pdf"))
     assert "not a picture we can read" in message
     db.session.refresh(user)
@@ -99,7 +122,7 @@ def test_a_non_image_file_is_refused_with_a_field_message(client, make_user):
 
 
 def test_a_truncated_jpeg_is_refused_with_a_field_message(client, make_user):
-    login(client, make_user())
+    sign_in(client, make_user())
     data = jpeg_bytes(800, 500)
     refused(upload(client, data[: len(data) // 2]))
 
@@ -109,12 +132,12 @@ def test_a_truncated_jpeg_is_refused_with_a_field_message(client, make_user):
     [(8000, 8000), (10_000, 10_000), (20_000, 20_000), (100_000, 100_000), (1, 2**31 - 1)],
 )
 def test_huge_dimensions_are_refused_with_a_field_message(client, make_user, width, height):
-    login(client, make_user())
+    sign_in(client, make_user())
     refused(upload(client, png_header_only(width, height), "bomb.png"))
 
 
 def test_a_real_large_image_is_refused_without_running_out_of_memory(client, make_user):
-    login(client, make_user())
+    sign_in(client, make_user())
     out = BytesIO()
     Image.new("1", (12_000, 12_000)).save(out, format="PNG")
     assert len(out.getvalue()) < 2 * 1024 * 1024
@@ -122,27 +145,27 @@ def test_a_real_large_image_is_refused_without_running_out_of_memory(client, mak
 
 
 def test_a_file_over_two_megabytes_is_refused(client, make_user):
-    login(client, make_user())
+    sign_in(client, make_user())
     message = refused(upload(client, b"\xff\xd8" + b"\x00" * (2 * 1024 * 1024 + 10)))
     assert "larger than 2 MB" in message
 
 
 def test_a_request_over_the_size_limit_gets_a_styled_413(client, make_user):
-    login(client, make_user())
+    sign_in(client, make_user())
     response = upload(client, b"\x00" * (5 * 1024 * 1024))
     assert response.status_code == 413
     assert '<main id="main">' in response.get_data(as_text=True)
 
 
 def test_an_empty_upload_is_refused(client, make_user):
-    login(client, make_user())
+    sign_in(client, make_user())
     response = client.post("/settings/avatar", data={}, content_type="multipart/form-data")
     assert response.status_code == 422
     assert 'id="avatar-error"' in response.get_data(as_text=True)
 
 
 def test_unusual_pixel_formats_do_not_fail(client, make_user):
-    login(client, make_user())
+    sign_in(client, make_user())
     for mode, kind in [
         ("I;16", "PNG"),
         ("LA", "PNG"),

@@ -6,8 +6,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.extensions import db
-from tests.accounts.conftest import link_in, text_of
-from tests.conftest import PASSWORD, login
+from tests.support import PASSWORD, link_in, sign_in, text_of
 
 
 def users_with_email(address: str) -> list[User]:
@@ -24,7 +23,7 @@ def test_create_reads_password_from_stdin_and_the_user_can_sign_in(runner, clien
     (user,) = users_with_email("svenja@example.org")
     assert user.display_name == "Svenja Köhler"
     assert not user.is_admin and user.confirmed_at is not None
-    login(client, user)
+    sign_in(client, user)
     assert "Svenja Köhler" in client.get("/").get_data(as_text=True)
 
 

@@ -6,15 +6,14 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.letters.models import Letter, LetterStatus
-from tests.accounts.conftest import link_in, text_of
-from tests.conftest import letter_form, login
+from tests.support import letter_form, link_in, sign_in, text_of
 
 
 def test_unconfirmed_colleague_cannot_publish_until_the_link_is_followed(
     client, make_user, mailbox
 ):
     user = make_user("Olga Offen", confirmed=False)
-    login(client, user)
+    sign_in(client, user)
     refused = client.post("/letters/new", data=letter_form())
     assert refused.status_code == 422
     assert "Please confirm your email address before you publish." in refused.get_data(as_text=True)
@@ -37,7 +36,7 @@ def test_unconfirmed_colleague_cannot_publish_until_the_link_is_followed(
 
 def test_confirmation_link_works_for_an_anonymous_visitor(app, client, make_user, mailbox):
     user = make_user(confirmed=False)
-    login(client, user)
+    sign_in(client, user)
     client.post("/auth/confirm")
     response = app.test_client().get(link_in(text_of(mailbox()[0])))
     assert response.status_code == 302
@@ -50,7 +49,7 @@ def test_expired_or_forged_confirmation_link_is_refused(
 ):
     user = make_user(confirmed=False)
     with issued_days_ago(3.1):  # the session cookie too: a later one would be "from the future"
-        login(client, user)
+        sign_in(client, user)
         client.post("/auth/confirm")
     path = link_in(text_of(mailbox()[0]))
     response = client.get(path)
@@ -63,7 +62,7 @@ def test_expired_or_forged_confirmation_link_is_refused(
 
 def test_the_newest_of_several_confirmation_links_works(client, make_user, mailbox):
     user = make_user(confirmed=False)
-    login(client, user)
+    sign_in(client, user)
     client.post("/auth/confirm")
     client.post("/auth/confirm")
     first, second = mailbox()

@@ -10,7 +10,7 @@ import pytest
 
 from app.accounts.service import create_user
 from app.extensions import db
-from tests.conftest import PASSWORD, csrf_token_from, login
+from tests.support import PASSWORD, csrf_token_from, sign_in
 
 FAILED_LOGIN = "The email address or the password is not right."
 
@@ -58,7 +58,7 @@ def test_session_is_renewed_at_login(app, client, make_user):
     with client.session_transaction() as before:
         before["planted"] = "by an attacker"
         before["_fresh"] = False
-    login(client, user)
+    sign_in(client, user)
     with client.session_transaction() as after:
         assert "planted" not in after
         assert after["_user_id"] == user.get_id()
@@ -100,7 +100,7 @@ def test_remember_cookie_is_secure_when_the_site_is_https(app_factory, make_user
 
 
 def test_logout_needs_a_post(client, make_user):
-    login(client, make_user())
+    sign_in(client, make_user())
     assert client.get("/auth/logout").status_code == 405
     assert is_signed_in(client)
     response = client.post("/auth/logout")
@@ -267,7 +267,7 @@ def test_unknown_and_known_address_take_similar_time(client, make_user):
 
 
 def test_signed_in_user_visiting_login_is_sent_on(client, make_user):
-    login(client, make_user())
+    sign_in(client, make_user())
     response = client.get("/auth/login", query_string={"next": "/settings"})
     assert response.status_code == 302
     assert response.headers["Location"] == "/settings"

@@ -9,8 +9,7 @@ import pytest
 
 from app.accounts.service import create_user
 from app.extensions import db
-from tests.accounts.conftest import link_in, text_of
-from tests.conftest import PASSWORD
+from tests.support import PASSWORD, can_sign_in, link_in, sign_in, text_of
 
 NEW_PASSWORD = "a brand new passphrase"
 SAME_ANSWER = "If an account uses this address, we have sent it a link"
@@ -18,11 +17,6 @@ SAME_ANSWER = "If an account uses this address, we have sent it a link"
 
 def new_password_form(password: str = NEW_PASSWORD) -> dict[str, str]:
     return {"password": password, "password_repeat": password}
-
-
-def can_sign_in(app, email: str, password: str) -> bool:
-    response = app.test_client().post("/auth/login", data={"email": email, "password": password})
-    return response.status_code == 302
 
 
 @pytest.fixture
@@ -85,7 +79,7 @@ def test_reset_link_expires_after_an_hour(client, make_user, mailbox, issued_day
 def test_reset_signs_out_other_sessions(app, make_user, mailbox):
     user = make_user()
     elsewhere = app.test_client()
-    elsewhere.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+    sign_in(elsewhere, user)
     assert "Sign out" in elsewhere.get("/").get_data(as_text=True)
     client = app.test_client()
     client.post("/auth/reset", data={"email": user.email})

@@ -7,8 +7,7 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.extensions import db
-from tests.accounts.conftest import link_in, text_of
-from tests.conftest import PASSWORD, letter_form, login
+from tests.support import PASSWORD, letter_form, link_in, sign_in, text_of
 
 ADDRESS_LIKE = [
     'Sven Albrecht <sven@example.org> "',
@@ -48,7 +47,7 @@ def field_error(page: str, field: str) -> str:
 @pytest.mark.parametrize("name", ADDRESS_LIKE)
 def test_settings_refuse_a_name_that_looks_like_an_address(client, make_user, name):
     user = make_user("Sven Albrecht")
-    login(client, user)
+    sign_in(client, user)
     response = client.post("/settings", data=profile_form(display_name=name))
     assert response.status_code == 422
     assert field_error(response.get_data(as_text=True), "display_name") == REFUSAL
@@ -58,7 +57,7 @@ def test_settings_refuse_a_name_that_looks_like_an_address(client, make_user, na
 
 def test_settings_refuse_an_address_as_the_salutation_name(client, make_user):
     user = make_user("Svenja Köhler")
-    login(client, user)
+    sign_in(client, user)
     response = client.post("/settings", data=profile_form(salutation_name="<svenja@example.org>"))
     assert response.status_code == 422
     assert field_error(response.get_data(as_text=True), "salutation_name") == REFUSAL
@@ -69,7 +68,7 @@ def test_settings_refuse_an_address_as_the_salutation_name(client, make_user):
 @pytest.mark.parametrize("name", ORDINARY)
 def test_settings_keep_ordinary_names(client, make_user, name):
     user = make_user()
-    login(client, user)
+    sign_in(client, user)
     assert client.post("/settings", data=profile_form(display_name=name)).status_code == 302
     db.session.refresh(user)
     assert user.display_name == name
@@ -77,10 +76,10 @@ def test_settings_keep_ordinary_names(client, make_user, name):
 
 def test_a_salutation_name_still_greets_liebe_svenja(client, make_user):
     svenja = make_user("Svenja Köhler", handle="svenja")
-    login(client, svenja)
+    sign_in(client, svenja)
     client.post("/settings", data=profile_form(salutation_name="Svenja", greeting_de="Liebe"))
     client.post("/auth/logout")
-    login(client, make_user("Sven Albrecht"))
+    sign_in(client, make_user("Sven Albrecht"))
     response = client.post(
         "/letters/new",
         data=letter_form(addressee="svenja", addressee_name="", salutation="Liebe Svenja,"),

@@ -6,7 +6,7 @@ import re
 
 from app.extensions import db
 from app.letters.service import set_hidden
-from tests.conftest import login
+from tests.support import sign_in
 
 
 def test_profile_shows_name_role_bio_and_avatar(client, make_user):
@@ -46,10 +46,10 @@ def test_drafts_are_listed_only_for_the_owner(client, make_user, make_letter):
     sven = make_user("Sven Albrecht", handle="sven")
     make_letter(svenja, sven, publish=False, title="Half-written thought")
     assert "Half-written thought" not in client.get("/@svenja").get_data(as_text=True)
-    login(client, sven)
+    sign_in(client, sven)
     assert "Half-written thought" not in client.get("/@svenja").get_data(as_text=True)
     client.post("/auth/logout")
-    login(client, svenja)
+    sign_in(client, svenja)
     page = client.get("/@svenja").get_data(as_text=True)
     assert "Your drafts" in page and "Half-written thought" in page
 
@@ -89,10 +89,10 @@ def test_profile_text_is_escaped(client, make_user):
 def test_profile_offers_writing_a_letter_to_other_colleagues_only(client, make_user):
     svenja = make_user("Svenja Köhler", handle="svenja")
     sven = make_user("Sven Albrecht", handle="sven")
-    login(client, sven)
+    sign_in(client, sven)
     assert "/letters/new?to=svenja" in client.get("/@svenja").get_data(as_text=True)
     client.post("/auth/logout")
-    login(client, svenja)
+    sign_in(client, svenja)
     assert "/letters/new?to=svenja" not in client.get("/@svenja").get_data(as_text=True)
 
 
@@ -112,7 +112,7 @@ def test_profile_page_query_count_does_not_grow_with_letters(
 ):
     svenja = make_user("Svenja Köhler", handle="svenja")
     others = [make_user() for _ in range(3)]
-    login(client, svenja)
+    sign_in(client, svenja)
 
     def queries() -> int:
         with count_queries() as counter:

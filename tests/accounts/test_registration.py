@@ -18,8 +18,7 @@ from app.database import utc_now
 from app.extensions import db
 from app.letters.models import Letter, LetterStatus
 from app.outbox import Notice
-from tests.accounts.conftest import link_in
-from tests.conftest import PASSWORD, letter_form
+from tests.support import PASSWORD, letter_form, link_in
 
 SAME_ANSWER = "We have sent a message to"
 

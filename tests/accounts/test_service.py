@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
 
+from app import create_app
 from app.accounts import service
 from app.accounts.models import User
 from app.extensions import db
-from tests.conftest import PASSWORD
+from tests.support import PASSWORD, config_for_tests, database_url, fresh_database
 
 
 def test_two_sign_ups_for_one_address_at_once_give_one_account(app, monkeypatch):
@@ -55,7 +57,16 @@ def test_password_length_is_bounded(app, password):
     assert db.session.scalars(select(User)).all() == []
 
 
-def test_passwords_are_stored_hashed_with_scrypt(app):
-    user = service.create_user("h@example.org", "Hash Ed", PASSWORD)
-    assert PASSWORD not in user.password_hash
-    assert user.password_hash.startswith(("scrypt:", "argon2"))
+def test_passwords_are_stored_hashed_with_full_scrypt_outside_tests(backend, tmp_path):
+    """The tests hash cheaply; an app with the default settings pays werkzeug's full cost."""
+    settings = config_for_tests(database_url(backend, tmp_path))
+    del settings["PASSWORD_HASH_METHOD"]
+    with fresh_database(create_app(settings)):
+        user = service.create_user("h@example.org", "Hash Ed", PASSWORD)
+        db.session.commit()
+        stored = user.password_hash
+    assert PASSWORD not in stored
+    assert stored.startswith(("scrypt:", "argon2"))
+    werkzeug_default = generate_password_hash("any password").split("$")[0]
+    assert stored.split("$")[0] == werkzeug_default
+    assert check_password_hash(stored, PASSWORD)

@@ -11,8 +11,7 @@ from app.accounts.service import create_user
 from app.database import utc_now
 from app.extensions import db
 from app.outbox import Notice
-from tests.accounts.conftest import link_in, text_of
-from tests.conftest import PASSWORD, login
+from tests.support import PASSWORD, can_sign_in, link_in, sign_in, text_of
 
 NEW_PASSWORD = "another long passphrase"
 
@@ -36,11 +35,6 @@ def is_signed_in(client) -> bool:
     return client.get("/settings").status_code == 200
 
 
-def can_sign_in(app, email: str, password: str) -> bool:
-    response = app.test_client().post("/auth/login", data={"email": email, "password": password})
-    return response.status_code == 302
-
-
 def test_settings_need_sign_in(client):
     response = client.get("/settings")
     assert response.status_code == 302
@@ -48,7 +42,7 @@ def test_settings_need_sign_in(client):
 
 
 def test_settings_page_labels_point_at_one_field_each(client, make_user):
-    login(client, make_user(confirmed=False))
+    sign_in(client, make_user(confirmed=False))
     page = client.get("/settings").get_data(as_text=True)
     ids = re.findall(r'\sid="([^"]+)"', page)
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
@@ -58,7 +52,7 @@ def test_settings_page_labels_point_at_one_field_each(client, make_user):
 
 def test_settings_form_saves_profile_fields(client, make_user):
     user = make_user("Svenja K")
-    login(client, user)
+    sign_in(client, user)
     response = client.post("/settings", data=profile_form())
     assert response.status_code == 302
     db.session.refresh(user)
@@ -77,7 +71,7 @@ def test_settings_form_saves_profile_fields(client, make_user):
 def test_settings_form_cannot_set_fields_it_does_not_show(client, make_user):
     user = make_user()
     email, password_hash, handle = user.email, user.password_hash, user.handle
-    login(client, user)
+    sign_in(client, user)
     response = client.post(
         "/settings",
         data=profile_form(
@@ -100,7 +94,7 @@ def test_settings_form_cannot_set_fields_it_does_not_show(client, make_user):
 
 def test_settings_form_shows_field_messages(client, make_user):
     user = make_user("Kept Name")
-    login(client, user)
+    sign_in(client, user)
     response = client.post(
         "/settings", data=profile_form(display_name="  ", locale="fr", role_line="r" * 121)
     )
@@ -115,7 +109,7 @@ def test_settings_form_shows_field_messages(client, make_user):
 
 def test_bio_markup_is_sanitised(client, make_user):
     user = make_user()
-    login(client, user)
+    sign_in(client, user)
     client.post(
         "/settings", data=profile_form(bio="<script>alert(1)</script>[x](javascript:alert(1))")
     )
@@ -126,7 +120,7 @@ def test_bio_markup_is_sanitised(client, make_user):
 
 def test_change_password_needs_the_current_one(client, make_user):
     user = make_user()
-    login(client, user)
+    sign_in(client, user)
     response = client.post(
         "/settings/password",
         data={
@@ -145,12 +139,10 @@ def test_change_password_needs_the_current_one(client, make_user):
 def test_change_password_signs_out_other_sessions_and_keeps_this_one(app, make_user):
     user = make_user()
     here, elsewhere = app.test_client(), app.test_client()
-    login(here, user)
-    login(elsewhere, user)
+    sign_in(here, user)
+    sign_in(elsewhere, user)
     remembered = app.test_client()
-    remembered.post(
-        "/auth/login", data={"email": user.email, "password": PASSWORD, "remember": "y"}
-    )
+    sign_in(remembered, user, remember=True)
     remembered.delete_cookie("session")
     assert is_signed_in(elsewhere) and is_signed_in(remembered)
     response = here.post(
@@ -173,7 +165,7 @@ def test_change_password_signs_out_other_sessions_and_keeps_this_one(app, make_u
 def test_change_password_keeps_a_remembered_device_remembered(app, make_user):
     user = make_user()
     client = app.test_client()
-    client.post("/auth/login", data={"email": user.email, "password": PASSWORD, "remember": "y"})
+    sign_in(client, user, remember=True)
     client.post(
         "/settings/password",
         data={
@@ -191,7 +183,7 @@ def test_change_email_confirms_the_new_address_first(app_factory, mail_server, m
     user = create_user("old@example.org", "Otto Old", PASSWORD)
     db.session.commit()
     client = app.test_client()
-    login(client, user)
+    sign_in(client, user)
     response = client.post(
         "/settings/email", data={"email": "New@Example.org", "current_password": PASSWORD}
     )
@@ -214,7 +206,7 @@ def test_change_email_confirms_the_new_address_first(app_factory, mail_server, m
 def test_change_email_to_a_taken_address_gives_a_field_message(client, make_user, mailbox):
     make_user(email="taken@example.org")
     user = make_user()
-    login(client, user)
+    sign_in(client, user)
     response = client.post(
         "/settings/email", data={"email": "TAKEN@example.org", "current_password": PASSWORD}
     )
@@ -225,7 +217,7 @@ def test_change_email_to_a_taken_address_gives_a_field_message(client, make_user
 
 def test_change_email_needs_the_password(client, make_user, mailbox):
     user = make_user()
-    login(client, user)
+    sign_in(client, user)
     response = client.post(
         "/settings/email", data={"email": "new@example.org", "current_password": "wrong one!"}
     )
@@ -238,7 +230,7 @@ def test_change_email_needs_the_password(client, make_user, mailbox):
 
 def test_change_email_link_refused_when_address_was_taken_meanwhile(client, make_user, mailbox):
     user = make_user()
-    login(client, user)
+    sign_in(client, user)
     client.post("/settings/email", data={"email": "new@example.org", "current_password": PASSWORD})
     make_user(email="new@example.org")
     response = client.get(link_in(text_of(mailbox()[0])))
@@ -251,7 +243,7 @@ def test_change_email_link_refused_when_address_was_taken_meanwhile(client, make
     "address", ["new@example.org\r\nBcc: x@example.org", "new@example.org\n", "new"]
 )
 def test_change_email_refuses_invalid_addresses(client, make_user, mailbox, address):
-    login(client, make_user())
+    sign_in(client, make_user())
     response = client.post("/settings/email", data={"email": address, "current_password": PASSWORD})
     assert response.status_code == 422
     assert 'id="email-error"' in response.get_data(as_text=True)
@@ -265,7 +257,7 @@ def test_change_email_while_the_mail_server_is_down_confirms_once_it_is_back(
     user = create_user("old@example.org", "Otto Old", PASSWORD)
     db.session.commit()
     client = app.test_client()
-    login(client, user)
+    sign_in(client, user)
     mail_server.stop()
     response = client.post(
         "/settings/email", data={"email": "new@example.org", "current_password": PASSWORD}
@@ -281,7 +273,7 @@ def test_change_email_while_the_mail_server_is_down_confirms_once_it_is_back(
 
 def test_change_email_to_the_current_address_is_refused(client, make_user, mailbox):
     user = make_user(email="me@example.org")
-    login(client, user)
+    sign_in(client, user)
     response = client.post(
         "/settings/email", data={"email": "Me@Example.org", "current_password": PASSWORD}
     )

@@ -6,7 +6,7 @@ import pytest
 
 from app.accounts.service import create_user
 from app.extensions import db
-from tests.conftest import PASSWORD, login
+from tests.support import PASSWORD, sign_in
 
 NEW_PASSWORD = "another long passphrase"
 
@@ -27,13 +27,13 @@ def test_a_session_cannot_guess_the_current_password_without_end(app_factory, pa
     user = create_user("guessed@example.org", "Guessed Person", PASSWORD)
     db.session.commit()
     thief, owner = app.test_client(), app.test_client()
-    login(thief, user)
+    sign_in(thief, user)
     for _ in range(5):
         assert thief.post(path, data=form("a guess at it")).status_code == 422
     response = thief.post(path, data=form(PASSWORD))
     assert response.status_code == 429
     assert "Too many attempts" in response.get_data(as_text=True)
     # the owner, from another device, is not held back
-    login(owner, user)
+    sign_in(owner, user)
     owner_response = owner.post(path, data=form(PASSWORD), environ_base={"REMOTE_ADDR": "10.4.0.1"})
     assert owner_response.status_code == 302

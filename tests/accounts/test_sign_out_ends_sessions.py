@@ -5,17 +5,9 @@ from __future__ import annotations
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app.accounts.models import User
-from tests.conftest import PASSWORD, login
+from tests.support import PASSWORD, sign_in
 
 NEW_PASSWORD = "a brand new passphrase"
-
-
-def sign_in_remembered(client: FlaskClient, user: User) -> None:
-    response = client.post(
-        "/auth/login", data={"email": user.email, "password": PASSWORD, "remember": "y"}
-    )
-    assert response.status_code == 302
 
 
 def client_with_cookies(app: Flask, **cookies: str) -> FlaskClient:
@@ -32,7 +24,7 @@ def is_signed_in(client: FlaskClient) -> bool:
 
 
 def test_a_copied_session_cookie_opens_nothing_after_logout(app, client, make_user):
-    login(client, make_user())
+    sign_in(client, make_user())
     copied = client.get_cookie("session").value
     assert is_signed_in(client_with_cookies(app, session=copied))
     assert client.post("/auth/logout").status_code == 302
@@ -44,7 +36,7 @@ def test_a_copied_session_cookie_opens_nothing_after_logout(app, client, make_us
 
 
 def test_a_copied_remember_cookie_opens_nothing_after_logout(app, client, make_user):
-    sign_in_remembered(client, make_user())
+    sign_in(client, make_user(), remember=True)
     copied = client.get_cookie("remember_token").value
     assert is_signed_in(client_with_cookies(app, remember_token=copied))
     client.post("/auth/logout")
@@ -54,22 +46,22 @@ def test_a_copied_remember_cookie_opens_nothing_after_logout(app, client, make_u
 def test_logout_ends_the_sessions_on_other_devices_too(app, make_user):
     user = make_user()
     laptop, phone = app.test_client(), app.test_client()
-    login(laptop, user)
-    sign_in_remembered(phone, user)
+    sign_in(laptop, user)
+    sign_in(phone, user, remember=True)
     laptop.post("/auth/logout")
     assert not is_signed_in(phone)
 
 
 def test_signing_in_again_after_logout_works(app, client, make_user):
     user = make_user()
-    login(client, user)
+    sign_in(client, user)
     client.post("/auth/logout")
-    login(client, user)
+    sign_in(client, user)
     assert is_signed_in(client)
 
 
 def test_a_password_change_keeps_this_browser_and_ends_copied_cookies(app, client, make_user):
-    sign_in_remembered(client, make_user())
+    sign_in(client, make_user(), remember=True)
     copied = client.get_cookie("session").value
     copied_remember = client.get_cookie("remember_token").value
     response = client.post(

@@ -30,6 +30,7 @@ def serving_site(database_file: Path, **settings: Any) -> Iterator[LiveServer]:
     with serving(app) as server:
         app.config["SITE_URL"] = server.url  # the port is known only now
         load_demo_data()
+        db.session.commit()
         db.session.remove()
         yield server
 

@@ -59,6 +59,7 @@ def main() -> int:
         app = browser_test_app(Path(folder) / "demo.sqlite")
         with serving(app) as server, sync_playwright() as playwright:
             load_demo_data()
+            db.session.commit()
             db.session.remove()
             browser = launch_chromium(playwright)
             log = PageLog()

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.browser.live_server import CHROMIUM, CHROMIUM_MISSING, add_colleague
-from tests.conftest import PASSWORD
+from tests.support import PASSWORD
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 expect = sync_api.expect

@@ -5,6 +5,8 @@ from __future__ import annotations
 import feedparser
 import mf2py
 
+from tests.support import sign_in
+
 
 def test_feeds_parse_without_error_and_hold_whole_letters(client, make_user, make_letter):
     anna, bert = make_user("Anna", handle="anna"), make_user("Bert")
@@ -19,9 +21,7 @@ def test_feeds_parse_without_error_and_hold_whole_letters(client, make_user, mak
         postscript="A postscript.",
     )
     make_letter(bert, anna, parent=root, title="Answer")
-    from tests.conftest import login
-
-    login(client, anna)
+    sign_in(client, anna)
     client.post(
         f"/letters/{root.slug}/edit",
         data={

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.extensions import db
-from tests.conftest import login
+from tests.support import sign_in
 
 
 def test_reader_picks_a_language_with_a_link_and_it_is_remembered(client, make_user, make_letter):
@@ -37,7 +37,7 @@ def test_browser_language_is_used_until_the_reader_chooses(client):
 
 def test_signed_in_colleague_switches_their_account_language(client, make_user):
     user = make_user(locale="en")
-    login(client, user)
+    sign_in(client, user)
     response = client.post("/language", data={"lang": "de", "next": "/settings"})
     assert response.headers["Location"] == "/settings"
     db.session.refresh(user)

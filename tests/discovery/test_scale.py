@@ -12,7 +12,7 @@ from app.discovery.suggestions import refresh_suggestions
 from app.extensions import db
 from app.letters.models import Language, Letter, LetterStatus
 from app.links.models import LetterTag, Link, LinkKind, Tag
-from tests.conftest import login
+from tests.support import sign_in
 
 LETTERS = 2000
 BUDGET = 10
@@ -68,7 +68,7 @@ def test_letter_page_budget_holds_with_2000_letters(client, make_user, count_que
     assert page.status_code == 200
     text_ = page.get_data(as_text=True)
     assert "More letters" in text_ and "Mentioned in" in text_
-    login(client, anna)
+    sign_in(client, anna)
     with count_queries() as signed_in:
         assert client.get("/letters/letter-1000").status_code == 200
     assert anonymous.count <= BUDGET, anonymous.statements

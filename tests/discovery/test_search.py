@@ -7,7 +7,7 @@ import time
 import pytest
 
 from app.discovery.search import search_terms
-from tests.conftest import login
+from tests.support import sign_in
 
 
 @pytest.fixture
@@ -93,7 +93,7 @@ def test_withdrawn_letter_leaves_the_search(client, make_user, make_letter):
     author = make_user()
     letter = make_letter(author, None, title="Ephemeral thoughts")
     assert "1 letter found." in client.get("/search?q=ephemeral").get_data(as_text=True)
-    login(client, author)
+    sign_in(client, author)
     client.post(f"/letters/{letter.slug}/withdraw")
     assert "0 letters found." in client.get("/search?q=ephemeral").get_data(as_text=True)
 
@@ -101,7 +101,7 @@ def test_withdrawn_letter_leaves_the_search(client, make_user, make_letter):
 def test_edited_letter_is_found_by_its_new_words(client, make_user, make_letter):
     author = make_user()
     letter = make_letter(author, None, title="Before", body="original wording")
-    login(client, author)
+    sign_in(client, author)
     client.post(
         f"/letters/{letter.slug}/edit",
         data={

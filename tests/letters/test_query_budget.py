@@ -16,8 +16,7 @@ from app.extensions import db
 from app.letters.models import Language, Letter
 from app.letters.related import parse_related
 from app.letters.service import LetterDraft, save_letter, withdraw_letter
-from tests.conftest import login
-from tests.security.conftest import ServerLikeClient, server_like_client
+from tests.support import ServerLikeClient, server_like_client, sign_in
 
 BUDGET = 10
 
@@ -58,9 +57,9 @@ def write(
         tags=["Letters", f"Topic {len(earlier) % 4}"],
         related=parse_related(related),
     )
-    written = save_letter(author, draft, publish=True, in_reply_to=parent)
+    letter = save_letter(author, draft, publish=True, in_reply_to=parent)
     db.session.commit()
-    return written
+    return letter
 
 
 @pytest.fixture
@@ -101,7 +100,7 @@ def statements(count_queries, client: ServerLikeClient, path: str) -> int:
 
 def signed_in(app, user: User) -> ServerLikeClient:
     client = server_like_client(app)
-    login(client, user)
+    sign_in(client, user)
     return client
 
 

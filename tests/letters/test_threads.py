@@ -9,14 +9,14 @@ from app.database import utc_now
 from app.extensions import db
 from app.letters.models import Letter
 from app.notifications.models import LetterEvent
-from tests.conftest import login
+from tests.support import sign_in
 
 
 def test_answer_form_is_prefilled_from_parent(client, make_user, make_letter):
     sven = make_user("Sven Albrecht", handle="sven", salutation_name="Sven", greeting_de="Lieber")
     svenja = make_user("Svenja Köhler", handle="svenja")
     letter = make_letter(sven, svenja, title="Warum Briefe", language="de")
-    login(client, svenja)
+    sign_in(client, svenja)
     page = client.get(f"/letters/{letter.slug}/reply").get_data(as_text=True)
     assert re.search(r'<option selected value="sven">|<option value="sven" selected>', page)
     assert 'value="Lieber Sven,"' in page
@@ -27,7 +27,7 @@ def test_answer_form_is_prefilled_from_parent(client, make_user, make_letter):
 def test_reply_joins_the_parents_correspondence(client, make_user, make_letter):
     a, b = make_user(), make_user()
     root = make_letter(a, b, title="Root")
-    login(client, b)
+    sign_in(client, b)
     response = client.post(
         f"/letters/{root.slug}/reply",
         data={
@@ -54,10 +54,10 @@ def test_answer_to_draft_or_withdrawn_or_hidden_letter_is_refused(client, make_u
     draft = make_letter(a, b, publish=False, title="Draft")
     withdrawn = make_letter(a, b, title="Withdrawn")
     hidden = make_letter(a, b, title="Hidden")
-    login(client, a)
+    sign_in(client, a)
     client.post(f"/letters/{withdrawn.slug}/withdraw")
     client.post("/auth/logout")
-    login(client, b)
+    sign_in(client, b)
     client.post(f"/admin/letters/{hidden.slug}/hidden")
     form = {
         "addressee": a.handle,

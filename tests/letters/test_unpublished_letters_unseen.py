@@ -13,7 +13,7 @@ from app.extensions import db
 from app.letters.models import Language, Letter
 from app.letters.related import RelatedInput
 from app.letters.service import LetterDraft, save_letter, set_hidden, withdraw_letter
-from tests.conftest import login
+from tests.support import sign_in
 
 SECRET = "Zebracrossing"
 
@@ -35,9 +35,9 @@ def write(author: User, addressee: User | None, title: str, **fields: object) ->
     )
     publish = bool(fields.pop("publish", True))
     parent = fields.pop("parent", None)
-    written = save_letter(author, draft, publish, in_reply_to=parent)  # type: ignore[arg-type]
+    letter = save_letter(author, draft, publish, in_reply_to=parent)  # type: ignore[arg-type]
     db.session.commit()
-    return written
+    return letter
 
 
 def make_unpublished(letter: Letter, status: str) -> None:
@@ -46,7 +46,7 @@ def make_unpublished(letter: Letter, status: str) -> None:
         db.session.commit()
     else:
         set_hidden(letter, True)
-        db.session.commit()
+    db.session.commit()
 
 
 @pytest.fixture
@@ -169,7 +169,7 @@ def test_the_author_still_sees_a_hidden_first_letter_in_its_thread(client, peopl
     write(bert, anna, "An answer", parent=root)
     set_hidden(root, True)
     db.session.commit()
-    login(client, anna)
+    sign_in(client, anna)
     html = client.get(f"/threads/{root.slug}").get_data(as_text=True)
     assert f"{SECRET} plans</a>" in html  # in its place in the thread, for its author
     assert "<h1>A correspondence</h1>" in html

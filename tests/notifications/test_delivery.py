@@ -24,8 +24,7 @@ from app.notifications.sender import (
 )
 from app.outbox import DeliveryState, Notice
 from app.subscriptions.models import Target
-from tests.conftest import login
-from tests.notifications.conftest import all_notices
+from tests.support import all_notices
 
 
 def make_due_now() -> None:
@@ -61,30 +60,6 @@ def test_mail_server_down_loses_nothing_and_sends_once_when_back(
 def test_retry_delay_starts_at_30_seconds_doubles_and_caps_at_an_hour():
     assert [retry_delay(n).total_seconds() for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
     assert retry_delay(20) == timedelta(hours=1)
-
-
-def test_notice_older_than_two_days_fails_for_good_and_admins_see_it(
-    app, client, make_user, make_letter, send_notices, mail_server, subscribe
-):
-    admin = make_user("Admin", is_admin=True)
-    subscribe("reader@example.org", Target.SITE)
-    make_letter(admin, None, title="Old news")
-    mail_server.stop()
-    send_notices()
-    db.session.execute(
-        update(Notice).values(created_at=utc_now() - timedelta(days=3), next_attempt_at=utc_now())
-    )
-    db.session.commit()
-    send_notices()
-    (notice,) = all_notices()
-    assert notice.state == DeliveryState.FAILED and notice.attempts == 2
-    assert client.get("/admin/deliveries").status_code in (302, 401, 404)
-    login(client, admin)
-    page = client.get("/admin/deliveries").get_data(as_text=True)
-    assert "reader@example.org" in page and "Failed for good" in page
-    mail_server.start()
-    client.post(f"/admin/deliveries/{notice.id}/retry")
-    assert send_notices() == 1
 
 
 def test_permanent_refusal_is_recorded_without_retries(

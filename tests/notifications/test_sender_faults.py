@@ -18,7 +18,7 @@ from app.letters.models import LetterStatus
 from app.notifications import outgoing, sender
 from app.outbox import DeliveryState, Notice, NoticeKind
 from app.subscriptions.models import Frequency, Target
-from tests.notifications.conftest import all_notices
+from tests.support import all_notices
 
 
 @pytest.mark.parametrize("leaves", [LetterStatus.WITHDRAWN, LetterStatus.HIDDEN])

@@ -8,7 +8,7 @@ from app.extensions import db
 from app.notifications.models import LetterEvent
 from app.outbox import Notice
 from app.subscriptions.models import Target
-from tests.conftest import login
+from tests.support import all_notices, sign_in
 
 
 def test_addressee_gets_letter_to_them_with_all_parts(
@@ -128,7 +128,7 @@ def test_colleague_settings_turn_notices_off(
     app, client, make_user, make_letter, send_notices, mail_server
 ):
     sven, svenja = make_user("Sven"), make_user("Svenja", email="svenja@example.org")
-    login(client, svenja)
+    sign_in(client, svenja)
     response = client.post(
         "/settings/notifications", data={"replies_to_my_letters": "y", "threads_i_wrote_in": "y"}
     )
@@ -146,7 +146,7 @@ def test_publishing_writes_one_event_and_no_email_in_the_request(
     author = make_user()
     for number in range(50):
         subscribe(f"reader{number}@example.org", Target.AUTHOR, author.id)
-    login(client, author)
+    sign_in(client, author)
     response = client.post(
         "/letters/new",
         data={
@@ -218,7 +218,6 @@ def test_copy_matches_a_notice_rendered_for_that_recipient_alone(
         personal_values,
     )
     from app.notifications.sender import fan_out_pending_events
-    from tests.notifications.conftest import all_notices
 
     author = make_user("Jürgen Groß")
     root = make_letter(author, None, title="Anfang", language="de")
@@ -270,7 +269,7 @@ def test_subscribers_of_a_tag_are_told_of_a_tagged_letter(
     from app.links.models import Tag
 
     author = make_user("Sven")
-    login(client, author)
+    sign_in(client, author)
     form = {
         "addressee": "",
         "addressee_name": "All",

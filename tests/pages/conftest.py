@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 
-from app.accounts.service import user_by_email
-from app.demo import DEMO_PASSWORD, load_demo_data
-from tests.conftest import login
+from app.demo import load_demo_data
+from app.extensions import db
 from tests.page_types import PageSet, every_page_type
 
 
@@ -16,8 +14,5 @@ from tests.page_types import PageSet, every_page_type
 def site(app: Flask) -> PageSet:
     """The demo correspondences plus withdrawn, edited and subscribed-to states."""
     load_demo_data()
+    db.session.commit()
     return every_page_type()
-
-
-def sign_in_as_sven(client: FlaskClient) -> None:
-    login(client, user_by_email("sven@example.org"), DEMO_PASSWORD)

@@ -8,8 +8,10 @@ import subprocess
 
 import pytest
 
+from app.accounts.service import user_by_email
+from app.demo import DEMO_PASSWORD
 from tests.page_types import VNU_JAR
-from tests.pages.conftest import sign_in_as_sven
+from tests.support import sign_in
 
 pytestmark = pytest.mark.skipif(
     not VNU_JAR.exists() or shutil.which("java") is None,
@@ -34,7 +36,7 @@ def test_every_page_type_is_valid_html(app, site, tmp_path):
     for language in ("en", "de"):
         files += render_pages(anonymous, site.anonymous, language, tmp_path)
     signed_in = app.test_client()
-    sign_in_as_sven(signed_in)
+    sign_in(signed_in, user_by_email("sven@example.org"), DEMO_PASSWORD)
     for language in ("en", "de"):
         files += render_pages(signed_in, site.signed_in, language, tmp_path)
     result = subprocess.run(

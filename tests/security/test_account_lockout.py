@@ -11,10 +11,8 @@ from flask import Flask
 
 from app import create_app
 from app.extensions import db
-from tests.conftest import PASSWORD
-from tests.conftest import test_config as config_for_tests
-from tests.security.conftest import server_like_client
 from tests.security.test_shared_rate_limits import redis_answers
+from tests.support import PASSWORD, config_for_tests, server_like_client
 
 REDIS_URL = "redis://127.0.0.1:6379/14"
 WRONG = "not the password"
@@ -60,7 +58,7 @@ def web_process(app: Flask, storage: str) -> Flask:
     return create_app(settings)
 
 
-def sign_in(process: Flask, email: str, password: str, client_address: str) -> int:
+def sign_in_attempt(process: Flask, email: str, password: str, client_address: str) -> int:
     """The status one sign-in attempt from a fresh browser gets."""
     response = server_like_client(process).post(
         "/auth/login",
@@ -77,32 +75,32 @@ def ended(process: Flask) -> None:
 
 def test_the_owner_signs_in_while_an_attacker_is_held_back(app, scene):
     process = web_process(app, "memory://")
-    tries = [sign_in(process, scene.email, WRONG, scene.attacker) for _ in range(4)]
+    tries = [sign_in_attempt(process, scene.email, WRONG, scene.attacker) for _ in range(4)]
     assert tries == [401, 401, 401, 429]
-    assert sign_in(process, scene.email, PASSWORD, scene.owner) == 302
-    assert sign_in(process, scene.email, WRONG, scene.attacker) == 429
-    assert sign_in(process, scene.email, WRONG, scene.owner) == 429
+    assert sign_in_attempt(process, scene.email, PASSWORD, scene.owner) == 302
+    assert sign_in_attempt(process, scene.email, WRONG, scene.attacker) == 429
+    assert sign_in_attempt(process, scene.email, WRONG, scene.owner) == 429
     ended(process)
 
 
 def test_an_attacker_who_spent_their_own_limit_gets_429_even_with_the_right_password(app, scene):
     process = web_process(app, "memory://")
     for _ in range(5):
-        sign_in(process, scene.email, WRONG, scene.attacker)
-    assert sign_in(process, scene.email, PASSWORD, scene.attacker) == 429
-    assert sign_in(process, scene.email, PASSWORD, scene.owner) == 302
+        sign_in_attempt(process, scene.email, WRONG, scene.attacker)
+    assert sign_in_attempt(process, scene.email, PASSWORD, scene.attacker) == 429
+    assert sign_in_attempt(process, scene.email, PASSWORD, scene.owner) == 302
     ended(process)
 
 
 def attack_in_one_process_then_sign_in_in_another(app, scene, storage: str) -> list[int]:
     """The attacker trips the address's limit in one process; then a second one answers."""
     first = web_process(app, storage)
-    statuses = [sign_in(first, scene.email, WRONG, scene.attacker) for _ in range(4)]
+    statuses = [sign_in_attempt(first, scene.email, WRONG, scene.attacker) for _ in range(4)]
     ended(first)
     second = web_process(app, storage)
     statuses += [
-        sign_in(second, scene.email, PASSWORD, scene.owner),
-        sign_in(second, scene.email, WRONG, scene.attacker),
+        sign_in_attempt(second, scene.email, PASSWORD, scene.owner),
+        sign_in_attempt(second, scene.email, WRONG, scene.attacker),
     ]
     ended(second)
     return statuses

@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.letters.models import Letter
-from tests.conftest import login
-from tests.security.conftest import LETTER_TEXT_FIELDS, assert_styled, letter_form, multipart
+from tests.support import assert_styled, letter_form, multipart, sign_in
 
 LONG = "x" * 100_001
+LETTER_TEXT_FIELDS = ("title", "salutation", "body", "closing", "signature", "postscript")
 FORM_FIELDS = ("addressee", "addressee_name", "language", *LETTER_TEXT_FIELDS, "tags", "related")
 
 
@@ -105,7 +105,7 @@ def test_invalid_utf8_in_multipart_form_is_400(client, writer):
 def test_nul_in_any_form_is_400(client, make_user, make_letter, path):
     user = make_user()
     letter = make_letter(user, title="Saved letter")
-    login(client, user)
+    sign_in(client, user)
     data = {"email": "a\x00@example.org", "display_name": "A\x00B", **letter_form(title="T\x00")}
     assert_styled(client.post(path.format(slug=letter.slug), data=data), 400)
     assert db.session.get(Letter, letter.id).title == "Saved letter"
@@ -159,7 +159,7 @@ def test_body_at_the_limit_is_saved_exactly(client, writer):
 def test_too_long_edit_keeps_the_saved_letter(client, make_user, make_letter):
     author = make_user()
     letter = make_letter(author, title="Saved", body="The saved text.")
-    login(client, author)
+    sign_in(client, author)
     response = client.post(f"/letters/{letter.slug}/edit", data=letter_form(body=LONG))
     html = assert_styled(response, 422)
     assert LONG in html  # the writer's text comes back in the form, not lost

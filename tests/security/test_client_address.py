@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.security.conftest import server_like_client
+from tests.support import server_like_client
 
 LIMITS = {
     "RATELIMIT_ENABLED": True,

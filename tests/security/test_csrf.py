@@ -8,8 +8,14 @@ from werkzeug.routing import Rule
 
 from app.extensions import db
 from app.letters.models import Letter, LetterStatus
-from tests.conftest import PASSWORD, csrf_token_from
-from tests.security.conftest import assert_styled, letter_form, server_like_client
+from tests.support import (
+    PASSWORD,
+    assert_styled,
+    csrf_token_from,
+    letter_form,
+    server_like_client,
+    sign_in,
+)
 
 # POSTs authorised otherwise: RFC 8058 one-click unsubscribe carries a signed token instead.
 CSRF_EXEMPT = {"subscriptions.unsubscribe"}
@@ -31,13 +37,8 @@ def letter(admin, make_user, make_letter) -> Letter:
     return make_letter(admin, make_user("Bo Reader", handle="bo"), title="Open letter")
 
 
-def sign_in(client, email: str) -> str:
-    """Sign in through the real form (with its token); return a token for the new session."""
-    token = csrf_token_from(client.get("/auth/login").get_data(as_text=True))
-    response = client.post(
-        "/auth/login", data={"email": email, "password": PASSWORD, "csrf_token": token}
-    )
-    assert response.status_code == 302, response.get_data(as_text=True)
+def session_token(client) -> str:
+    """The CSRF token of the client's current session, taken from a page."""
     return csrf_token_from(client.get("/").get_data(as_text=True))
 
 
@@ -67,7 +68,7 @@ def test_every_post_without_token_is_a_styled_400(csrf_app, admin, letter):
     rules = [rule for rule in post_rules(csrf_app) if rule.endpoint not in CSRF_EXEMPT]
     assert len(rules) >= 10, "the app should have many POST forms"
     client = server_like_client(csrf_app)
-    sign_in(client, admin.email)
+    sign_in(client, admin)
     accepted = []
     for rule in rules:
         response = client.post(url_for_rule(csrf_app, rule, letter), data=letter_form())
@@ -85,7 +86,8 @@ def test_every_post_with_the_pages_token_passes_the_check(csrf_app, admin, lette
     refused = []
     for rule in post_rules(csrf_app):
         client = server_like_client(csrf_app)  # each POST in a fresh session: some sign out
-        token = sign_in(client, admin.email)
+        sign_in(client, admin)
+        token = session_token(client)
         url = url_for_rule(csrf_app, rule, letter)
         response = client.post(url, data=letter_form(csrf_token=token))
         if is_csrf_refusal(response):
@@ -96,9 +98,10 @@ def test_every_post_with_the_pages_token_passes_the_check(csrf_app, admin, lette
 def test_token_of_another_session_is_refused(csrf_app, admin, make_user, letter):
     other = make_user(email="other@example.org")
     attacker = server_like_client(csrf_app)
-    attackers_token = sign_in(attacker, other.email)
+    sign_in(attacker, other)
+    attackers_token = session_token(attacker)
     victim = server_like_client(csrf_app)
-    sign_in(victim, admin.email)
+    sign_in(victim, admin)
     response = victim.post(f"/letters/{letter.slug}/withdraw", data={"csrf_token": attackers_token})
     assert_styled(response, 400)
     assert db.session.get(Letter, letter.id).status == LetterStatus.PUBLISHED
@@ -106,7 +109,7 @@ def test_token_of_another_session_is_refused(csrf_app, admin, make_user, letter)
 
 def test_forged_token_is_refused(csrf_app, admin):
     client = server_like_client(csrf_app)
-    sign_in(client, admin.email)
+    sign_in(client, admin)
     response = client.post("/letters/new", data=letter_form(csrf_token="forged.token.value"))
     assert_styled(response, 400)
     assert db.session.scalars(db.select(Letter)).all() == []
@@ -121,7 +124,7 @@ def test_login_without_token_is_refused(csrf_app, admin):
 
 def test_write_publish_and_withdraw_with_tokens_from_the_pages(csrf_app, admin, letter):
     client = server_like_client(csrf_app)
-    sign_in(client, admin.email)
+    sign_in(client, admin)
     token = csrf_token_from(client.get("/letters/new").get_data(as_text=True))
     response = client.post("/letters/new", data=letter_form(title="With token", csrf_token=token))
     assert response.status_code == 302
@@ -136,8 +139,8 @@ def test_write_publish_and_withdraw_with_tokens_from_the_pages(csrf_app, admin, 
 
 def test_sign_out_with_token_from_the_page(csrf_app, admin):
     client = server_like_client(csrf_app)
-    sign_in(client, admin.email)
-    token = csrf_token_from(client.get("/").get_data(as_text=True))
+    sign_in(client, admin)
+    token = session_token(client)
     assert client.post("/auth/logout", data={"csrf_token": token}).status_code == 302
     assert client.get("/settings").status_code == 302  # signed out: sent to sign in
 

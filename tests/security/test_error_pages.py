@@ -8,8 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from app.extensions import db, login_manager
-from tests.conftest import PASSWORD
-from tests.security.conftest import assert_styled, server_like_client
+from tests.support import assert_styled, server_like_client, sign_in
 
 
 def fail() -> str:
@@ -29,21 +28,22 @@ def database_busy() -> str:
 
 
 @pytest.fixture
-def failing_app(app_factory) -> Flask:
+def failing_app(app_factory, monkeypatch) -> Flask:
     """The app as in production (exceptions become 500 pages) with two views that fail."""
     app = app_factory(TESTING=False, PROPAGATE_EXCEPTIONS=False)
     app.add_url_rule("/fail", "fail", fail)
     app.add_url_rule("/fail-after-sql", "fail_after_sql", fail_after_a_failed_statement)
     app.add_url_rule("/busy", "busy", database_busy)
-    app.logger.disabled = True  # the traceback is expected here, not news
+    # The traceback is expected here, not news. The logger is shared by every app of the
+    # test run, so it is switched back on afterwards.
+    monkeypatch.setattr(app.logger, "disabled", True)
     return app
 
 
 def signed_in_client(app: Flask, make_user):
     user = make_user(email="sven@example.org")
     client = server_like_client(app)
-    response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
-    assert response.status_code == 302
+    sign_in(client, user)
     return client
 
 

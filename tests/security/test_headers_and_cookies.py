@@ -19,9 +19,15 @@ from app.extensions import db
 from app.mail import parse_raw
 from app.notifications.models import MailboxMessage
 from app.web import absolute_url
-from tests.conftest import PASSWORD, database_url, deliver_outbox, login
-from tests.conftest import test_config as base_test_config
-from tests.security.conftest import ServerLikeClient, multipart, server_like_client
+from tests.support import (
+    ServerLikeClient,
+    config_for_tests,
+    database_url,
+    deliver_outbox,
+    multipart,
+    server_like_client,
+    sign_in,
+)
 
 SITE_URL = "https://briefe.example.org"
 EVIL = {"Host": "evil.example", "X-Forwarded-Host": "evil.example"}
@@ -43,7 +49,7 @@ def reader(app: Flask) -> ServerLikeClient:
 def svenja(app, make_user, reader):
     """A colleague with an uploaded picture."""
     user = make_user("Svenja Köhler", handle="svenja", email="svenja@example.org")
-    login(reader, user)
+    sign_in(reader, user)
     upload = reader.post("/settings/avatar", **multipart({"avatar": png_upload()}))
     assert upload.status_code == 302, upload.get_data(as_text=True)
     reader.post("/auth/logout")
@@ -98,16 +104,9 @@ def set_cookies(response) -> dict[str, SimpleCookie]:
     return cookies
 
 
-def sign_in_remembered(client: ServerLikeClient, email: str):
-    data = {"email": email, "password": PASSWORD, "remember": "y"}
-    response = client.post("/auth/login", data=data)
-    assert response.status_code == 302
-    return response
-
-
 def test_session_and_remember_cookies_are_httponly_and_lax(reader, make_user):
     user = make_user(email="sven@example.org")
-    cookies = set_cookies(sign_in_remembered(reader, user.email))
+    cookies = set_cookies(sign_in(reader, user, remember=True))
     assert {"session", "remember_token"} <= set(cookies)
     for name in ("session", "remember_token"):
         assert cookies[name]["httponly"], name
@@ -119,7 +118,7 @@ def test_session_and_remember_cookies_are_httponly_and_lax(reader, make_user):
 @pytest.fixture
 def production_app(app: Flask, backend: str, tmp_path: Path) -> Iterator[Flask]:
     """The app configured as in production: an https SITE_URL, no debug, no cookie override."""
-    config = base_test_config(database_url(backend, tmp_path), SITE_URL=SITE_URL, DEBUG=False)
+    config = config_for_tests(database_url(backend, tmp_path), SITE_URL=SITE_URL, DEBUG=False)
     del config["SESSION_COOKIE_SECURE"]
     production = create_app(config)
     yield production
@@ -130,7 +129,7 @@ def production_app(app: Flask, backend: str, tmp_path: Path) -> Iterator[Flask]:
 def test_cookies_are_secure_with_https_site_outside_debug(production_app, make_user):
     client = server_like_client(production_app)
     user = make_user(email="sven@example.org")
-    cookies = set_cookies(sign_in_remembered(client, user.email))
+    cookies = set_cookies(sign_in(client, user, remember=True))
     assert cookies["session"]["secure"] and cookies["remember_token"]["secure"]
     assert cookies["session"]["httponly"] and cookies["session"]["samesite"] == "Lax"
     language = set_cookies(client.post("/language", data={"lang": "de", "next": "/"}))["lang"]
@@ -195,8 +194,7 @@ def test_password_reset_link_ignores_the_host_header(reader, make_user):
 def test_invitation_link_ignores_the_host_header(reader, make_user):
     admin = make_user(is_admin=True, email="admin@example.org")
     # Signed in at the evil host too, so that the session cookie goes along.
-    credentials = {"email": admin.email, "password": PASSWORD}
-    assert reader.post("/auth/login", data=credentials, headers=EVIL).status_code == 302
+    sign_in(reader, admin, headers=EVIL)
     response = reader.post("/admin", data={"email": "new@example.org"}, headers=EVIL)
     assert response.status_code == 302, response.get_data(as_text=True)
     assert_links_from_site_url(mailbox_texts(), "/auth/invite/")

@@ -14,8 +14,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.letters.models import Letter
 from app.links.models import Link, LinkKind
-from tests.conftest import PASSWORD
-from tests.security.conftest import letter_form
+from tests.support import PASSWORD, letter_form
 
 HOSTILE_URLS = [
     "https://[::1",

@@ -26,7 +26,7 @@ from app.text.markdown_limits import (
     MAX_LINKS,
     MAX_TABLE_CELLS,
 )
-from tests.security.conftest import letter_form
+from tests.support import letter_form
 
 LIMIT_SECONDS = 1.0
 KB_100 = 100_000

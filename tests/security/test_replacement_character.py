@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.letters.models import Letter
-from tests.security.conftest import assert_styled, letter_form, multipart
+from tests.support import assert_styled, letter_form, multipart
 
 REPLACEMENT = "\ufffd"
 TITLE = f"Broken bytes look like {REPLACEMENT}"

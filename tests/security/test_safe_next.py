@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.web import safe_next_path
-from tests.conftest import PASSWORD
+from tests.support import PASSWORD
 
 REFUSED = [
     "//evil.example",

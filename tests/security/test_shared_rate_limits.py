@@ -10,8 +10,7 @@ import pytest
 from app import create_app
 from app.config import build_config
 from app.extensions import db
-from tests.conftest import test_config as config_for_tests
-from tests.security.conftest import server_like_client
+from tests.support import config_for_tests, server_like_client
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 

@@ -12,8 +12,7 @@ import pytest
 
 from app.extensions import db
 from app.text.markdown import render_markdown
-from tests.conftest import login
-from tests.security.conftest import letter_form, server_like_client
+from tests.support import letter_form, server_like_client, sign_in
 
 TAGS = (
     '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -95,7 +94,7 @@ def correspondence(client, make_user):
     sven = make_user("Sven", handle="sven")
     svenja = make_user("Svenja", handle="svenja")
     for user in (sven, svenja):
-        login(client, user)
+        sign_in(client, user)
         response = client.post(
             "/settings",
             data={
@@ -126,11 +125,11 @@ def correspondence(client, make_user):
         "tags": f"{TAGS[:120]}, <b>bold</b>",
         "related": f'https://example.org/r?a="><script>alert(1)</script> {TAGS[:100]}',
     }
-    login(client, sven)
+    sign_in(client, sven)
     outside = client.post("/letters/new", data=letter_form(addressee_name=TAGS[:100], **fields))
     first = client.post("/letters/new", data=letter_form(addressee="svenja", addressee_name=""))
     client.post("/auth/logout")
-    login(client, svenja)
+    sign_in(client, svenja)
     first_path = first.headers["Location"]
     answer = client.post(
         f"{first_path}/reply", data=letter_form(addressee="sven", addressee_name="", **fields)
@@ -164,7 +163,7 @@ def test_html_in_every_field_is_inert_for_readers(app, correspondence):
 
 def test_html_in_every_field_is_inert_for_signed_in_colleagues(app, make_user, correspondence):
     colleague = server_like_client(app)
-    login(colleague, make_user())
+    sign_in(colleague, make_user())
     for path in pages(correspondence):
         assert_inert(colleague.get(path).get_data(as_text=True), shown="<script>")
 
@@ -180,7 +179,7 @@ def test_letter_fields_are_shown_as_text(client, correspondence):
 def test_preview_and_history_are_inert(client, make_user, make_letter):
     author = make_user()
     letter = make_letter(author, title="Plain")
-    login(client, author)
+    sign_in(client, author)
     preview = client.post("/letters/new", data=letter_form(body=MARKDOWN, preview="Preview"))
     assert preview.status_code == 200
     assert_inert(preview.get_data(as_text=True))

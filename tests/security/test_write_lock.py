@@ -13,7 +13,7 @@ from sqlalchemy import event, select
 
 from app.extensions import db
 from app.letters.models import Letter
-from tests.conftest import letter_form, login
+from tests.support import letter_form, sign_in
 
 TYPED = "Liebe Svenja,\n\nwhat I typed for an hour.\n\n<b>and kept</b> & more"
 
@@ -35,7 +35,7 @@ def writer(busy_app, make_user):  # type: ignore[no-untyped-def]
     user = make_user("Sven")
     db.session.commit()  # the test's own transaction would hold the write lock
     client = busy_app.test_client()
-    login(client, user)
+    sign_in(client, user)
     return client
 
 

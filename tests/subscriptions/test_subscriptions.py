@@ -6,7 +6,7 @@ import re
 
 from app.extensions import db
 from app.subscriptions.models import Frequency, Subscription, Target
-from tests.conftest import csrf_token_from
+from tests.support import csrf_token_from, sign_in
 
 
 def link_in(text: str, path: str) -> str:
@@ -211,9 +211,7 @@ def test_subscribe_form_works_with_csrf(app_factory, mail_server):
 
 
 def test_digest_time_follows_a_signed_in_colleagues_timezone(app, client, make_user):
-    from tests.conftest import login
-
-    login(client, make_user(timezone="Asia/Tokyo"))
+    sign_in(client, make_user(timezone="Asia/Tokyo"))
     client.post("/subscribe", data=subscribe_form("me@example.org", frequency="daily"))
     client.post("/auth/logout")
     client.post("/subscribe", data=subscribe_form("reader@example.org", frequency="daily"))

@@ -6,11 +6,11 @@ import re
 
 from app.extensions import db
 from app.notifications.models import MailboxMessage
-from tests.conftest import deliver_outbox, login
+from tests.support import deliver_outbox, sign_in
 
 
 def test_invitation_lands_in_the_mailbox_and_admins_can_read_it(client, make_user):
-    login(client, make_user("Ada Admin", is_admin=True))
+    sign_in(client, make_user("Ada Admin", is_admin=True))
     client.post("/admin", data={"email": "nora@example.org"})
     deliver_outbox()  # the sender moves queued mail into the mailbox
     listing = client.get("/dev/mailbox")
@@ -45,7 +45,7 @@ def test_mailbox_is_404_for_anonymous_and_non_admin_users(app, client, make_user
     paths = ["/dev/mailbox", f"/dev/mailbox/{stored.id}", f"/dev/mailbox/{stored.id}/html"]
     for path in paths:
         assert client.get(path).status_code == 404, path
-    login(client, make_user())
+    sign_in(client, make_user())
     for path in paths:
         response = client.get(path)
         assert response.status_code == 404, path
@@ -53,7 +53,7 @@ def test_mailbox_is_404_for_anonymous_and_non_admin_users(app, client, make_user
 
 
 def test_unknown_mailbox_message_is_404(client, make_user):
-    login(client, make_user(is_admin=True))
+    sign_in(client, make_user(is_admin=True))
     assert client.get("/dev/mailbox/999").status_code == 404
     assert client.get("/dev/mailbox/999/html").status_code == 404
 
@@ -68,7 +68,7 @@ def test_mailbox_stays_empty_when_mail_goes_over_smtp(app_factory, mail_server):
 def test_mailbox_shows_escaped_html_of_untrusted_names(client, make_user):
     # such a name is refused now; one saved before that still must not become markup
     admin = make_user("Ada", display_name='Ada <img src=x onerror="alert(1)">', is_admin=True)
-    login(client, admin)
+    sign_in(client, admin)
     client.post("/admin", data={"email": "nora@example.org"})
     deliver_outbox()
     stored = db.session.scalars(db.select(MailboxMessage)).one()

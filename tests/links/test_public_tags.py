@@ -15,9 +15,9 @@ def tagged(author, tags: list[str], title: str = "A letter", publish: bool = Tru
         postscript="", language=Language.EN, addressee=None, addressee_name="Readers",
         tags=tags,
     )  # fmt: skip
-    written = save_letter(author, draft, publish)
+    letter = save_letter(author, draft, publish)
     db.session.commit()
-    return written
+    return letter
 
 
 TAG_ADDRESSES = ["/tags/secret-plans", "/tags/secret-plans/feed.atom"]

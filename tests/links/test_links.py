@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.extensions import db
 from app.links.models import Link
-from tests.conftest import deliver_outbox, login
+from tests.support import deliver_outbox, sign_in
 
 
 def letter_form(**fields: str) -> dict[str, str]:
@@ -25,7 +25,7 @@ def test_related_discussions_internal_by_permalink_and_outside_with_label(
 ):
     author, other = make_user("Anna"), make_user("Bert")
     earlier = make_letter(other, author, title="The panel, revisited")
-    login(client, author)
+    sign_in(client, author)
     related = (
         f"https://briefe.example.org/letters/{earlier.slug}\n"
         "https://example.com/panel Panel at the conference\n"
@@ -46,7 +46,7 @@ def test_related_discussions_internal_by_permalink_and_outside_with_label(
 
 
 def test_related_accepts_only_letters_here_and_http_links(client, make_user):
-    login(client, make_user())
+    sign_in(client, make_user())
     for bad in [
         "javascript:alert(1)",
         "ftp://example.org/file",
@@ -61,7 +61,7 @@ def test_related_accepts_only_letters_here_and_http_links(client, make_user):
 
 
 def test_edit_form_shows_saved_related_discussions_and_tags(client, make_user):
-    login(client, make_user())
+    sign_in(client, make_user())
     client.post(
         "/letters/new",
         data=letter_form(
@@ -96,7 +96,7 @@ def test_backlink_follows_edits_withdrawal_and_hiding(client, make_user, make_le
     )
     assert draft.title not in backlinks(client, target)
     assert "Source" in backlinks(client, target)
-    login(client, anna)
+    sign_in(client, anna)
     client.post(f"/letters/{source.slug}/edit", data=letter_form(title="Source", body="No link."))
     assert "Source" not in backlinks(client, target)
     client.post(
@@ -105,13 +105,13 @@ def test_backlink_follows_edits_withdrawal_and_hiding(client, make_user, make_le
     )
     assert "Source" in backlinks(client, target)
     client.post("/auth/logout")
-    login(client, admin)
+    sign_in(client, admin)
     client.post(f"/admin/letters/{source.slug}/hidden")
     assert "Source" not in backlinks(client, target)
     client.post(f"/admin/letters/{source.slug}/hidden")
     assert "Source" in backlinks(client, target)
     client.post("/auth/logout")
-    login(client, anna)
+    sign_in(client, anna)
     client.post(f"/letters/{source.slug}/withdraw")
     assert "Source" not in backlinks(client, target)
 
@@ -122,7 +122,7 @@ def backlinks(client, letter) -> str:
 
 
 def test_first_tag_is_the_category_and_tag_page_lists_letters(client, make_user):
-    login(client, make_user("Anna"))
+    sign_in(client, make_user("Anna"))
     client.post("/letters/new", data=letter_form(title="First", tags="Führung, Wandel"))
     client.post("/letters/new", data=letter_form(title="Second", tags="wandel"))
     page = client.get("/letters/first").get_data(as_text=True)
@@ -136,7 +136,7 @@ def test_first_tag_is_the_category_and_tag_page_lists_letters(client, make_user)
 
 def test_more_letters_prefers_shared_tags_people_and_words(client, make_user, make_letter):
     anna, bert, cleo = make_user("Anna"), make_user("Bert"), make_user("Cleo")
-    login(client, anna)
+    sign_in(client, anna)
     client.post(
         "/letters/new",
         data=letter_form(
@@ -148,7 +148,7 @@ def test_more_letters_prefers_shared_tags_people_and_words(client, make_user, ma
         ),
     )
     client.post("/auth/logout")
-    login(client, cleo)
+    sign_in(client, cleo)
     client.post("/letters/new", data=letter_form(title="Lunch menu", body="Soup on Friday."))
     client.post(
         "/letters/new",
@@ -189,7 +189,7 @@ def test_more_letters_come_from_other_correspondences_even_in_long_ones(
     client, make_user, make_letter, send_notices
 ):
     anna = make_user("Anna")
-    login(client, anna)
+    sign_in(client, anna)
     client.post("/letters/new", data=letter_form(title="Elsewhere on design", tags="Design"))
     root = None
     for number in range(14):

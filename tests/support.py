@@ -1,0 +1,237 @@
+"""What tests share besides fixtures: settings, signing in, forms, mail and clients.
+
+Fixtures live in conftest.py files; they and the tests import everything else from here.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask, has_app_context
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from werkzeug.test import TestResponse, encode_multipart
+
+from app.accounts.models import User
+from app.extensions import db
+from app.mail import parse_raw
+from app.notifications.models import MailboxMessage
+from app.notifications.sender import run_once
+from app.outbox import Notice
+
+PASSWORD = "correct horse battery"
+# One round instead of scrypt's full cost: tests create hundreds of accounts.
+CHEAP_PASSWORD_HASH = "pbkdf2:sha256:1"
+SITE_URL = "https://briefe.example.org"
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+POSTGRES_SKIP_REASON = "PostgreSQL tests need TEST_DATABASE_URL (e.g. postgresql://127.0.0.1/test)"
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param(
+        "postgres",
+        id="postgres",
+        marks=[
+            pytest.mark.postgres,
+            pytest.mark.skipif(not POSTGRES_URL, reason=POSTGRES_SKIP_REASON),
+        ],
+    ),
+]
+
+
+# The application and its database
+
+
+def database_url(backend: str, tmp_path: Path) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.sqlite'}"
+    return POSTGRES_URL
+
+
+def config_for_tests(url: str, **overrides: Any) -> dict[str, Any]:
+    """A configuration that depends on nothing in the developer's environment."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SITE_URL": SITE_URL,
+        "MAIL_SERVER": "",
+        "MAIL_DEFAULT_SENDER": "briefwechsel@example.org",
+        "MAIL_SUPPRESS_SEND": False,  # TESTING would otherwise keep mail from the SMTP server
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "OPEN_REGISTRATION": False,
+        "SESSION_COOKIE_SECURE": False,
+        "PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH,
+        **overrides,
+    }
+
+
+@contextmanager
+def fresh_database(app: Flask) -> Iterator[None]:
+    """An app context on an empty schema, dropped again afterwards."""
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        yield
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+class QueryCounter:
+    """The SQL statements seen inside a `with count_queries() as counter:` block."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+# Clients and signing in
+
+
+def sign_in(
+    client: FlaskClient,
+    user: User,
+    password: str = PASSWORD,
+    *,
+    remember: bool = False,
+    **request: Any,
+) -> TestResponse:
+    """Sign in through the real login form, with the page's CSRF token where the app asks one.
+
+    For tests that need someone signed in; tests of the login form itself post to it.
+    """
+    data = {"email": user.email, "password": password}
+    if remember:
+        data["remember"] = "y"
+    if client.application.config.get("WTF_CSRF_ENABLED", True):
+        data["csrf_token"] = csrf_token_from(
+            client.get("/auth/login", **request).get_data(as_text=True)
+        )
+    response = client.post("/auth/login", data=data, **request)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response
+
+
+def can_sign_in(app: Flask, email: str, password: str) -> bool:
+    """Whether the login form accepts this address and password, tried from a new browser."""
+    response = app.test_client().post("/auth/login", data={"email": email, "password": password})
+    return response.status_code == 302
+
+
+class ServerLikeClient(FlaskClient):
+    """A test client whose every request runs as under a server: in a fresh app context.
+
+    The shared fixtures keep an app context pushed for the whole test, and Flask reuses it for
+    each request, so `g` (the signed-in user, the CSRF token) and the database session's
+    identity map would carry over from request to request, and even from one client to
+    another, hiding queries and mixing up who is signed in.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
+        # End the test's own transaction first: on SQLite it holds the write lock.
+        db.session.commit()
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+def server_like_client(app: Flask) -> ServerLikeClient:
+    return ServerLikeClient(app, app.response_class, use_cookies=True)
+
+
+# Forms and pages
+
+
+def letter_form(**fields: str) -> dict[str, str]:
+    """Everything the write form sends when a writer publishes a letter to someone outside."""
+    data = {
+        "addressee": "",
+        "addressee_name": "Ada Lovelace",
+        "language": "en",
+        "title": "On listening",
+        "salutation": "",
+        "body": "First paragraph.\n\nSecond paragraph.",
+        "closing": "Best",
+        "signature": "Sven",
+        "postscript": "",
+        "publish": "Publish",
+    }
+    data.update(fields)
+    return data
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+def multipart(fields: dict[str, Any]) -> dict[str, Any]:
+    """A multipart/form-data body built in memory.
+
+    The test client spools large multipart bodies to a temporary file that nobody closes when
+    the app refuses the request early, and pytest turns that ResourceWarning into an error.
+    """
+    boundary, body = encode_multipart(fields)
+    return {"data": body, "content_type": f"multipart/form-data; boundary={boundary}"}
+
+
+def assert_styled(response: TestResponse, status: int) -> str:
+    """The response has the status and is a page of the site (its layout), not a bare error."""
+    html = response.get_data(as_text=True)
+    assert response.status_code == status, html[:2000]
+    assert response.mimetype == "text/html"
+    assert 'class="site-header"' in html and '<main id="main">' in html, html[:2000]
+    return html
+
+
+# Notices and mail
+
+
+def deliver_outbox() -> int:
+    """Send what the outbox holds, as `flask notify run --once` does (needs an app context)."""
+    if not has_app_context():
+        return 0
+    sent = run_once()
+    db.session.expire_all()
+    return sent
+
+
+def all_notices() -> list[Notice]:
+    return list(db.session.scalars(select(Notice).order_by(Notice.id)))
+
+
+def mailbox_messages() -> list[EmailMessage]:
+    """What the development mailbox kept (no MAIL_SERVER), oldest first, once sent."""
+    deliver_outbox()
+    rows = db.session.scalars(select(MailboxMessage).order_by(MailboxMessage.id))
+    return [parse_raw(row.raw) for row in rows]
+
+
+def text_of(message: EmailMessage) -> str:
+    part = message.get_body(preferencelist=("plain",))
+    return part.get_content() if part else ""
+
+
+SITE_LINK = re.compile(re.escape(SITE_URL) + r"/\S+")
+
+
+def link_in(text: str) -> str:
+    """The one site link a mail's text carries, as a path the test client can open."""
+    links = SITE_LINK.findall(text)
+    assert len(links) == 1, f"expected one link in the mail, found {links}"
+    return links[0].removeprefix(SITE_URL)
