@@ -75,7 +75,7 @@ def seed_hostile_letters() -> None:
     db.session.commit()
 
 
-def time_queries(client, queries: list[str], rounds: int) -> float:  # type: ignore[no-untyped-def]
+def time_queries(client, queries: list[str], rounds: int) -> float:
     """Print median and slowest time of each query; return the slowest of all."""
     slowest = 0.0
     print(f"{'query':24} {'median ms':>10} {'max ms':>8} {'results':>8}")

@@ -49,7 +49,7 @@ class Accepting:
 
     received = 0
 
-    async def handle_DATA(self, _server, _session, _envelope):  # type: ignore[no-untyped-def]
+    async def handle_DATA(self, _server, _session, _envelope):
         Accepting.received += 1
         return "250 OK"
 
@@ -91,7 +91,7 @@ def post(opener: urllib.request.OpenerDirector, url: str, form: dict[str, str]) 
 
 
 class NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *_args, **_kwargs):  # type: ignore[no-untyped-def]
+    def redirect_request(self, *_args, **_kwargs):
         return None
 
 
@@ -115,7 +115,7 @@ def write_drafts(site: str, email: str, until: threading.Event, count: int, timi
 
 def run_writers(
     site: str, emails: list[str], until: threading.Event, count: int
-) -> tuple[list, list]:  # type: ignore[no-untyped-def]  # noqa: E501
+) -> tuple[list, list]:
     timings: list[float] = []
     statuses: list[int] = []
     threads = [

@@ -27,7 +27,7 @@ class ReceivedMail:
 
     @property
     def message(self) -> EmailMessage:
-        return message_from_bytes(self.raw, policy=policy.default)  # type: ignore[return-value]
+        return message_from_bytes(self.raw, policy=policy.default)
 
     @property
     def text(self) -> str:

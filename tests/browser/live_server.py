@@ -76,7 +76,7 @@ def browser_test_app(database_file: Path, **overrides: Any) -> Flask:
     """The app as a real user meets it: CSRF on, on its own SQLite file."""
     settings = {"WTF_CSRF_ENABLED": True, "SITE_URL": f"http://{LOCAL_HOST}", **overrides}
     app = create_app(config_for_tests(f"sqlite:///{database_file}", **settings))
-    app.wsgi_app = ClosingResponses(app.wsgi_app)  # type: ignore[method-assign]
+    app.wsgi_app = ClosingResponses(app.wsgi_app)
     return app
 
 

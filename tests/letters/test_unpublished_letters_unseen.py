@@ -30,12 +30,12 @@ def write(author: User, addressee: User | None, title: str, **fields: object) ->
         language=Language.EN,
         addressee=addressee,
         addressee_name="" if addressee else "Readers",
-        tags=list(fields.pop("tags", [])),  # type: ignore[call-overload]
-        related=RelatedInput(slugs=list(fields.pop("related", []))),  # type: ignore[call-overload]
+        tags=list(fields.pop("tags", [])),
+        related=RelatedInput(slugs=list(fields.pop("related", []))),
     )
     publish = bool(fields.pop("publish", True))
     parent = fields.pop("parent", None)
-    letter = save_letter(author, draft, publish, in_reply_to=parent)  # type: ignore[arg-type]
+    letter = save_letter(author, draft, publish, in_reply_to=parent)
     db.session.commit()
     return letter
 

@@ -152,7 +152,7 @@ def test_rendering_a_batch_leaves_the_write_lock_free(
     other_writer_got_the_lock: list[bool] = []
     render = outgoing.render_notice
 
-    def render_while_someone_writes(notice, cache):  # type: ignore[no-untyped-def]
+    def render_while_someone_writes(notice, cache):
         with sqlite3.connect(database, timeout=0, isolation_level=None) as other:
             try:
                 other.execute("BEGIN IMMEDIATE")

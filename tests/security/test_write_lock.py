@@ -19,19 +19,19 @@ TYPED = "Liebe Svenja,\n\nwhat I typed for an hour.\n\n<b>and kept</b> & more"
 
 
 @pytest.fixture
-def app(backend, app_factory):  # type: ignore[no-untyped-def]
+def app(backend, app_factory):
     if backend != "sqlite":
         pytest.skip("SQLite's write lock")
     return app_factory(SQLITE_REQUEST_WAIT_MS=300)
 
 
 @pytest.fixture
-def busy_app(app):  # type: ignore[no-untyped-def]
+def busy_app(app):
     return app
 
 
 @pytest.fixture
-def writer(busy_app, make_user):  # type: ignore[no-untyped-def]
+def writer(busy_app, make_user):
     user = make_user("Sven")
     db.session.commit()  # the test's own transaction would hold the write lock
     client = busy_app.test_client()
@@ -39,7 +39,7 @@ def writer(busy_app, make_user):  # type: ignore[no-untyped-def]
     return client
 
 
-def held_write_lock(app) -> Iterator[sqlite3.Connection]:  # type: ignore[no-untyped-def]
+def held_write_lock(app) -> Iterator[sqlite3.Connection]:
     db.session.commit()  # whatever the test's own session began
     path = db.engine.url.database
     other = sqlite3.connect(path, isolation_level=None)
@@ -47,7 +47,7 @@ def held_write_lock(app) -> Iterator[sqlite3.Connection]:  # type: ignore[no-unt
     return other
 
 
-def statements_during(app) -> list[str]:  # type: ignore[no-untyped-def]
+def statements_during(app) -> list[str]:
     seen: list[str] = []
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute",
