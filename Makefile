@@ -3,6 +3,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Links in emails, feeds and pages: where the site is served, unless SITE_URL says otherwise.
+# Set here once, because honcho gives every process of the Procfile a PORT of its own.
+SITE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 
 .PHONY: run test lint format install clean translations
 
@@ -17,8 +20,8 @@ install: $(STAMP)
 run: $(STAMP)
 	$(VENV)/bin/flask db upgrade
 	$(VENV)/bin/flask demo
-	$(VENV)/bin/flask banner --url http://$(HOST):$(PORT)
-	PORT=$(PORT) HOST=$(HOST) $(VENV)/bin/honcho start -f Procfile
+	$(VENV)/bin/flask banner --url $(SITE_URL)
+	SITE_URL=$(SITE_URL) PORT=$(PORT) HOST=$(HOST) $(VENV)/bin/honcho start -f Procfile
 
 CHECKERS := tests/pages/node_modules/.installed
 

@@ -39,9 +39,24 @@ def secret_key() -> str:
     return key_file.read_text().strip()
 
 
+# Addresses a server listens on that a browser cannot open: links name this machine instead.
+LISTEN_EVERYWHERE = {"0.0.0.0", "::", "[::]", ""}
+
+
+def served_address() -> str:
+    """Where `make run` serves (HOST and PORT), for links when no SITE_URL is set."""
+    host = os.environ.get("HOST", "127.0.0.1").strip()
+    port = os.environ.get("PORT", "5000").strip() or "5000"
+    if host in LISTEN_EVERYWHERE:
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 address
+    return f"http://{host}:{port}"
+
+
 def settings_from_environment() -> dict[str, Any]:
     """Everything the application reads from the environment, in one place."""
-    site_url = os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/")
+    site_url = (os.environ.get("SITE_URL") or served_address()).rstrip("/")
     return {
         "SECRET_KEY": secret_key(),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(

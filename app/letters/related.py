@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from flask_babel import lazy_gettext as _l
 
 from app.text.slugs import slugify
@@ -45,13 +45,21 @@ def parse_tags(text: str) -> list[str]:
 
 
 def site_path(url: str) -> str | None:
-    """The path of a link to this site (relative, or absolute under SITE_URL), else None."""
+    """The path of a link to this site (relative, or absolute under one of its addresses)."""
     if url.startswith("/") and not url.startswith("//"):
         return url
-    site = current_app.config["SITE_URL"]
-    if url == site or url.startswith(site + "/"):
-        return url[len(site) :] or "/"
+    for site in site_addresses():
+        if url == site or url.startswith(site + "/"):
+            return url[len(site) :] or "/"
     return None
+
+
+def site_addresses() -> list[str]:
+    """SITE_URL, and the address the writer's browser uses (copied from its address bar)."""
+    addresses = [current_app.config["SITE_URL"]]
+    if has_request_context():
+        addresses.append(request.host_url.rstrip("/"))
+    return addresses
 
 
 def letter_slug_in(url: str) -> str | None:

@@ -216,3 +216,19 @@ def test_a_pasted_permalink_is_a_link_and_a_mention(client, make_user, make_lett
     page = client.get(f"/letters/{source.slug}").get_data(as_text=True)
     assert f'<a href="https://briefe.example.org/letters/{target.slug}"' in page
     assert "Pasting" in backlinks(client, target)
+
+
+def test_a_permalink_from_the_address_bar_is_a_letter_here_whatever_the_port(
+    client, make_user, make_letter
+):
+    author, other = make_user("Anna"), make_user("Bert")
+    earlier = make_letter(other, author, title="Served elsewhere")
+    served = "http://127.0.0.1:5077"  # `make run PORT=5077`, SITE_URL set to something else
+    sign_in(client, author, base_url=served)
+    related = f"{served}/letters/{earlier.slug}"
+    response = client.post(
+        "/letters/new", data=letter_form(title="Answer", related=related), base_url=served
+    )
+    assert response.status_code == 302
+    (link,) = db.session.scalars(db.select(Link)).all()
+    assert link.target_letter_id == earlier.id and link.url == ""
