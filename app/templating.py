@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 
 from app.text.markdown import find_video_embeds
 
@@ -23,6 +23,12 @@ def ps_mark(language: str) -> str:
     return "PS" if language == "de" else "P.S."
 
 
+def this_page() -> str:
+    """The page's path with its query, if it has one (Werkzeug's full_path ends in "?")."""
+    query = request.query_string.decode("utf-8", "replace")
+    return f"{request.path}?{query}" if query else request.path
+
+
 def site_globals() -> dict[str, Any]:
     return {"site_name": current_app.config["SITE_NAME"]}
 
@@ -32,5 +38,6 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals.update(video_embeds=find_video_embeds)
     app.jinja_env.filters["urlhost"] = url_host
     app.jinja_env.globals["ps_mark"] = ps_mark
+    app.jinja_env.globals["this_page"] = this_page
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

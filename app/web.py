@@ -78,7 +78,7 @@ def refuse_undecodable_input() -> None:
         _check_encoded_pairs(request.query_string)
     except HTTPException:
         # The error page links back here (sign-in "next", the language form), and
-        # request.full_path decodes the query string strictly: drop what we refused.
+        # this_page() repeats the query string: drop what we refused.
         request.query_string = b""
         raise
     if request.mimetype == "application/x-www-form-urlencoded":

@@ -52,3 +52,14 @@ def test_a_letter_page_sets_no_cookie_for_readers(client, make_user, make_letter
     letter = make_letter(make_user(), None)
     response = client.get(f"/letters/{letter.slug}")
     assert "Set-Cookie" not in response.headers
+
+
+def test_sign_in_and_language_links_name_the_page_without_a_stray_question_mark(
+    client, make_user, make_letter
+):
+    letter = make_letter(make_user(), None, title="Hello")
+    page = client.get(f"/letters/{letter.slug}").get_data(as_text=True)
+    assert f'href="/auth/login?next=/letters/{letter.slug}"' in page
+    assert f'href="/language/de?next=/letters/{letter.slug}"' in page
+    searched = client.get("/search?q=hello").get_data(as_text=True)
+    assert 'href="/auth/login?next=/search?q%3Dhello"' in searched
