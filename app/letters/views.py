@@ -99,21 +99,10 @@ def handle_write_form(
             flash(_("Please confirm your email address before you publish."), "error")
             status = 422
         else:
-            try:
-                saved = save_letter(
-                    current_user,
-                    draft_from(form),
-                    form.wants_publish,
-                    letter=letter,
-                    in_reply_to=parent,
-                )
-            except LetterError as error:
-                db.session.rollback()
-                flash(str(error), "error")
-                status = 409
-            else:
-                flash(_("Published.") if saved.is_published else _("Draft saved."), "success")
-                return redirect(url_for("letters.show", slug=saved.slug))
+            saved = save_from_form(form, letter, parent)
+            if saved is not None:
+                return saved
+            status = 409
     page = render_template(
         "letters/write.html",
         form=form,
@@ -123,6 +112,30 @@ def handle_write_form(
         salutations=salutations_for(form),
     )
     return page, status
+
+
+def save_from_form(
+    form: LetterForm, letter: Letter | None, parent: Letter | None
+) -> Response | None:
+    """Save or publish, then go to the letter; None (with a message) if it cannot be done."""
+    was_public = letter is not None and letter.status != LetterStatus.DRAFT
+    try:
+        saved = save_letter(
+            current_user, draft_from(form), form.wants_publish, letter=letter, in_reply_to=parent
+        )
+    except LetterError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return None
+    flash(saved_message(saved, was_public), "success")
+    return redirect(url_for("letters.show", slug=saved.slug))
+
+
+def saved_message(letter: Letter, was_public: bool) -> str:
+    """What the writer is told: an edit of a public letter is saved, not published again."""
+    if was_public:
+        return _("Changes saved.")
+    return _("Published.") if letter.is_published else _("Draft saved.")
 
 
 def salutations_for(form: LetterForm) -> list[str]:

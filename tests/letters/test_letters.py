@@ -181,3 +181,28 @@ def test_withdrawing_an_answer_leads_to_its_correspondence(client, make_user, ma
     sign_in(client, b)
     response = client.post(f"/letters/{reply.slug}/withdraw")
     assert response.headers["Location"] == f"/threads/{root.slug}"
+
+
+def test_saving_a_published_letter_says_changes_saved_not_published(client, make_user, make_letter):
+    author = make_user()
+    letter = make_letter(author, None, title="Once published", publish=False)
+    sign_in(client, author)
+    published = client.post(
+        f"/letters/{letter.slug}/edit",
+        data=letter_form(title="Once published"),
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Published." in published
+    edited = client.post(
+        f"/letters/{letter.slug}/edit",
+        data=letter_form(title="Once published", body="A second thought."),
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Changes saved." in edited and "Published." not in edited
+    client.post("/language", data={"lang": "de", "next": "/"})
+    german = client.post(
+        f"/letters/{letter.slug}/edit",
+        data=letter_form(title="Once published", body="A third thought."),
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Änderungen gespeichert." in german

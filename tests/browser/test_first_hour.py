@@ -1,0 +1,61 @@
+"""What a new user met in the first hour, in Chromium: pages that fit and read well."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from app.accounts.email_links import send_invitation
+from app.extensions import db
+from app.notifications.sender import run_once
+from tests.browser.demo_site import serving_site, sign_in
+from tests.browser.live_server import CHROMIUM, CHROMIUM_MISSING, LiveServer
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=CHROMIUM_MISSING),
+]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The demo site with no mail server: every email lands in the development mailbox."""
+    with serving_site(tmp_path_factory.mktemp("first-hour") / "site.sqlite") as server:
+        yield server
+
+
+def scrolls_sideways(page: Any) -> bool:
+    return page.evaluate(
+        "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+    )
+
+
+def overflows(page: Any, selector: str) -> bool:
+    """Whether an element's content sticks out of its box (a reader would scroll or miss it)."""
+    return page.evaluate(
+        "(selector) => { const box = document.querySelector(selector);"
+        " return box.scrollWidth > box.clientWidth; }",
+        selector,
+    )
+
+
+def test_a_mailbox_message_with_long_links_fits_a_1280_pixel_window(
+    site: LiveServer, new_context: Any
+) -> None:
+    with site.app.app_context():
+        send_invitation("newcomer@example.org", None)
+        db.session.commit()
+        run_once()
+        db.session.remove()
+    page = new_context(viewport={"width": 1280, "height": 900}).new_page()
+    sign_in(page, site.url, "sven@example.org")
+    page.goto(f"{site.url}/dev/mailbox")
+    page.locator("table.mailbox a").first.click()
+    page.wait_for_selector("pre.mail-text")
+    assert "/auth/invite/" in page.locator("pre.mail-text").inner_text()
+    assert not scrolls_sideways(page)
+    assert not overflows(page, "pre.mail-text") and not overflows(page, "dl.mail-headers")
