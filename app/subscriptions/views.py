@@ -62,11 +62,14 @@ def confirm(token: str):
         # What it follows may have gone since (the last letter with a tag withdrawn, say).
         abort(410, description=_("This confirmation link has expired or is no longer valid."))
     form = ConfirmForm()
-    if form.validate_on_submit():
-        service.confirm_subscription(token)
+    already = subscription.is_confirmed
+    if already or form.validate_on_submit():
+        if not already:
+            service.confirm_subscription(token)
         return render_template(
             "subscriptions/confirmed.html",
-            subscription=subscription,
+            info=info,
+            already=already,
             manage=url_for_manage(subscription.email),
         )
     return render_template(

@@ -217,3 +217,25 @@ def test_digest_time_follows_a_signed_in_colleagues_timezone(app, client, make_u
     client.post("/subscribe", data=subscribe_form("reader@example.org", frequency="daily"))
     zones = {s.email: s.timezone for s in db.session.scalars(db.select(Subscription))}
     assert zones == {"me@example.org": "Asia/Tokyo", "reader@example.org": "Europe/Berlin"}
+
+
+def test_a_confirmation_link_opened_again_says_it_is_confirmed_already(
+    app, client, make_user, send_notices, mail_server
+):
+    author = make_user("Sven")
+    client.post("/subscribe", data=subscribe_form("reader@example.org", target="author",
+                                                  target_id=str(author.id)))  # fmt: skip
+    send_notices()
+    confirm_path = link_in(mail_server.inbox.mails[0].text, "/subscribe/confirm/")
+    assert "Yes, subscribe" in client.get(confirm_path).get_data(as_text=True)
+    client.post(confirm_path)
+    confirmed_at = db.session.scalars(db.select(Subscription)).one().confirmed_at
+    again = client.get(confirm_path)
+    page = again.get_data(as_text=True)
+    assert again.status_code == 200
+    assert "Yes, subscribe" not in page
+    assert "This subscription is confirmed already: you receive new letters by Sven." in page
+    german = client.get(confirm_path, headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert "Dieses Abonnement ist schon bestätigt" in german
+    db.session.expire_all()
+    assert db.session.scalars(db.select(Subscription)).one().confirmed_at == confirmed_at
