@@ -55,10 +55,12 @@ def invited_email(token: str) -> str:
     return email
 
 
-def accept_invitation(token: str, name: str, handle: str, password: str) -> User:
-    """Create the invited colleague's account; the link proves the address."""
+def accept_invitation(
+    token: str, name: str, handle: str, password: str, locale: str = "en"
+) -> User:
+    """Create the invited colleague's account, in the language they set it up in."""
     email = invited_email(token)
-    return create_user(email, name, password, handle=handle or None, confirmed=True)
+    return create_user(email, name, password, handle=handle or None, confirmed=True, locale=locale)
 
 
 def request_sign_up(email: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
@@ -136,7 +137,11 @@ def accept_invitation(token: str):
     if form.validate_on_submit():
         try:
             user = email_links.accept_invitation(
-                token, form.display_name.data, form.handle.data, form.password.data
+                token,
+                form.display_name.data,
+                form.handle.data,
+                form.password.data,
+                locale=str(get_locale() or "en"),
             )
         except service.AccountError as error:
             show_account_error(form, error)

@@ -99,6 +99,29 @@ def test_following_the_invitation_creates_the_account_and_signs_in(
     assert user.confirmed_at is not None
 
 
+@pytest.mark.parametrize(
+    "headers,cookie,locale",
+    [
+        ({"Accept-Language": "de-DE,de;q=0.9"}, None, "de"),
+        ({"Accept-Language": "en-GB,en;q=0.9"}, None, "en"),
+        ({"Accept-Language": "en-GB,en;q=0.9"}, "de", "de"),  # chosen with the footer links
+    ],
+)
+def test_an_invitee_keeps_the_language_they_set_up_their_account_in(
+    app, runner, mailbox, headers, cookie, locale
+):
+    runner.invoke(args=["users", "invite", "nora@example.org"])
+    path = link_in(text_of(mailbox()[0]))
+    visitor = app.test_client()
+    if cookie:
+        visitor.get(f"/language/{cookie}?next=/")
+    visitor.post(path, data=account_form(), headers=headers)
+    user = db.session.scalars(select(User).where(User.email == "nora@example.org")).one()
+    assert user.locale == locale
+    settings = visitor.get("/settings", headers={"Accept-Language": "fr"})
+    assert f'<html lang="{locale}">' in settings.get_data(as_text=True)
+
+
 def test_invitation_link_cannot_be_used_twice(app, runner, mailbox):
     runner.invoke(args=["users", "invite", "nora@example.org"])
     path = link_in(text_of(mailbox()[0]))
