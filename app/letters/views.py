@@ -287,5 +287,7 @@ def thread(slug: str):
         root=root,
         title=thread_title(root),
         entries=entries,
+        # Counted as every other page counts: the published letters, not their placeholders.
+        size=sum(1 for entry in entries if entry.letter.is_published),
         viewer_can_read=lambda letter: can_read(letter, viewer()),
     )

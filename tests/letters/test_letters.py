@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from app.extensions import db
 from app.letters.models import Letter, LetterStatus
 from tests.support import letter_form, sign_in
@@ -206,3 +208,29 @@ def test_saving_a_published_letter_says_changes_saved_not_published(client, make
         follow_redirects=True,
     ).get_data(as_text=True)
     assert "Änderungen gespeichert." in german
+
+
+def test_after_a_withdrawal_every_page_counts_the_correspondence_alike(
+    client, make_user, make_letter
+):
+    anna, bert = make_user("Anna"), make_user("Bert")
+    root = make_letter(anna, bert, title="Opening words")
+    first = make_letter(bert, anna, title="First answer", parent=root)
+    make_letter(anna, bert, title="Second answer", parent=first)
+    sign_in(client, anna)
+    withdrawn = client.post(f"/letters/{root.slug}/withdraw")
+    assert withdrawn.headers["Location"] == f"/threads/{root.slug}"
+    gone = client.get(f"/letters/{root.slug}").get_data(as_text=True)
+    assert f'href="/threads/{root.slug}"' in gone
+    thread = client.get(f"/threads/{root.slug}")
+    assert thread.status_code == 200
+    counts = {
+        "thread": thread.get_data(as_text=True),
+        "answer": client.get(f"/letters/{first.slug}").get_data(as_text=True),
+        "front": client.get("/").get_data(as_text=True),
+    }
+    for page, html in counts.items():
+        assert re.findall(r"\b(\d+) letters?\b", html)[:1] == ["2"], page
+        assert "Opening words" not in html, page
+    feed = client.get(f"/threads/{root.slug}/feed.atom").get_data(as_text=True)
+    assert feed.count("<entry>") == 2 and "Opening words" not in feed
