@@ -11,6 +11,7 @@ from app.accounts.models import User
 from app.discovery.suggestions import refresh_suggestions
 from app.extensions import db
 from app.letters.models import Language, Letter
+from app.letters.salutations import closing_for
 from app.letters.service import LetterDraft, save_letter
 
 DEMO_PASSWORD = "briefwechsel-demo"
@@ -172,8 +173,9 @@ def add_thread(
         draft = LetterDraft(
             title=title,
             salutation=salutation,
-            body=body,
-            closing=writer.default_closing,
+            # After "Liebe Svenja," a German letter goes on in lower case; English does not.
+            body=body if language == Language.DE else body[:1].upper() + body[1:],
+            closing=closing_for(language, writer),
             signature=writer.greeting_name,
             postscript=postscript,
             language=language,

@@ -21,8 +21,19 @@ def salutation_choices(name: str, language: Language) -> list[str]:
     return [f"{greeting} {name}," for greeting in GREETINGS[language.value]] if name else []
 
 
+USUAL_CLOSINGS = {Language.DE: "Viele Grüße", Language.EN: "Best wishes"}
+
+
 def closing_for(language: Language, author: User) -> str:
-    """The author's own closing, else the usual one in the letter's language."""
-    if author.default_closing:
+    """The author's own closing in their own language, else the usual one in the letter's.
+
+    A German "Gruß" does not close an English letter, nor "Best wishes" a German one.
+    """
+    if author.default_closing and author.locale == language.value:
         return author.default_closing
-    return "Viele Grüße" if language == Language.DE else "Best wishes"
+    return USUAL_CLOSINGS[language]
+
+
+def closings_for(author: User) -> dict[str, str]:
+    """The closing to suggest in each language, for the write form to switch between."""
+    return {language.value: closing_for(language, author) for language in Language}

@@ -25,7 +25,12 @@ from app.letters.queries import (
     thread_title,
 )
 from app.letters.related import parse_related, parse_tags
-from app.letters.salutations import closing_for, salutation_choices, suggested_salutation
+from app.letters.salutations import (
+    closing_for,
+    closings_for,
+    salutation_choices,
+    suggested_salutation,
+)
 from app.letters.service import LetterDraft, LetterError, delete_draft, save_letter, withdraw_letter
 from app.text.markdown import render_markdown
 
@@ -110,6 +115,7 @@ def handle_write_form(
         parent=parent,
         preview=preview,
         salutations=salutations_for(form),
+        closings=closings_for(current_user),
     )
     return page, status
 

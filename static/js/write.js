@@ -44,6 +44,20 @@
   if (outsideName) outsideName.addEventListener("input", update);
 })();
 
+// The closing follows the letter's language ("Viele Grüße" / "Best wishes") until edited.
+(() => {
+  const data = document.getElementById("closings");
+  const language = document.getElementById("language");
+  const closing = document.getElementById("closing");
+  if (!data || !language || !closing) return;
+  const closings = JSON.parse(data.textContent);
+  const suggested = new Set(Object.values(closings));
+  language.addEventListener("change", () => {
+    if (closing.value.trim() !== "" && !suggested.has(closing.value)) return;
+    closing.value = closings[language.value] || closing.value;
+  });
+})();
+
 // Find letters for "related discussions" by typing part of a title; adds the permalink.
 (() => {
   const related = document.getElementById("related");

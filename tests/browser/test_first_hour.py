@@ -59,3 +59,20 @@ def test_a_mailbox_message_with_long_links_fits_a_1280_pixel_window(
     assert "/auth/invite/" in page.locator("pre.mail-text").inner_text()
     assert not scrolls_sideways(page)
     assert not overflows(page, "pre.mail-text") and not overflows(page, "dl.mail-headers")
+
+
+def test_the_closing_follows_the_letters_language_until_the_writer_edits_it(
+    site: LiveServer, new_context: Any
+) -> None:
+    page = new_context().new_page()
+    sign_in(page, site.url, "sven@example.org")  # German, closes with "Gruß"
+    page.goto(f"{site.url}/letters/new")
+    closing = page.locator("#closing")
+    assert closing.input_value() == "Gruß"
+    page.select_option("#language", "en")
+    assert closing.input_value() == "Best wishes"
+    page.select_option("#language", "de")
+    assert closing.input_value() == "Gruß"
+    closing.fill("Herzlich")
+    page.select_option("#language", "en")
+    assert closing.input_value() == "Herzlich"
