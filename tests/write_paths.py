@@ -230,6 +230,11 @@ def publish_a_draft(scene: Scene) -> Request:
     return Request(f"/letters/{letter.slug}/edit", form, location="/letters/ready-now")
 
 
+def publish_a_draft_from_its_page(scene: Scene) -> Request:
+    letter = scene.letter(scene.signed_in(), title="Ready as it is", publish=False)
+    return Request(f"/letters/{letter.slug}/publish", location=f"/letters/{letter.slug}")
+
+
 def withdraw_a_letter(scene: Scene) -> Request:
     letter = scene.letter(scene.signed_in(), title="Regrets")
     return Request(f"/letters/{letter.slug}/withdraw", location=f"/threads/{letter.slug}")
@@ -364,6 +369,7 @@ WRITE_PATHS = [
     path("publish-reply", "/letters/<slug>/reply", publish_a_reply),
     path("edit-published-letter", "/letters/<slug>/edit", edit_a_published_letter),
     path("publish-draft", "/letters/<slug>/edit", publish_a_draft),
+    path("publish-draft-from-its-page", "/letters/<slug>/publish", publish_a_draft_from_its_page),
     path("withdraw-letter", "/letters/<slug>/withdraw", withdraw_a_letter),
     path("delete-draft", "/letters/<slug>/delete", delete_a_draft),
     path("subscribe", "/subscribe", subscribe_to_the_site),

@@ -23,7 +23,7 @@ def keep_search_index(letter: Letter, **_: Any) -> None:
     index_letter(letter)
 
 
-for _signal in (letter_saved, letter_withdrawn, letter_hidden, letter_restored):
+for _signal in (letter_saved, letter_published, letter_withdrawn, letter_hidden, letter_restored):
     _signal.connect(keep_search_index)
 
 

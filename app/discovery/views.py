@@ -74,6 +74,7 @@ def profile(handle: str):
         written=written,
         received=received,
         drafts=drafts_of(user) if own else [],
+        own_page=own,
     )
 
 

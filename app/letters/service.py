@@ -181,6 +181,15 @@ def publish_letter(letter: Letter, published_at: datetime | None = None) -> None
     letter.published_at = published_at or utc_now()
 
 
+def publish_draft(letter: Letter) -> None:
+    """Publish a draft as it was saved, from its own page."""
+    if letter.status != LetterStatus.DRAFT:
+        raise LetterError(_l("Only a draft can be published."))
+    publish_letter(letter)
+    db.session.flush()
+    letter_published.send(letter, announce=True)
+
+
 def ensure_can_be_answered(parent: Letter) -> None:
     """Only published letters take replies."""
     if parent.status != LetterStatus.PUBLISHED:

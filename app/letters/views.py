@@ -31,7 +31,14 @@ from app.letters.salutations import (
     salutation_choices,
     suggested_salutation,
 )
-from app.letters.service import LetterDraft, LetterError, delete_draft, save_letter, withdraw_letter
+from app.letters.service import (
+    LetterDraft,
+    LetterError,
+    delete_draft,
+    publish_draft,
+    save_letter,
+    withdraw_letter,
+)
 from app.text.markdown import render_markdown
 
 
@@ -261,6 +268,24 @@ def withdraw(slug: str):
         abort(409, description=str(error))
     flash(_("The letter was withdrawn."), "success")
     return redirect(url_for("letters.thread", slug=thread_slug))
+
+
+@bp.post("/letters/<slug>/publish")
+@login_required
+def publish(slug: str) -> Response:
+    """The author publishes a draft from its own page, as it was saved."""
+    letter = own_letter_or_404(slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if not current_user.confirmed_at:
+        flash(_("Please confirm your email address before you publish."), "error")
+        return redirect(url_for("letters.show", slug=slug))
+    try:
+        publish_draft(letter)
+    except LetterError as error:
+        abort(409, description=str(error))
+    flash(_("Published."), "success")
+    return redirect(url_for("letters.show", slug=slug))
 
 
 @bp.post("/letters/<slug>/delete")

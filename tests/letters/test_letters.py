@@ -6,7 +6,7 @@ import re
 
 from app.extensions import db
 from app.letters.models import Letter, LetterStatus
-from tests.support import letter_form, sign_in
+from tests.support import all_notices, letter_form, sign_in
 
 
 def publish_form(**fields: str) -> dict[str, str]:
@@ -234,3 +234,29 @@ def test_after_a_withdrawal_every_page_counts_the_correspondence_alike(
         assert "Opening words" not in html, page
     feed = client.get(f"/threads/{root.slug}/feed.atom").get_data(as_text=True)
     assert feed.count("<entry>") == 2 and "Opening words" not in feed
+
+
+def test_a_draft_is_published_from_its_own_page_and_found_from_the_header(
+    client, make_user, make_letter, send_notices
+):
+    author, reader = make_user("Anna"), make_user("Bert", email="bert@example.org")
+    draft = make_letter(author, reader, title="Ready as it is", publish=False)
+    sign_in(client, author)
+    home = client.get("/").get_data(as_text=True)
+    assert f'href="/@{author.handle}#drafts-heading">My drafts</a>' in home
+    drafts = client.get(f"/@{author.handle}").get_data(as_text=True)
+    assert f'href="/letters/{draft.slug}">Ready as it is</a>' in drafts
+    page = client.get(f"/letters/{draft.slug}").get_data(as_text=True)
+    assert f'action="/letters/{draft.slug}/publish"' in page
+    response = client.post(f"/letters/{draft.slug}/publish")
+    assert response.headers["Location"] == f"/letters/{draft.slug}"
+    db.session.refresh(draft)
+    assert draft.status == LetterStatus.PUBLISHED and draft.published_at is not None
+    assert "Ready as it is" in client.get("/search?q=ready").get_data(as_text=True)
+    send_notices()
+    assert [notice.recipient for notice in all_notices()] == ["bert@example.org"]
+    assert client.post(f"/letters/{draft.slug}/publish").status_code == 409
+    assert client.get(f"/letters/{draft.slug}").status_code == 200
+    stranger = client.application.test_client()
+    sign_in(stranger, make_user("Carla"))
+    assert stranger.post(f"/letters/{draft.slug}/publish").status_code == 403
