@@ -127,3 +127,18 @@ def test_profile_page_query_count_does_not_grow_with_letters(
         make_letter(svenja, others[number % 3], publish=False, title=f"Draft {number}")
     many = queries()
     assert many == few <= 5
+
+
+def test_the_name_shows_once_and_nobody_is_offered_to_follow_themselves(client, make_user):
+    svenja = make_user("Svenja Köhler", handle="svenja", role_line="Head of engineering")
+    page = client.get("/@svenja").get_data(as_text=True)
+    main = page[page.index('<main id="main">') : page.index("</main>")]
+    assert main.count("Svenja Köhler") == 3  # the heading, the feed link, the follow form
+    assert re.search(r"<h1>Svenja Köhler</h1>", main)
+    assert 'class="author-name"' not in main
+    assert 'name="target" value="author"' in main
+    sign_in(client, svenja)
+    own = client.get("/@svenja").get_data(as_text=True)
+    own_main = own[own.index('<main id="main">') : own.index("</main>")]
+    assert 'name="target" value="author"' not in own_main
+    assert "Follow Svenja Köhler by email" not in own_main
