@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from app.accounts.models import NoticeSettings, User
 from app.extensions import db
 from app.outbox import NoticeKind
@@ -11,6 +13,13 @@ PREFERENCE_OF = {
     NoticeKind.LETTER_TO_YOU: "letters_to_me",
     NoticeKind.REPLY_TO_YOU: "replies_to_my_letters",
     NoticeKind.THREAD_REPLY: "threads_i_wrote_in",
+}
+
+# Each setting named as the emails it stands for (the unsubscribe page says what it ends).
+NOTICE_LABELS = {
+    "letters_to_me": _l("emails when a letter is written to you"),
+    "replies_to_my_letters": _l("emails when someone answers one of your letters"),
+    "threads_i_wrote_in": _l("emails when a correspondence you wrote in gets a new letter"),
 }
 
 

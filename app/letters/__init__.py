@@ -5,4 +5,4 @@ from flask import Blueprint
 bp = Blueprint("letters", __name__)
 
 # The routes register themselves on bp.
-from app.letters import views  # noqa: E402, F401
+from app.letters import status_views, views  # noqa: E402, F401

@@ -34,10 +34,7 @@ from app.letters.salutations import (
 from app.letters.service import (
     LetterDraft,
     LetterError,
-    delete_draft,
-    publish_draft,
     save_letter,
-    withdraw_letter,
 )
 from app.text.markdown import render_markdown
 
@@ -252,55 +249,6 @@ def history(slug: str):
     if letter.status == LetterStatus.WITHDRAWN:
         abort(410)
     return render_template("letters/history.html", letter=letter, revisions=revisions_of(letter))
-
-
-@bp.post("/letters/<slug>/withdraw")
-@login_required
-def withdraw(slug: str):
-    """The author withdraws a published letter; answers stay readable."""
-    letter = own_letter_or_404(slug)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    thread_slug = letter.thread_root.slug  # read before the commit expires the letter
-    try:
-        withdraw_letter(letter)
-    except LetterError as error:
-        abort(409, description=str(error))
-    flash(_("The letter was withdrawn."), "success")
-    return redirect(url_for("letters.thread", slug=thread_slug))
-
-
-@bp.post("/letters/<slug>/publish")
-@login_required
-def publish(slug: str) -> Response:
-    """The author publishes a draft from its own page, as it was saved."""
-    letter = own_letter_or_404(slug)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    if not current_user.confirmed_at:
-        flash(_("Please confirm your email address before you publish."), "error")
-        return redirect(url_for("letters.show", slug=slug))
-    try:
-        publish_draft(letter)
-    except LetterError as error:
-        abort(409, description=str(error))
-    flash(_("Published."), "success")
-    return redirect(url_for("letters.show", slug=slug))
-
-
-@bp.post("/letters/<slug>/delete")
-@login_required
-def delete(slug: str):
-    """The author throws away a draft."""
-    letter = own_letter_or_404(slug)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        delete_draft(letter)
-    except LetterError as error:
-        abort(409, description=str(error))
-    flash(_("The draft was deleted."), "success")
-    return redirect(url_for("discovery.profile", handle=current_user.handle))
 
 
 @bp.route("/threads/<slug>")

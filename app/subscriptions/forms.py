@@ -8,6 +8,7 @@ from wtforms import EmailField, HiddenField, IntegerField, RadioField, SelectFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Email, Length, NumberRange, ValidationError
 
+from app.accounts.forms import TIMEZONES
 from app.accounts.service import AccountError, checked_email
 from app.subscriptions.models import Frequency, Target
 
@@ -29,6 +30,7 @@ class SubscribeForm(FlaskForm):
         default=Target.SITE.value, validators=[AnyOf([target.value for target in Target])]
     )
     target_id = IntegerField(default=0, validators=[NumberRange(min=0, max=2**31 - 1)])
+    next = HiddenField()  # the page the form was on, to go back to
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -55,3 +57,13 @@ class FrequencyForm(FlaskForm):
 
 class RemoveForm(FlaskForm):
     subscription_id = IntegerField(validators=[NumberRange(min=1, max=2**31 - 1)])
+
+
+class ReaderSettingsForm(FlaskForm):
+    """The language and timezone of every email to the address (digests go out by its clock)."""
+
+    locale = SelectField(
+        _l("Language of the emails"),
+        choices=[SelectChoice("de", "Deutsch"), SelectChoice("en", "English")],
+    )
+    timezone = SelectField(_l("Timezone"), choices=[SelectChoice(zone) for zone in TIMEZONES])

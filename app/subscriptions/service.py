@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from app.accounts.models import User
-from app.accounts.notice_settings import save_notice_settings_by_id
 from app.accounts.tokens import InvalidToken, make_token, read_token
 from app.config import DEFAULT_TIMEZONE
 from app.database import utc_now
@@ -40,6 +39,11 @@ class TargetInfo:
     target_id: int
     label: str
     url: str
+
+    @property
+    def url_path(self) -> str:
+        """The page of what is followed, as a path of this site (for going back to it)."""
+        return urlsplit(self.url).path or "/"
 
 
 def describe_target(target: Target, target_id: int) -> TargetInfo:
@@ -124,8 +128,8 @@ def request_subscription(
     frequency: Frequency,
     locale: str,
     timezone: str = DEFAULT_TIMEZONE,
-) -> None:
-    """Record a pending subscription and queue its confirmation email.
+) -> TargetInfo:
+    """Record a pending subscription and queue its confirmation email; says what it follows.
 
     The caller shows the same answer whatever happens here, so that the form reveals
     nothing about an address and cannot flood someone else's inbox.
@@ -140,7 +144,7 @@ def request_subscription(
         )
     ).first()
     if subscription is not None and subscription.is_confirmed:
-        return
+        return info
     if subscription is None:
         subscription = Subscription(email=email, target=target, target_id=info.target_id)
         db.session.add(subscription)
@@ -150,6 +154,7 @@ def request_subscription(
     db.session.flush()
     if confirmations_sent_today(email) < CONFIRMATIONS_PER_ADDRESS_PER_DAY:
         queue_confirmation(subscription, info)
+    return info
 
 
 FREQUENCY_LABELS = {
@@ -164,7 +169,8 @@ def queue_confirmation(subscription: Subscription, info: TargetInfo) -> None:
     message = compose_email(
         "subscription_confirm",
         subscription.email,
-        subject=_l("Please confirm your subscription"),
+        subject=_l("Please confirm your subscription to %(what)s"),
+        subject_values={"what": info.label},
         locale=subscription.locale,
         what=info.label,
         frequency=FREQUENCY_LABELS[subscription.frequency],
@@ -216,6 +222,15 @@ def change_frequency(email: str, subscription_id: int, frequency: Frequency) -> 
         subscription.last_digest_at = utc_now()  # a digest starts from now, not from the past
 
 
+def change_reader_settings(email: str, locale: str, timezone: str) -> None:
+    """Every subscription of the address: emails in this language, digests by this clock."""
+    db.session.execute(
+        update(Subscription)
+        .where(Subscription.email == email)
+        .values(locale=locale, timezone=timezone)
+    )
+
+
 def remove_subscription(email: str, subscription_id: int) -> None:
     db.session.delete(own_subscription(email, subscription_id))
 
@@ -229,21 +244,3 @@ def own_subscription(email: str, subscription_id: int) -> Subscription:
     if subscription is None or subscription.email != email:
         raise SubscriptionError("no such subscription for this address")
     return subscription
-
-
-def unsubscribe(payload: dict[str, Any]) -> None:
-    """What a one-click unsubscribe link names stops at once; doing it twice is harmless."""
-    email = str(payload.get("e", ""))
-    if "s" in payload:
-        db.session.execute(
-            delete(Subscription).where(Subscription.id == payload["s"], Subscription.email == email)
-        )
-    elif payload.get("digest"):
-        db.session.execute(
-            delete(Subscription).where(
-                Subscription.email == email,
-                Subscription.frequency.in_([Frequency.DAILY, Frequency.WEEKLY]),
-            )
-        )
-    elif "u" in payload and "p" in payload:
-        save_notice_settings_by_id(int(payload["u"]), email, **{str(payload["p"]): False})

@@ -11,9 +11,17 @@ from app.accounts.tokens import InvalidToken
 from app.extensions import csrf, limiter
 from app.forms import ConfirmForm
 from app.subscriptions import bp, service
-from app.subscriptions.forms import FrequencyForm, RemoveForm, SubscribeForm
+from app.subscriptions.forms import (
+    FrequencyForm,
+    ReaderSettingsForm,
+    RemoveForm,
+    SubscribeForm,
+)
 from app.subscriptions.models import Frequency, Target
 from app.subscriptions.tokens import manage_token, read_manage_token, read_unsubscribe_token
+from app.subscriptions.unsubscribing import unsubscribe as unsubscribe_by_link
+from app.subscriptions.unsubscribing import what_it_ends
+from app.web import safe_next_path
 
 
 @bp.route("/subscribe", methods=["GET", "POST"])
@@ -23,7 +31,7 @@ def subscribe():
     form = SubscribeForm()
     if form.validate_on_submit():
         try:
-            service.request_subscription(
+            info = service.request_subscription(
                 form.email.data,
                 Target(form.target.data),
                 form.target_id.data or 0,
@@ -33,7 +41,12 @@ def subscribe():
             )
         except service.SubscriptionError:
             abort(404)
-        return render_template("subscriptions/check_inbox.html", email=form.email.data)
+        return render_template(
+            "subscriptions/check_inbox.html",
+            email=form.email.data,
+            info=info,
+            back=safe_next_path(form.next.data, default=info.url_path),
+        )
     if request.method == "GET":
         form.target.data = request.args.get("target", Target.SITE.value)
         form.target_id.data = request.args.get("target_id", 0, type=int)
@@ -90,13 +103,25 @@ def manage(token: str):
         abort(404)
     if request.method == "POST":
         return change_subscriptions(token, email)
+    subscriptions = service.subscriptions_of(email)
     return render_template(
         "subscriptions/manage.html",
         email=email,
-        subscriptions=service.subscriptions_of(email),
+        subscriptions=subscriptions,
+        settings_form=reader_settings_form(subscriptions),
         frequency_form=FrequencyForm,
         remove_form=RemoveForm(),
         action_form=ConfirmForm(),
+    )
+
+
+def reader_settings_form(subscriptions: list) -> ReaderSettingsForm:
+    """The language and timezone the address's subscriptions have now."""
+    first = subscriptions[0][0] if subscriptions else None
+    return ReaderSettingsForm(
+        formdata=None,
+        locale=first.locale if first else str(get_locale()),
+        timezone=first.timezone if first else str(get_timezone()),
     )
 
 
@@ -111,6 +136,9 @@ def change_subscriptions(token: str, email: str) -> Response:
         elif action == "remove" and (form := RemoveForm()).validate_on_submit():
             service.remove_subscription(email, form.subscription_id.data)
             flash(_("The subscription is removed."), "success")
+        elif action == "settings" and (form := ReaderSettingsForm()).validate_on_submit():
+            service.change_reader_settings(email, form.locale.data, form.timezone.data)
+            flash(_("Saved."), "success")
         elif action == "remove_all" and ConfirmForm().validate_on_submit():
             service.remove_all_subscriptions(email)
             flash(_("All subscriptions of this address are removed."), "success")
@@ -129,9 +157,12 @@ def unsubscribe(token: str):
         payload = read_unsubscribe_token(token)
     except InvalidToken:
         abort(404)
+    ended = what_it_ends(payload)
     if request.method == "POST":
-        service.unsubscribe(payload)
+        unsubscribe_by_link(payload)
         return render_template(
-            "subscriptions/unsubscribed.html", manage=url_for_manage(str(payload.get("e", "")))
+            "subscriptions/unsubscribed.html",
+            ended=ended,
+            manage=url_for_manage(str(payload.get("e", ""))),
         )
-    return render_template("subscriptions/unsubscribe.html", token=token)
+    return render_template("subscriptions/unsubscribe.html", token=token, ended=ended)

@@ -33,7 +33,9 @@ def test_double_opt_in_sends_only_the_confirmation_until_confirmed(
     send_notices()
     (confirmation,) = mail_server.inbox.mails
     assert confirmation.recipients == ["reader@example.org"]
-    assert confirmation.message["Subject"] == "Please confirm your subscription"
+    assert (
+        confirmation.message["Subject"] == "Please confirm your subscription to new letters by Sven"
+    )
     assert "new letters by Sven" in confirmation.text
     assert confirmation.message["List-Unsubscribe"] is None  # transactional mail
     confirm_path = link_in(confirmation.text, "/subscribe/confirm/")
