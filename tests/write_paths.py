@@ -27,7 +27,7 @@ from app.accounts.models import User
 from app.accounts.service import set_avatar
 from app.extensions import db
 from app.letters.models import Letter
-from app.letters.service import set_hidden
+from app.letters.service import set_hidden, withdraw_letter
 from app.mail import parse_raw
 from app.outbox import DeliveryState, Notice, NoticeKind
 from app.subscriptions.models import Frequency, Target
@@ -315,7 +315,8 @@ def invite_a_colleague(scene: Scene) -> Request:
 def hide_a_letter(scene: Scene) -> Request:
     scene.signed_in(is_admin=True)
     letter = scene.letter(scene.make_user(), title="Too much")
-    return Request(f"/admin/letters/{letter.slug}/hidden", location=f"/letters/{letter.slug}")
+    form = {"reason": "Names a colleague who asked not to be named."}
+    return Request(f"/admin/letters/{letter.slug}/hidden", form, location=f"/letters/{letter.slug}")
 
 
 def show_a_hidden_letter(scene: Scene) -> Request:
@@ -324,6 +325,13 @@ def show_a_hidden_letter(scene: Scene) -> Request:
     set_hidden(letter, hidden=True)
     db.session.commit()
     return Request(f"/admin/letters/{letter.slug}/hidden", location=f"/letters/{letter.slug}")
+
+
+def restore_a_withdrawn_letter(scene: Scene) -> Request:
+    letter = scene.letter(scene.signed_in(), title="Back again")
+    withdraw_letter(letter)
+    db.session.commit()
+    return Request(f"/letters/{letter.slug}/restore", location=f"/letters/{letter.slug}")
 
 
 def retry_a_delivery(scene: Scene) -> Request:
@@ -372,6 +380,7 @@ WRITE_PATHS = [
     path("publish-draft-from-its-page", "/letters/<slug>/publish", publish_a_draft_from_its_page),
     path("withdraw-letter", "/letters/<slug>/withdraw", withdraw_a_letter),
     path("delete-draft", "/letters/<slug>/delete", delete_a_draft),
+    path("restore-withdrawn", "/letters/<slug>/restore", restore_a_withdrawn_letter),
     path("subscribe", "/subscribe", subscribe_to_the_site),
     path("confirm-subscription", "/subscribe/confirm/<token>", confirm_a_subscription),
     path("manage-frequency", "/subscriptions/<token>", change_how_often),

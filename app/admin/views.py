@@ -15,11 +15,13 @@ from app.accounts.email_links import send_invitation
 from app.accounts.forms import InviteForm
 from app.accounts.service import AccountError
 from app.admin import bp
+from app.admin.forms import HideForm
+from app.admin.moderation import hide_letter, show_letter_again
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.letters.models import Letter, LetterStatus
 from app.letters.queries import letter_by_slug, with_people
-from app.letters.service import LetterError, set_hidden
+from app.letters.service import LetterError
 from app.mail import parse_raw
 from app.notifications.models import MailboxMessage
 
@@ -44,15 +46,35 @@ def dashboard():
     return render_template("admin/dashboard.html", form=form, hidden=list(hidden)), status
 
 
+@bp.route("/admin/letters/<slug>/hide")
+@admin_required
+def hide(slug: str) -> str:
+    """Ask for the reason before a letter is hidden: its author is told."""
+    letter = letter_by_slug(slug)
+    if letter is None or letter.status != LetterStatus.PUBLISHED:
+        abort(404)
+    return render_template("admin/hide.html", letter=letter, form=HideForm())
+
+
 @bp.post("/admin/letters/<slug>/hidden")
 @admin_required
-def toggle_hidden(slug: str) -> Response:
-    """Hide a published letter from readers, or show a hidden one again."""
+def toggle_hidden(slug: str) -> Response | tuple[str, int]:
+    """Hide a published letter (with a reason), or show a hidden one again."""
     letter = letter_by_slug(slug)
-    if letter is None or not ConfirmForm().validate_on_submit():
-        abort(404 if letter is None else 400)
+    if letter is None:
+        abort(404)
     try:
-        set_hidden(letter, hidden=letter.status == LetterStatus.PUBLISHED)
+        if letter.status == LetterStatus.HIDDEN:
+            if not ConfirmForm().validate_on_submit():
+                abort(400)
+            show_letter_again(letter)
+            flash(_("The letter is shown again."), "success")
+        else:
+            form = HideForm()
+            if not form.validate_on_submit():
+                return render_template("admin/hide.html", letter=letter, form=form), 422
+            hide_letter(letter, form.reason.data.strip())
+            flash(_("The letter is hidden; its author has been told why."), "success")
     except LetterError as error:
         abort(409, description=str(error))
     return redirect(url_for("letters.show", slug=slug))

@@ -17,13 +17,13 @@ from app.extensions import db, limiter
 from app.i18n import LANGUAGE_COOKIE
 from app.letters.models import LetterStatus
 from app.letters.queries import (
-    drafts_of,
     letter_by_slug,
     letters_received_by,
     letters_written_by,
     published_letters,
     thread_sizes,
     thread_title,
+    unpublished_letters_of,
 )
 from app.links.service import public_tag_by_slug
 from app.web import absolute_url, safe_next_path
@@ -68,12 +68,14 @@ def profile(handle: str):
     written = db.session.scalars(letters_written_by(user).limit(50)).unique().all()
     received = db.session.scalars(letters_received_by(user).limit(50)).unique().all()
     own = current_user.is_authenticated and current_user.id == user.id
+    unpublished = unpublished_letters_of(user) if own else []
     return render_template(
         "discovery/profile.html",
         user=user,
         written=written,
         received=received,
-        drafts=drafts_of(user) if own else [],
+        drafts=[letter for letter in unpublished if letter.status == LetterStatus.DRAFT],
+        withdrawn=[letter for letter in unpublished if letter.status == LetterStatus.WITHDRAWN],
         own_page=own,
     )
 

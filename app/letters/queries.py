@@ -153,11 +153,14 @@ def letters_received_by(user: User) -> Select:
     return published_letters().where(Letter.addressee_id == user.id)
 
 
-def drafts_of(user: User) -> list[Letter]:
-    """An author's unpublished drafts, most recent first."""
+def unpublished_letters_of(user: User) -> list[Letter]:
+    """An author's drafts and withdrawn letters, for their own page (one query)."""
     query = with_people(
         select(Letter)
-        .where(Letter.author_id == user.id, Letter.status == LetterStatus.DRAFT)
+        .where(
+            Letter.author_id == user.id,
+            Letter.status.in_([LetterStatus.DRAFT, LetterStatus.WITHDRAWN]),
+        )
         .order_by(Letter.created_at.desc())
     )
     return list(db.session.scalars(query).unique())

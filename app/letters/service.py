@@ -226,6 +226,15 @@ def withdraw_letter(letter: Letter) -> None:
     letter_withdrawn.send(letter)
 
 
+def restore_withdrawn(letter: Letter) -> None:
+    """The author takes a withdrawal back: the letter is public again at its address."""
+    if letter.status != LetterStatus.WITHDRAWN:
+        raise LetterError(_l("Only a withdrawn letter can be restored."))
+    letter.status = LetterStatus.PUBLISHED
+    letter.withdrawn_at = None
+    letter_restored.send(letter)
+
+
 def set_hidden(letter: Letter, hidden: bool) -> None:
     """An admin hides a letter from readers, or shows it again."""
     if hidden and letter.status == LetterStatus.PUBLISHED:

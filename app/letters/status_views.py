@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from app.forms import ConfirmForm
 from app.letters import bp
-from app.letters.service import LetterError, delete_draft, publish_draft, withdraw_letter
+from app.letters.models import LetterStatus
+from app.letters.service import (
+    LetterError,
+    delete_draft,
+    publish_draft,
+    restore_withdrawn,
+    withdraw_letter,
+)
 from app.letters.views import own_letter_or_404
 
 
-@bp.post("/letters/<slug>/withdraw")
+@bp.route("/letters/<slug>/withdraw", methods=["GET", "POST"])
 @login_required
 def withdraw(slug: str):
-    """The author withdraws a published letter; answers stay readable."""
+    """The author withdraws a published letter, after saying so; answers stay readable."""
     letter = own_letter_or_404(slug)
+    if request.method == "GET":
+        if letter.status != LetterStatus.PUBLISHED:
+            abort(409, description=_("Only a published letter can be withdrawn."))
+        return render_template("letters/confirm_withdraw.html", letter=letter, form=ConfirmForm())
     if not ConfirmForm().validate_on_submit():
         abort(400)
     thread_slug = letter.thread_root.slug  # read before the commit expires the letter
@@ -60,3 +71,18 @@ def delete(slug: str):
         abort(409, description=str(error))
     flash(_("The draft was deleted."), "success")
     return redirect(url_for("discovery.profile", handle=current_user.handle))
+
+
+@bp.post("/letters/<slug>/restore")
+@login_required
+def restore(slug: str) -> Response:
+    """The author takes a withdrawal back."""
+    letter = own_letter_or_404(slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        restore_withdrawn(letter)
+    except LetterError as error:
+        abort(409, description=str(error))
+    flash(_("The letter is published again."), "success")
+    return redirect(url_for("letters.show", slug=slug))

@@ -58,7 +58,7 @@ def test_answer_to_draft_or_withdrawn_or_hidden_letter_is_refused(client, make_u
     client.post(f"/letters/{withdrawn.slug}/withdraw")
     client.post("/auth/logout")
     sign_in(client, b)
-    client.post(f"/admin/letters/{hidden.slug}/hidden")
+    client.post(f"/admin/letters/{hidden.slug}/hidden", data={"reason": "Off topic"})
     form = {
         "addressee": a.handle,
         "language": "en",

@@ -106,7 +106,7 @@ def test_backlink_follows_edits_withdrawal_and_hiding(client, make_user, make_le
     assert "Source" in backlinks(client, target)
     client.post("/auth/logout")
     sign_in(client, admin)
-    client.post(f"/admin/letters/{source.slug}/hidden")
+    client.post(f"/admin/letters/{source.slug}/hidden", data={"reason": "Off topic"})
     assert "Source" not in backlinks(client, target)
     client.post(f"/admin/letters/{source.slug}/hidden")
     assert "Source" in backlinks(client, target)

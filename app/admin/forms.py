@@ -1,0 +1,17 @@
+"""Admin forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired, Length
+
+
+class HideForm(FlaskForm):
+    """Hiding a letter needs a reason: its author is told."""
+
+    reason = TextAreaField(
+        _l("Why is the letter hidden? (its author gets this by email)"),
+        validators=[DataRequired(), Length(max=2000)],
+    )
