@@ -9,6 +9,7 @@ Each signal's sender is the letter; the keyword arguments are given with each si
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from blinker import Namespace, Signal
@@ -30,11 +31,23 @@ letter_restored = letter_signals.signal("letter-restored")
 # Asked while a page is built; each receiver answers with template values of its own.
 letter_page_shown = letter_signals.signal("letter-page-shown")
 letter_form_filled = letter_signals.signal("letter-form-filled")
+# Asked before publishing (sender: a PlannedLetter): who would be told of it.
+letter_audience_asked = letter_signals.signal("letter-audience-asked")
 
 
-def values_from(signal: Signal, letter: Letter) -> dict[str, Any]:
+@dataclass(frozen=True)
+class PlannedLetter:
+    """A letter as the write form has it now, published or not."""
+
+    author_id: int
+    addressee_id: int | None
+    thread_root_id: int | None  # None: it would open a correspondence of its own
+    tags: tuple[str, ...]
+
+
+def values_from(signal: Signal, sender: Letter | PlannedLetter) -> dict[str, Any]:
     """The template values every receiver of the signal contributes for this letter."""
     values: dict[str, Any] = {}
-    for _receiver, contributed in signal.send(letter):
+    for _receiver, contributed in signal.send(sender):
         values.update(contributed or {})
     return values

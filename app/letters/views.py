@@ -12,7 +12,11 @@ from app.accounts.service import colleagues, user_by_handle
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.letters import bp
-from app.letters.events import letter_form_filled, letter_page_shown, values_from
+from app.letters.events import (
+    letter_form_filled,
+    letter_page_shown,
+    values_from,
+)
 from app.letters.forms import OUTSIDE, LetterForm
 from app.letters.models import Language, Letter, LetterStatus
 from app.letters.queries import (
@@ -36,6 +40,7 @@ from app.letters.service import (
     LetterError,
     save_letter,
 )
+from app.letters.write_page import audience_of
 from app.text.markdown import render_markdown
 
 
@@ -120,6 +125,7 @@ def handle_write_form(
         preview=preview,
         salutations=salutations_for(form),
         closings=closings_for(current_user),
+        **audience_of(form, letter, parent),
     )
     return page, status
 

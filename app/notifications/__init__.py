@@ -5,4 +5,4 @@ from flask import Blueprint
 bp = Blueprint("notifications", __name__)
 
 # The routes register themselves on bp; the receivers connect to the letter signals.
-from app.notifications import receivers, views  # noqa: E402, F401
+from app.notifications import audience, receivers, views  # noqa: E402, F401
