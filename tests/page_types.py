@@ -102,6 +102,8 @@ def every_page_type() -> PageSet:
             "thread": "/threads/on-writing-things-down",
             "author": f"/@{sven.handle}",
             "tag": "/tags/design",
+            "tags": "/tags",
+            "people": "/people",
             "search": "/search?q=decisions",
             "search-empty": "/search?q=%22",
             "search-blank": "/search",

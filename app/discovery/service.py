@@ -1,6 +1,9 @@
-"""Queries behind the tag pages, feeds and sitemap."""
+"""Queries behind the tag pages, the indexes of tags and colleagues, feeds and sitemap."""
 
 from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
 
 from sqlalchemy import Select, func, select
 
@@ -70,3 +73,56 @@ def sitemap_entries() -> dict[str, list]:
         "authors": list(authors),
         "tags": list(tags),
     }
+
+
+def name_order(name: str) -> str:
+    """A sort key that files "Ümit" under U and "anna" beside "Anna", on every database."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+@dataclass(frozen=True)
+class TagCount:
+    """A public tag and how many published letters carry it."""
+
+    name: str
+    slug: str
+    letters: int
+
+
+def public_tags() -> list[TagCount]:
+    """Every tag a published letter carries, by name, in one query."""
+    rows = db.session.execute(
+        select(Tag.name, Tag.slug, func.count())
+        .join(LetterTag, LetterTag.tag_id == Tag.id)
+        .join(Letter, Letter.id == LetterTag.letter_id)
+        .where(Letter.status == LetterStatus.PUBLISHED)  # a tag of drafts only stays private
+        .group_by(Tag.id, Tag.name, Tag.slug)
+    )
+    return sorted((TagCount(*row) for row in rows), key=lambda tag: name_order(tag.name))
+
+
+@dataclass(frozen=True)
+class Colleague:
+    """A colleague and how many published letters they wrote."""
+
+    user: User
+    letters: int
+
+
+def colleagues() -> list[Colleague]:
+    """Every colleague, by name, with their published letters counted, in one query."""
+    written = (
+        select(Letter.author_id, func.count().label("letters"))
+        .where(Letter.status == LetterStatus.PUBLISHED)
+        .group_by(Letter.author_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(User, func.coalesce(written.c.letters, 0)).outerjoin(
+            written, written.c.author_id == User.id
+        )
+    )
+    found = [Colleague(user, letters) for user, letters in rows]
+    found.sort(key=lambda colleague: (name_order(colleague.user.display_name), colleague.user.id))
+    return found

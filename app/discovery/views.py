@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from app.accounts.service import set_locale, user_by_handle
 from app.discovery import bp, service
+from app.discovery.correspondences import correspondences_of, latest_letters_of_correspondences
 from app.discovery.feeds import atom_feed
 from app.discovery.search import search_letters
 from app.extensions import db, limiter
@@ -42,10 +43,23 @@ def paginated(query: Select) -> Pagination:
 
 @bp.route("/")
 def index():
-    """The latest published letters, newest first."""
-    page = paginated(published_letters())
-    sizes = thread_sizes({letter.thread_root_id for letter in page.items})
-    return render_template("discovery/index.html", page=page, sizes=sizes)
+    """Correspondences, each once under its latest published letter, latest first."""
+    page = paginated(latest_letters_of_correspondences())
+    return render_template(
+        "discovery/index.html", page=page, correspondences=correspondences_of(page.items)
+    )
+
+
+@bp.route("/tags")
+def tag_index():
+    """Every public tag with its number of published letters."""
+    return render_template("discovery/tags.html", tags=service.public_tags())
+
+
+@bp.route("/people")
+def people():
+    """Every colleague with their number of published letters."""
+    return render_template("discovery/people.html", colleagues=service.colleagues())
 
 
 @bp.route("/tags/<slug>")

@@ -112,12 +112,14 @@ def test_front_page_lists_latest_with_people_excerpt_and_thread_size(
 ):
     a, b = make_user("Anna Arendt"), make_user("Bert Brecht")
     root = make_letter(a, b, title="Old root", body="An *important* beginning.")
-    make_letter(b, a, parent=root, title="The answer")
+    make_letter(b, a, parent=root, title="The answer", body="An *answer* worth reading.")
     page = client.get("/").get_data(as_text=True)
-    assert page.index("The answer") < page.index("Old root")  # newest first
-    assert "Anna Arendt → Bert Brecht" in page
-    assert "An important beginning." in page
-    assert "2 letters in this correspondence" in page
+    # The correspondence shows once, under its newest letter.
+    assert page.count("Old root") == 1 and page.index("Old root") < page.index("The answer")
+    names = f'<a href="/@{b.handle}">Bert Brecht</a> → <a href="/@{a.handle}">Anna Arendt</a>'
+    assert names in page
+    assert "An answer worth reading." in page and "An important beginning." not in page
+    assert "2 letters" in page
 
 
 def test_front_page_is_paginated(client, app, make_user, make_letter):
