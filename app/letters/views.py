@@ -95,6 +95,8 @@ def reply(slug: str):
         title = parent.title if parent.title.lower().startswith("re:") else f"Re: {parent.title}"
         addressee = parent.author if parent.author_id != current_user.id else parent.addressee
         form = prepared_form(blank_form(addressee, parent.language, title[:200]))
+        # The parent's tags, until the writer changes them: a POST keeps what was sent.
+        form.tags.data = values_from(letter_form_filled, parent).get("tags", "")
     return handle_write_form(form, parent=parent)
 
 
