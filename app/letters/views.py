@@ -13,12 +13,12 @@ from app.forms import ConfirmForm
 from app.letters import bp
 from app.letters.events import letter_form_filled, letter_page_shown, values_from
 from app.letters.forms import OUTSIDE, LetterForm
+from app.letters.history import edits_of
 from app.letters.models import Language, Letter, LetterStatus
 from app.letters.queries import (
     can_read,
     letter_by_slug,
     replies_to,
-    revisions_of,
     thread_letters_in_reading_order,
     thread_size,
     thread_title,
@@ -121,11 +121,11 @@ def show(slug: str):
 
 @bp.route("/letters/<slug>/history")
 def history(slug: str):
-    """Earlier versions of an edited letter."""
+    """What each edit of a letter changed, word by word, newest first."""
     letter = readable_letter_or_404(slug)
     if letter.status == LetterStatus.WITHDRAWN:
         abort(410)
-    return render_template("letters/history.html", letter=letter, revisions=revisions_of(letter))
+    return render_template("letters/history.html", letter=letter, edits=edits_of(letter))
 
 
 @bp.post("/letters/<slug>/withdraw")
