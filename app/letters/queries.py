@@ -140,7 +140,9 @@ def thread_letters_in_reading_order(root: Letter) -> list[ThreadEntry]:
 
 def revisions_of(letter: Letter) -> list[Revision]:
     """Earlier texts of a letter, newest first."""
-    return list(db.session.scalars(letter.revisions.select().order_by(Revision.id.desc())))
+    # order_by(None) drops the relationship's own order (oldest first), which would come first.
+    newest_first = letter.revisions.select().order_by(None).order_by(Revision.id.desc())
+    return list(db.session.scalars(newest_first))
 
 
 def letters_written_by(user: User) -> Select:

@@ -1,16 +1,144 @@
-"""What the write page shows beside the form: who would be told on publishing."""
+"""The write page that new letters, edits and answers share: its form, preview, saving,
+and who would be told on publishing."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
-from app.accounts.service import user_by_handle
+from app.accounts.models import User
+from app.accounts.service import colleagues, user_by_handle
+from app.extensions import db
 from app.letters.events import PlannedLetter, letter_audience_asked, values_from
-from app.letters.forms import LetterForm
-from app.letters.models import Letter, LetterStatus
-from app.letters.related import parse_tags
+from app.letters.forms import OUTSIDE, LetterForm
+from app.letters.models import Language, Letter, LetterStatus
+from app.letters.related import parse_related, parse_tags
+from app.letters.salutations import (
+    closing_for,
+    closings_for,
+    salutation_choices,
+    suggested_salutation,
+)
+from app.letters.service import LetterDraft, LetterError, save_letter
+from app.text.markdown import render_markdown
+
+
+def blank_form(addressee: User | None, language: Language, title: str = "") -> LetterForm:
+    """A write form pre-filled from the addressee's and the author's preferences."""
+    return LetterForm(
+        addressee=addressee.handle if addressee else OUTSIDE,
+        language=language.value,
+        title=title,
+        salutation=suggested_salutation(addressee, "", language) if addressee else "",
+        closing=closing_for(language, current_user),
+        signature=current_user.greeting_name,
+    )
+
+
+def prepared_form(form: LetterForm) -> LetterForm:
+    form.set_colleagues([person for person in colleagues() if person.id != current_user.id])
+    return form
+
+
+def draft_from(form: LetterForm) -> LetterDraft:
+    addressee = user_by_handle(form.addressee.data) if form.addressee.data else None
+    return LetterDraft(
+        title=form.title.data or "",
+        salutation=form.salutation.data or "",
+        body=form.body.data or "",
+        closing=form.closing.data or "",
+        signature=form.signature.data or "",
+        postscript=form.postscript.data or "",
+        language=Language(form.language.data),
+        addressee=addressee,
+        addressee_name=form.addressee_name.data or "",
+        tags=parse_tags(form.tags.data or ""),
+        related=parse_related(form.related.data or ""),
+    )
+
+
+def handle_write_form(
+    form: LetterForm, letter: Letter | None = None, parent: Letter | None = None
+) -> Response | tuple[str, int] | str:
+    """Preview, save or publish from the write form; re-show it with messages otherwise."""
+    preview = None
+    status = 200
+    if form.is_submitted():
+        if not form.validate():
+            status = 422
+        elif form.wants_preview:
+            preview = preview_of(draft_from(form))
+        elif form.wants_publish and not current_user.confirmed_at:
+            flash(_("Please confirm your email address before you publish."), "error")
+            status = 422
+        else:
+            saved = save_from_form(form, letter, parent)
+            if saved is not None:
+                return saved
+            status = 409
+    page = render_template(
+        "letters/write.html",
+        form=form,
+        letter=letter,
+        parent=parent,
+        preview=preview,
+        salutations=salutations_for(form),
+        closings=closings_for(current_user),
+        **audience_of(form, letter, parent),
+    )
+    return page, status
+
+
+def save_from_form(
+    form: LetterForm, letter: Letter | None, parent: Letter | None
+) -> Response | None:
+    """Save or publish, then go to the letter; None (with a message) if it cannot be done."""
+    was_public = letter is not None and letter.status != LetterStatus.DRAFT
+    try:
+        saved = save_letter(
+            current_user, draft_from(form), form.wants_publish, letter=letter, in_reply_to=parent
+        )
+    except LetterError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return None
+    flash(saved_message(saved, was_public), "success")
+    return redirect(url_for("letters.show", slug=saved.slug))
+
+
+def saved_message(letter: Letter, was_public: bool) -> str:
+    """What the writer is told: an edit of a public letter is saved, not published again."""
+    if was_public:
+        return _("Changes saved.")
+    return _("Published.") if letter.is_published else _("Draft saved.")
+
+
+def salutations_for(form: LetterForm) -> list[str]:
+    """Greetings to offer beside the salutation field, for the chosen addressee."""
+    person = form.greetings.get(form.addressee.data or "")
+    name = person["name"] if person else (form.addressee_name.data or "")
+    try:
+        language = Language(form.language.data)
+    except ValueError:
+        language = Language.EN
+    return salutation_choices(name, language)
+
+
+def preview_of(draft: LetterDraft) -> dict[str, str]:
+    return {
+        "title": draft.title,
+        "salutation": draft.salutation
+        or suggested_salutation(draft.addressee, draft.addressee_name, draft.language),
+        "body_html": render_markdown(draft.body),
+        "closing": draft.closing,
+        "signature": draft.signature,
+        "postscript_html": render_markdown(draft.postscript),
+        "language": draft.language.value,
+    }
 
 
 def audience_of(form: LetterForm, letter: Letter | None, parent: Letter | None) -> dict[str, Any]:

@@ -102,3 +102,9 @@
     }, 200);
   });
 })();
+
+// On a narrow screen the letter being answered starts folded, so the form is in reach.
+(() => {
+  const answered = document.querySelector(".answered-letter");
+  if (answered && window.matchMedia("(max-width: 40rem)").matches) answered.open = false;
+})();

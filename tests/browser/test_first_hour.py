@@ -76,3 +76,24 @@ def test_the_closing_follows_the_letters_language_until_the_writer_edits_it(
     closing.fill("Herzlich")
     page.select_option("#language", "en")
     assert closing.input_value() == "Herzlich"
+
+
+def test_the_letter_being_answered_is_open_on_a_wide_screen_and_folded_on_a_phone(
+    site: LiveServer, new_context: Any
+) -> None:
+    answered = "details.answered-letter"
+    for width, javascript, starts_open in (
+        (1280, True, True),
+        (375, True, False),
+        (375, False, True),
+    ):
+        context = new_context(
+            viewport={"width": width, "height": 800}, java_script_enabled=javascript
+        )
+        page = context.new_page()
+        sign_in(page, site.url, "svenja@example.org")
+        page.goto(f"{site.url}/letters/on-writing-things-down/reply")
+        body = page.locator(f"{answered} .letter-body")
+        assert body.is_visible() == starts_open, (width, javascript)
+        page.locator(f"{answered} > summary").click()  # folds and unfolds without a script too
+        assert body.is_visible() != starts_open, (width, javascript)
