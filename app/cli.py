@@ -1,4 +1,5 @@
-"""Command-line tools: `flask users …`, `flask demo`, `flask banner`; each commits once."""
+"""Command-line tools: `flask users …`, `flask search reindex`, `flask demo`, `flask banner`;
+each commits once."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from flask.cli import AppGroup
 
 from app.accounts import email_links
 from app.accounts import service as accounts
+from app.discovery.search_index import rebuild_search_index
 from app.extensions import db
 
 users = AppGroup("users", help="Manage colleague accounts.")
@@ -49,6 +51,20 @@ def invite_user_command(email: str) -> None:
     click.echo(f"Invitation sent to {accounts.normalise_email(email)}.")
 
 
+search = AppGroup("search", help="Look after the search index.")
+
+
+@search.command("reindex")
+def reindex_command() -> None:
+    """Build the embedded default's search index anew (after a stemmer upgrade, say)."""
+    if db.engine.dialect.name != "sqlite":
+        click.echo("PostgreSQL keeps its search index by itself: nothing to do.")
+        return
+    count = rebuild_search_index(db.session.connection())
+    db.session.commit()
+    click.echo(f"Search index rebuilt: {count} published letters.")
+
+
 @click.command("demo")
 def demo_command() -> None:
     """Load the demo colleagues and correspondences (safe to run again)."""
@@ -74,5 +90,6 @@ def banner_command(url: str) -> None:
 
 def init_commands(app: Flask) -> None:
     app.cli.add_command(users)
+    app.cli.add_command(search)
     app.cli.add_command(demo_command)
     app.cli.add_command(banner_command)

@@ -29,7 +29,8 @@ from app.letters.service import LetterDraft, save_letter  # noqa: E402
 
 LETTERS = 2000
 QUERIES = ["decisions", "trust meetings", "Transformation", "remote hiring budget",
-           "a NEAR b", '"unclosed', "zebra"]  # fmt: skip
+           "a NEAR b", '"unclosed', "zebra",
+           "Transformationen", "Person", "Person 3 budget"]  # word forms, names  # fmt: skip
 HOSTILE_QUERIES = ["zq", "zq zq", "zq zq zq", "x", "x x x", "zq decisions"]
 HOSTILE_BODIES = {"Repetition": "zq " * 33_000,
                   "Cells": "|" + "x|" * 4_900 + "\n|" + "-|" * 4_900}  # fmt: skip

@@ -65,7 +65,7 @@ def run_migrations_offline():
 
 def include_object(obj, name, type_, reflected, compare_to):
     """Leave the full-text search structures to their hand-written migration."""
-    from app.discovery.search import SEARCH_OBJECTS
+    from app.discovery.search_index import SEARCH_OBJECTS
 
     if name and (name in SEARCH_OBJECTS or name.startswith("letter_search_")):
         return False

@@ -7,13 +7,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from flask_migrate import downgrade, upgrade
+from flask_migrate import downgrade, stamp, upgrade
 from sqlalchemy import Engine, MetaData, inspect, text
 
-from app.discovery.search import SEARCH_OBJECTS
+from app.discovery.search_index import SEARCH_OBJECTS
 from app.extensions import db
+
+BEFORE_STEMS = "0007neighbours"  # the SQLite index held the letters' words, not stems
 
 
 def drop_every_table(engine: Engine) -> None:
@@ -109,3 +112,20 @@ def test_downgrade_to_base_removes_every_table(app):
         assert search_structures(engine) == set()
     finally:
         drop_every_table(engine)
+
+
+def test_upgrade_rebuilds_an_old_style_search_index(backend, client, make_user, make_letter):
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL's search index is unchanged")
+    author = make_user("Svenja Hartmann")
+    make_letter(author, None, title="Wandel", language="de", body="Die Transformation.")
+    with logging_left_alone():
+        stamp()
+        downgrade(revision=BEFORE_STEMS)  # the index as it was: the letters' own words
+    db.session.remove()
+    search = "/search?q=Transformationen+Svenja"
+    assert "0 letters found." in client.get(search).get_data(as_text=True)
+    with logging_left_alone():
+        upgrade()
+    db.session.remove()
+    assert "1 letter found." in client.get(search).get_data(as_text=True)

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.accounts.events import name_changed
 from app.accounts.models import HANDLE_PATTERN, User, new_session_nonce
 from app.database import utc_now
 from app.extensions import db
@@ -232,9 +233,12 @@ def update_profile(user: User, **fields: str) -> None:
     for name in NAME_FIELDS:
         if name in values:
             values[name] = checked_name(values[name], field=name)
+    renamed = "display_name" in values and values["display_name"] != user.display_name
     for name, value in values.items():
         setattr(user, name, value)
     user.bio_html = render_markdown(user.bio)
+    if renamed:
+        name_changed.send(user)
 
 
 def set_locale(user: User, language: str) -> None:

@@ -1,10 +1,13 @@
-"""The discovery feature's part in a letter's life: the search index and "more letters"."""
+"""The discovery feature's part in a letter's life (the search index and "more letters"),
+and in a colleague's: letters are found by their people's current names."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from app.discovery.search import index_letter
+from app.accounts.events import name_changed
+from app.accounts.models import User
+from app.discovery.search_index import index_letter, index_names_of
 from app.discovery.suggestions import more_letters, queue_neighbour_refresh, refresh_suggestions
 from app.letters.events import (
     letter_edited,
@@ -25,6 +28,12 @@ def keep_search_index(letter: Letter, **_: Any) -> None:
 
 for _signal in (letter_saved, letter_published, letter_withdrawn, letter_hidden, letter_restored):
     _signal.connect(keep_search_index)
+
+
+@name_changed.connect
+def find_letters_by_new_name(user: User, **_: Any) -> None:
+    """Readers find a colleague's letters by the name the colleague has now."""
+    index_names_of(user)
 
 
 @letter_published.connect

@@ -7,62 +7,23 @@ import re
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
-from sqlalchemy import DDL, event, func, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import joinedload
 
+from app.discovery.search_index import PG_CONFIG, is_sqlite
+from app.discovery.search_postgres import PG_VECTOR, postgres_search
 from app.discovery.snippets import letter_snippet
+from app.discovery.stems import word_stems
 from app.extensions import db
 from app.letters.models import Letter, LetterStatus
 
 MAX_QUERY_LENGTH = 500
 MAX_TERMS = 16
 WORD = re.compile(r"\w+", re.UNICODE)
-
-# SQLite: an FTS5 table holding the searchable text of published letters (rowid = letter id).
-CREATE_FTS = DDL(
-    "CREATE VIRTUAL TABLE IF NOT EXISTS letter_search USING fts5("
-    "title, body, postscript, tokenize = 'unicode61 remove_diacritics 2')"
-)
-DROP_FTS = DDL("DROP TABLE IF EXISTS letter_search")
-# PostgreSQL: an expression index; German letters are stemmed as German, others as English.
-PG_DOCUMENT = (
-    "(coalesce(title, '') || ' ' || coalesce(body, '') || ' ' || coalesce(postscript, ''))"
-)
-PG_CONFIG = "(CASE language WHEN 'de' THEN 'german'::regconfig ELSE 'english'::regconfig END)"
-CREATE_PG_INDEX = DDL(
-    f"CREATE INDEX IF NOT EXISTS ix_letters_fulltext ON letters USING gin "
-    f"(to_tsvector({PG_CONFIG}, {PG_DOCUMENT}))"
-)
-SEARCH_OBJECTS = {"letter_search", "ix_letters_fulltext"}
-
-
-def install_search_ddl() -> None:
-    """Create the search structures with the tables (create_all), as the migration does."""
-    table = Letter.__table__
-    event.listen(table, "after_create", CREATE_FTS.execute_if(dialect="sqlite"))
-    event.listen(table, "before_drop", DROP_FTS.execute_if(dialect="sqlite"))
-    event.listen(table, "after_create", CREATE_PG_INDEX.execute_if(dialect="postgresql"))
-
-
-install_search_ddl()
-
-
-def is_sqlite() -> bool:
-    return db.session.get_bind().dialect.name == "sqlite"
-
-
-def index_letter(letter: Letter) -> None:
-    """Keep the SQLite index in step with a letter (PostgreSQL's index follows by itself)."""
-    if not is_sqlite():
-        return
-    db.session.execute(text("DELETE FROM letter_search WHERE rowid = :id"), {"id": letter.id})
-    if letter.status == LetterStatus.PUBLISHED:
-        db.session.execute(
-            text("INSERT INTO letter_search (rowid, title, body, postscript) "
-                 "VALUES (:id, :title, :body, :postscript)"),
-            {"id": letter.id, "title": letter.title, "body": letter.body,
-             "postscript": letter.postscript},
-        )  # fmt: skip
+# bm25 weights of the index's columns: title, body, postscript, names, other-language stems.
+RANKING = "bm25(letter_search, 8.0, 1.0, 1.0, 4.0, 0.5)"
+# The columns of the letter's own words ("more letters" counts the same people elsewhere).
+TEXT_COLUMNS = "{title body postscript other}"
 
 
 @dataclass
@@ -92,7 +53,8 @@ def search_terms(query: str) -> list[str]:
 
 
 def search_letters(query: str, page: int = 1, per_page: int = 10) -> SearchResults:
-    """Published letters matching every word, best first, with highlighted snippets."""
+    """Published letters with every word in their text or their people's names, best first,
+    with highlighted snippets."""
     query = query.strip()
     results = SearchResults(query, search_terms(query[:MAX_QUERY_LENGTH]), max(page, 1), per_page)
     if len(query) > MAX_QUERY_LENGTH:
@@ -120,9 +82,12 @@ def search_letters(query: str, page: int = 1, per_page: int = 10) -> SearchResul
     return results
 
 
-def fts5_expression(terms: list[str], operator: str = " ") -> str:
-    """Each term quoted: FTS5 then reads no operators (NEAR, OR, *, -) in the user's text."""
-    return operator.join('"' + term.replace('"', '""') + '"' for term in terms)
+def fts5_expression(terms: list[str], operator: str = " AND ") -> str:
+    """Each term by its stems, quoted: FTS5 then reads no operators (NEAR, OR, *, -) in them."""
+    return operator.join(
+        "(" + " OR ".join('"' + stem.replace('"', '""') + '"' for stem in word_stems(term)) + ")"
+        for term in terms
+    )
 
 
 def sqlite_search(terms: list[str], page: int, per_page: int) -> tuple[list[int], int]:
@@ -138,31 +103,9 @@ def sqlite_search(terms: list[str], page: int, per_page: int) -> tuple[list[int]
     rows = db.session.scalars(
         text(
             "SELECT rowid FROM letter_search WHERE letter_search MATCH :q "
-            "ORDER BY bm25(letter_search, 8.0, 1.0, 1.0) LIMIT :limit OFFSET :offset"
+            f"ORDER BY {RANKING}, rowid DESC LIMIT :limit OFFSET :offset"
         ),
         {"q": expression, "limit": per_page, "offset": (page - 1) * per_page},
-    )
-    return list(rows), total or 0
-
-
-PG_VECTOR = f"to_tsvector({PG_CONFIG}, {PG_DOCUMENT})"
-PG_QUERY = f"plainto_tsquery({PG_CONFIG}, :q)"
-PG_MATCHES = text(f"{PG_VECTOR} @@ {PG_QUERY}")
-PG_RANK = text(f"ts_rank({PG_VECTOR}, {PG_QUERY}) DESC")
-
-
-def postgres_search(terms: list[str], page: int, per_page: int) -> tuple[list[int], int]:
-    """The same query as the index expression, so that PostgreSQL uses the GIN index."""
-    params = {"q": " ".join(terms)}
-    matching = select(Letter.id).where(Letter.status == LetterStatus.PUBLISHED, PG_MATCHES)
-    total = db.session.scalar(select(func.count()).select_from(matching.subquery()), params)
-    rows = db.session.scalars(
-        select(Letter.id)
-        .where(Letter.status == LetterStatus.PUBLISHED, PG_MATCHES)
-        .order_by(PG_RANK, Letter.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page),
-        params,
     )
     return list(rows), total or 0
 
@@ -176,14 +119,15 @@ def similar_letter_ids(letter: Letter, limit: int = 10) -> list[int]:
     if not words:
         return []
     if is_sqlite():
+        in_text = f"{TEXT_COLUMNS} : ({fts5_expression(words, ' OR ')})"
         rows = db.session.execute(
             text(
                 "SELECT letter_search.rowid FROM letter_search "
                 "JOIN letters ON letters.id = letter_search.rowid "
                 "WHERE letter_search MATCH :q AND letters.thread_root_id != :root "
-                "ORDER BY bm25(letter_search, 8.0, 1.0, 1.0) LIMIT :limit"
+                f"ORDER BY {RANKING} LIMIT :limit"
             ),
-            {"q": fts5_expression(words, " OR "), "root": letter.thread_root_id, "limit": limit},
+            {"q": in_text, "root": letter.thread_root_id, "limit": limit},
         )
         return [letter_id for (letter_id,) in rows]
     any_word = text(f"{PG_VECTOR} @@ to_tsquery({PG_CONFIG}, :any)")

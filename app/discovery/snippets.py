@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from html import unescape
 
 import nh3
 from markupsafe import Markup, escape
+
+from app.discovery.stems import word_stems
 
 SOURCE_LIMIT = 20_000  # characters of rendered HTML read per letter
 SNIPPET_WORDS = 24
@@ -21,7 +24,7 @@ WORDS_BEFORE_HIT = 8
 START, STOP = "\x02", "\x03"  # marks around hits; replaced by <mark> after escaping
 WORD = re.compile(r"\w+", re.UNICODE)
 SPACE = re.compile(r"\s+")
-# Inflections the PostgreSQL stemmer finds ("Gewohnheiten" for "Gewohnheit") share a stem.
+# Inflections the stemmers find ("Gewohnheiten" for "Gewohnheit") mostly share a beginning.
 SHORTEST_STEM = 4
 
 
@@ -32,16 +35,35 @@ def folded(word: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
-def is_hit(word: str, terms: frozenset[str]) -> bool:
-    """The word is a search term, or an inflection of one (a longer or shorter form)."""
-    word = folded(word)
-    if word in terms:
+@lru_cache(maxsize=4096)
+def folded_stems(word: str) -> frozenset[str]:
+    """The word's German and English stems, as the search index compares them."""
+    return frozenset(folded(stem) for stem in word_stems(word.lower()))
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """The search terms as snippets compare them: folded, and by their stems."""
+
+    terms: frozenset[str]
+    stems: frozenset[str]
+
+    @classmethod
+    def of(cls, terms: list[str]) -> Wanted:
+        stems = frozenset().union(*(folded_stems(term) for term in terms))
+        return cls(frozenset(folded(term) for term in terms), stems)
+
+
+def is_hit(word: str, wanted: Wanted) -> bool:
+    """The word is a search term, or an inflection of one (a shared stem, a longer form)."""
+    plain = folded(word)
+    if plain in wanted.terms or not folded_stems(word).isdisjoint(wanted.stems):
         return True
     return any(
         len(term) >= SHORTEST_STEM
-        and len(word) >= SHORTEST_STEM
-        and (word.startswith(term) or term.startswith(word))
-        for term in terms
+        and len(plain) >= SHORTEST_STEM
+        and (plain.startswith(term) or term.startswith(plain))
+        for term in wanted.terms
     )
 
 
@@ -52,10 +74,10 @@ def plain_text_of(html: str) -> str:
     return SPACE.sub(" ", text.replace(START, "").replace(STOP, "")).strip()
 
 
-def marked_snippet(text: str, terms: frozenset[str]) -> str | None:
+def marked_snippet(text: str, wanted: Wanted) -> str | None:
     """About SNIPPET_WORDS words around the first hit, hits marked; None without a hit."""
     words = list(WORD.finditer(text))
-    first = next((n for n, word in enumerate(words) if is_hit(word.group(), terms)), None)
+    first = next((n for n, word in enumerate(words) if is_hit(word.group(), wanted)), None)
     if first is None:
         return None
     begin = max(0, first - WORDS_BEFORE_HIT)
@@ -66,7 +88,7 @@ def marked_snippet(text: str, terms: frozenset[str]) -> str | None:
     pieces, position = [], start
     for word in shown:
         pieces.append(text[position : word.start()])
-        if is_hit(word.group(), terms):
+        if is_hit(word.group(), wanted):
             pieces.append(START + word.group() + STOP)
         else:
             pieces.append(word.group())
@@ -90,7 +112,7 @@ def opening_words(text: str) -> str:
 
 def letter_snippet(body_html: str, postscript_html: str, terms: list[str]) -> Markup:
     """The snippet shown under a search result: from the body, else the P.S., else the start."""
-    wanted = frozenset(folded(term) for term in terms)
+    wanted = Wanted.of(terms)
     body = plain_text_of(body_html)
     snippet = marked_snippet(body, wanted)
     if snippet is None and postscript_html:

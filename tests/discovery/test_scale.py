@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import insert, select, text
 
 from app.database import utc_now
-from app.discovery.search import is_sqlite
+from app.discovery.search_index import is_sqlite, rebuild_search_index
 from app.discovery.suggestions import refresh_suggestions
 from app.extensions import db
 from app.letters.models import Language, Letter, LetterStatus
@@ -48,9 +48,7 @@ def seed_letters(author_id: int, addressee_id: int) -> None:
          "label": "", "position": 0} for n in range(1, LETTERS + 1, 50)
     ])  # fmt: skip
     if is_sqlite():
-        db.session.execute(text(
-            "INSERT INTO letter_search (rowid, title, body, postscript) "
-            "SELECT id, title, body, postscript FROM letters"))  # fmt: skip
+        rebuild_search_index(db.session.connection())
     elif db.engine.dialect.name == "postgresql":
         db.session.execute(text("SELECT setval('letters_id_seq', :n)"), {"n": LETTERS})
     db.session.commit()
