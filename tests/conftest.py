@@ -16,7 +16,7 @@ from flask import Flask, g, request_started
 from flask.testing import FlaskClient
 from sqlalchemy import event
 
-from app import create_app, database
+from app import database
 from app.accounts.models import User
 from app.accounts.service import create_user
 from app.database import utc_now
@@ -29,7 +29,7 @@ from tests.support import (
     BACKENDS,
     PASSWORD,
     QueryCounter,
-    config_for_tests,
+    app_for_tests,
     database_url,
     deliver_outbox,
     fresh_database,
@@ -75,7 +75,7 @@ def app_factory(backend: str, tmp_path: Path) -> Iterator[Callable[..., Flask]]:
     stack: list[Any] = []
 
     def build(**overrides: Any) -> Flask:
-        app = create_app(config_for_tests(database_url(backend, tmp_path), **overrides))
+        app = app_for_tests(database_url(backend, tmp_path), **overrides)
         context = fresh_database(app)
         context.__enter__()
         stack.append(context)

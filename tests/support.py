@@ -17,9 +17,11 @@ from typing import Any
 import pytest
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
+from jinja2.bccache import Bucket, BytecodeCache
 from sqlalchemy import select
 from werkzeug.test import TestResponse, encode_multipart
 
+from app import create_app
 from app.accounts.models import User
 from app.extensions import db
 from app.notifications.mail import parse_raw
@@ -76,6 +78,35 @@ def config_for_tests(url: str, **overrides: Any) -> dict[str, Any]:
         "RESET_ANSWER_SECONDS": 0,
         **overrides,
     }
+
+
+class CompiledTemplates(BytecodeCache):
+    """Jinja's compiled templates, kept in memory for every app of the test run.
+
+    Each test builds its own app, whose Jinja environment would compile again every template
+    it renders: a good part of the suite's time. The code is the same for every app (the
+    same templates, the same settings); Jinja checks each template's source before reuse.
+    """
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = CompiledTemplates()
+
+
+def app_for_tests(url: str, **overrides: Any) -> Flask:
+    """The app with the test configuration, sharing compiled templates with the others."""
+    app = create_app(config_for_tests(url, **overrides))
+    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
+    return app
 
 
 @contextmanager
