@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextvars
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email.message import EmailMessage
@@ -18,7 +19,7 @@ import pytest
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from jinja2.bccache import Bucket, BytecodeCache
-from sqlalchemy import select
+from sqlalchemy import make_url, select
 from werkzeug.test import TestResponse, encode_multipart
 
 from app import create_app
@@ -110,15 +111,31 @@ def app_for_tests(url: str, **overrides: Any) -> Flask:
 
 
 @contextmanager
-def fresh_database(app: Flask) -> Iterator[None]:
-    """An app context on an empty schema, dropped again afterwards."""
+def fresh_database(app: Flask, schema: Path | None = None) -> Iterator[None]:
+    """An app context on an empty schema; a server database is emptied again afterwards.
+
+    `schema` is a SQLite file holding the empty schema: when the app's own SQLite file does
+    not exist yet, a copy of it is quicker than creating the tables. A SQLite file is left as
+    it is at the end: it lives in the test's own folder.
+    """
+    database = sqlite_file(app)
     with app.app_context():
-        db.drop_all()
-        db.create_all()
+        if schema is not None and database is not None and not database.exists():
+            shutil.copyfile(schema, database)
+        else:
+            db.drop_all()
+            db.create_all()
         yield
         db.session.remove()
-        db.drop_all()
+        if database is None:
+            db.drop_all()
         db.engine.dispose()
+
+
+def sqlite_file(app: Flask) -> Path | None:
+    """The file of the app's SQLite database, or None for a server database."""
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    return Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
 
 
 class QueryCounter:
