@@ -44,6 +44,8 @@ BACKENDS = [
         marks=[
             pytest.mark.postgres,
             pytest.mark.skipif(not POSTGRES_URL, reason=POSTGRES_SKIP_REASON),
+            # One database for all: under pytest-xdist these tests run on one worker in turn.
+            pytest.mark.xdist_group("postgres"),
         ],
     ),
 ]
