@@ -29,8 +29,9 @@ $(CHECKERS): tests/pages/package.json tests/pages/package-lock.json
 		npm ci --prefix tests/pages --no-audit --no-fund --ignore-scripts --loglevel=error && touch $@; \
 	else echo "npm not found: the HTML and accessibility checks will be skipped"; fi
 
+# One worker per CPU; tests of one xdist_group (PostgreSQL's one database, Chromium) share one.
 test: $(STAMP) $(CHECKERS)
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n auto --dist loadgroup
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
