@@ -32,8 +32,11 @@ $(CHECKERS): tests/pages/package.json tests/pages/package-lock.json
 		npm ci --prefix tests/pages --no-audit --no-fund --ignore-scripts --loglevel=error && touch $@; \
 	else echo "npm not found: the HTML and accessibility checks will be skipped"; fi
 
+# One worker per CPU for everything but PostgreSQL, whose tests share one database and so
+# run after, in one process (without TEST_DATABASE_URL they skip with their reason).
 test: $(STAMP) $(CHECKERS)
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n auto --dist loadgroup -m "not postgres"
+	$(VENV)/bin/pytest -m postgres
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -16,7 +16,7 @@ from flask import Flask, g, request_started
 from flask.testing import FlaskClient
 from sqlalchemy import event
 
-from app import create_app, database
+from app import database
 from app.accounts.models import User
 from app.accounts.service import create_user
 from app.database import utc_now
@@ -29,7 +29,7 @@ from tests.support import (
     BACKENDS,
     PASSWORD,
     QueryCounter,
-    config_for_tests,
+    app_for_tests,
     database_url,
     deliver_outbox,
     fresh_database,
@@ -69,14 +69,27 @@ def backend(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
+@pytest.fixture(scope="session")
+def sqlite_schema(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file with the empty schema, which each test's database starts as a copy of."""
+    path = tmp_path_factory.mktemp("schema") / "schema.sqlite"
+    app = app_for_tests(f"sqlite:///{path}")
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    return path
+
+
 @pytest.fixture
-def app_factory(backend: str, tmp_path: Path) -> Iterator[Callable[..., Flask]]:
-    """Build an app with extra settings; its database is fresh and removed afterwards."""
+def app_factory(
+    backend: str, tmp_path: Path, sqlite_schema: Path
+) -> Iterator[Callable[..., Flask]]:
+    """Build an app with extra settings on a fresh database, emptied afterwards."""
     stack: list[Any] = []
 
     def build(**overrides: Any) -> Flask:
-        app = create_app(config_for_tests(database_url(backend, tmp_path), **overrides))
-        context = fresh_database(app)
+        app = app_for_tests(database_url(backend, tmp_path), **overrides)
+        context = fresh_database(app, schema=sqlite_schema)
         context.__enter__()
         stack.append(context)
         return app

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextvars
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email.message import EmailMessage
@@ -17,9 +18,11 @@ from typing import Any
 import pytest
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from jinja2.bccache import Bucket, BytecodeCache
+from sqlalchemy import make_url, select
 from werkzeug.test import TestResponse, encode_multipart
 
+from app import create_app
 from app.accounts.models import User
 from app.extensions import db
 from app.mail import parse_raw
@@ -42,6 +45,8 @@ BACKENDS = [
         marks=[
             pytest.mark.postgres,
             pytest.mark.skipif(not POSTGRES_URL, reason=POSTGRES_SKIP_REASON),
+            # One database for all: under pytest-xdist these tests run on one worker in turn.
+            pytest.mark.xdist_group("postgres"),
         ],
     ),
 ]
@@ -72,20 +77,68 @@ def config_for_tests(url: str, **overrides: Any) -> dict[str, Any]:
         "OPEN_REGISTRATION": False,
         "SESSION_COOKIE_SECURE": False,
         "PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH,
+        # Sign-up and reset answer at once; the tests of equal answer times set the floor.
+        "REGISTER_ANSWER_SECONDS": 0,
+        "RESET_ANSWER_SECONDS": 0,
         **overrides,
     }
 
 
+class CompiledTemplates(BytecodeCache):
+    """Jinja's compiled templates, kept in memory for every app of the test run.
+
+    Each test builds its own app, whose Jinja environment would compile again every template
+    it renders: a good part of the suite's time. The code is the same for every app (the
+    same templates, the same settings); Jinja checks each template's source before reuse.
+    """
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = CompiledTemplates()
+
+
+def app_for_tests(url: str, **overrides: Any) -> Flask:
+    """The app with the test configuration, sharing compiled templates with the others."""
+    app = create_app(config_for_tests(url, **overrides))
+    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
+    return app
+
+
 @contextmanager
-def fresh_database(app: Flask) -> Iterator[None]:
-    """An app context on an empty schema, dropped again afterwards."""
+def fresh_database(app: Flask, schema: Path | None = None) -> Iterator[None]:
+    """An app context on an empty schema; a server database is emptied again afterwards.
+
+    `schema` is a SQLite file holding the empty schema: when the app's own SQLite file does
+    not exist yet, a copy of it is quicker than creating the tables. A SQLite file is left as
+    it is at the end: it lives in the test's own folder.
+    """
+    database = sqlite_file(app)
     with app.app_context():
-        db.drop_all()
-        db.create_all()
+        if schema is not None and database is not None and not database.exists():
+            shutil.copyfile(schema, database)
+        else:
+            db.drop_all()
+            db.create_all()
         yield
         db.session.remove()
-        db.drop_all()
+        if database is None:
+            db.drop_all()
         db.engine.dispose()
+
+
+def sqlite_file(app: Flask) -> Path | None:
+    """The file of the app's SQLite database, or None for a server database."""
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    return Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
 
 
 class QueryCounter:

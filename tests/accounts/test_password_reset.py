@@ -8,6 +8,7 @@ import time
 import pytest
 
 from app.accounts.service import create_user
+from app.config import DEFAULTS
 from app.extensions import db
 from tests.support import PASSWORD, can_sign_in, link_in, sign_in, text_of
 
@@ -150,7 +151,7 @@ def test_reset_requests_are_limited_per_ip(app_factory):
 
 def test_others_asking_for_my_reset_links_never_stop_me_asking(app_factory, mailbox):
     """Past the address's allowance the answer stays the same; only the mails stop."""
-    app = app_factory(RATELIMIT_ENABLED=True, RESET_ANSWER_SECONDS=0)
+    app = app_factory(RATELIMIT_ENABLED=True)
     create_user("victim@example.org", "Victim Person", PASSWORD)
     db.session.commit()
     client = app.test_client()
@@ -176,7 +177,10 @@ def test_others_asking_for_my_reset_links_never_stop_me_asking(app_factory, mail
     assert can_sign_in(app, "victim@example.org", NEW_PASSWORD)
 
 
-def test_unknown_and_known_address_take_similar_time(smtp_app, mail_server):
+def test_unknown_and_known_address_take_similar_time(app_factory, mail_server):
+    smtp_app = app_factory(
+        RESET_ANSWER_SECONDS=DEFAULTS["RESET_ANSWER_SECONDS"], **mail_server.settings
+    )
     create_user("known@example.org", "Known Person", PASSWORD)
     db.session.commit()
     client = smtp_app.test_client()

@@ -15,10 +15,9 @@ from urllib.parse import urlsplit
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from app import create_app
 from app.accounts.service import create_user
 from app.extensions import db
-from tests.support import PASSWORD, config_for_tests, fresh_database
+from tests.support import PASSWORD, app_for_tests, fresh_database
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_MISSING = f"browser tests drive Debian's Chromium, and {CHROMIUM} is not installed"
@@ -75,7 +74,7 @@ class LiveServer:
 def browser_test_app(database_file: Path, **overrides: Any) -> Flask:
     """The app as a real user meets it: CSRF on, on its own SQLite file."""
     settings = {"WTF_CSRF_ENABLED": True, "SITE_URL": f"http://{LOCAL_HOST}", **overrides}
-    app = create_app(config_for_tests(f"sqlite:///{database_file}", **settings))
+    app = app_for_tests(f"sqlite:///{database_file}", **settings)
     app.wsgi_app = ClosingResponses(app.wsgi_app)
     return app
 

@@ -17,6 +17,7 @@ from tests.page_types import AXE_JS
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.xdist_group("browser"),  # under pytest-xdist: one Chromium at a time
     pytest.mark.skipif(not CHROMIUM.exists(), reason=CHROMIUM_MISSING),
     pytest.mark.skipif(
         not AXE_JS.exists(),

@@ -28,6 +28,7 @@ expect = sync_api.expect
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.xdist_group("browser"),  # under pytest-xdist: one Chromium at a time
     pytest.mark.skipif(not CHROMIUM.exists(), reason=CHROMIUM_MISSING),
 ]
 
