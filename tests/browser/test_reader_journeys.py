@@ -186,7 +186,9 @@ def test_reader_searches_and_pages_through_highlighted_results(site, new_context
     expect(results).to_have_count(10)
     marks = page.locator(".search-results mark")
     expect(marks.first).to_be_visible()
-    assert {text.lower() for text in marks.all_inner_texts()} == {SEARCH_WORD}
+    # Forms of the word are found and marked too ("paragraphs"), as on PostgreSQL.
+    assert all(text.lower().startswith(SEARCH_WORD) for text in marks.all_inner_texts())
+    assert SEARCH_WORD in {text.lower() for text in marks.all_inner_texts()}
 
     page.get_by_role("navigation", name="Pages").get_by_role("link", name="Next").click()
     expect(page).to_have_url(re.compile(r"page=2"))

@@ -220,7 +220,7 @@ def test_unknown_letter_to_edit_or_answer_is_a_styled_404(client, writer):
         ("put", "/letters/new"),
         ("delete", "/letters/{slug}"),
         ("post", "/letters/{slug}"),
-        ("get", "/letters/{slug}/withdraw"),
+        ("get", "/letters/{slug}/publish"),  # GET .../withdraw asks first since issue 10.17
         ("get", "/auth/logout"),
         ("post", "/threads/{slug}"),
         ("patch", "/"),
