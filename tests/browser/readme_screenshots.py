@@ -1,4 +1,5 @@
-"""Screenshots of a demo letter page for the README: docs/letter-desktop.png, docs/letter-phone.png.
+"""Screenshots of the demo for the README: docs/front-page.png, docs/letter-desktop.png and
+docs/letter-phone.png.
 
 Run from the checkout: `.venv/bin/python -m tests.browser.readme_screenshots`.
 It serves the demo data from a temporary SQLite file on loopback and drives Debian's Chromium.
@@ -27,17 +28,25 @@ from tests.browser.live_server import (
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 MAX_BYTES = 300_000
-# (file, letter, browser language, viewport, pixel ratio, whole page?)
+# (file, page, browser language, viewport, pixel ratio, whole page?)
 SHOTS = [
+    ("front-page.png", "/", "en-GB", {"width": 1280, "height": 900}, 1, False),
     (
         "letter-desktop.png",
-        "warum-wir-wieder-briefe-schreiben-sollten",
+        "/letters/warum-wir-wieder-briefe-schreiben-sollten",
         "de-DE",
         {"width": 1280, "height": 860},
         1,
         True,
     ),
-    ("letter-phone.png", "on-writing-things-down", "en-GB", {"width": 390, "height": 844}, 2, True),
+    (
+        "letter-phone.png",
+        "/letters/on-writing-things-down",
+        "en-GB",
+        {"width": 390, "height": 844},
+        2,
+        True,
+    ),
 ]
 
 
@@ -63,13 +72,13 @@ def main() -> int:
             db.session.remove()
             browser = launch_chromium(playwright)
             log = PageLog()
-            for name, slug, locale, viewport, ratio, full_page in SHOTS:
+            for name, path, locale, viewport, ratio, full_page in SHOTS:
                 context = browser.new_context(
                     locale=locale, viewport=viewport, device_scale_factor=ratio
                 )
                 log.watch(context)
                 page = context.new_page()
-                page.goto(f"{server.url}/letters/{slug}")
+                page.goto(f"{server.url}{path}")
                 png = small_png(page.screenshot(full_page=full_page, animations="disabled"))
                 (DOCS / name).write_bytes(png)
                 print(f"docs/{name}: {len(png) // 1024} KB")
