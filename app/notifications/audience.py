@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from app.accounts.models import User
 from app.accounts.notice_settings import notice_settings_of
@@ -64,14 +64,13 @@ def thread_followers(planned: PlannedLetter) -> int:
             Letter.author_id != planned.author_id,
         )
     )
-    followers = confirmed(Target.THREAD, [planned.thread_root_id]).with_only_columns(
-        Subscription.email
-    )
+    followers = confirmed(Target.THREAD, [planned.thread_root_id])
     both = writers.union(followers).subquery()
     return db.session.scalar(select(func.count()).select_from(both)) or 0
 
 
-def confirmed(target: Target, target_ids: list[int]) -> Any:
+def confirmed(target: Target, target_ids: list[int]) -> Select[tuple[str]]:
+    """The addresses of confirmed subscriptions to these targets."""
     return select(Subscription.email).where(
         Subscription.target == target,
         Subscription.target_id.in_(target_ids),
