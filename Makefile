@@ -32,11 +32,11 @@ $(CHECKERS): tests/pages/package.json tests/pages/package-lock.json
 		npm ci --prefix tests/pages --no-audit --no-fund --ignore-scripts --loglevel=error && touch $@; \
 	else echo "npm not found: the HTML and accessibility checks will be skipped"; fi
 
-# One worker per CPU for everything but PostgreSQL, whose tests share one database and so
-# run after, in one process (without TEST_DATABASE_URL they skip with their reason).
+# One worker per CPU; each worker has a PostgreSQL database of its own beside
+# TEST_DATABASE_URL (without it those tests skip with their reason). Browser tests stay on
+# one worker (their xdist_group), one Chromium at a time.
 test: $(STAMP) $(CHECKERS)
-	$(VENV)/bin/pytest -n auto --dist loadgroup -m "not postgres"
-	$(VENV)/bin/pytest -m postgres
+	$(VENV)/bin/pytest -n auto --dist loadgroup
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

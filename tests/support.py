@@ -6,6 +6,7 @@ Fixtures live in conftest.py files; they and the tests import everything else fr
 from __future__ import annotations
 
 import contextvars
+import functools
 import os
 import re
 import shutil
@@ -19,7 +20,7 @@ import pytest
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from jinja2.bccache import Bucket, BytecodeCache
-from sqlalchemy import make_url, select
+from sqlalchemy import create_engine, make_url, select, text
 from werkzeug.test import TestResponse, encode_multipart
 
 from app import create_app
@@ -45,8 +46,6 @@ BACKENDS = [
         marks=[
             pytest.mark.postgres,
             pytest.mark.skipif(not POSTGRES_URL, reason=POSTGRES_SKIP_REASON),
-            # One database for all: under pytest-xdist these tests run on one worker in turn.
-            pytest.mark.xdist_group("postgres"),
         ],
     ),
 ]
@@ -58,7 +57,31 @@ BACKENDS = [
 def database_url(backend: str, tmp_path: Path) -> str:
     if backend == "sqlite":
         return f"sqlite:///{tmp_path / 'test.sqlite'}"
-    return POSTGRES_URL
+    return postgres_url_of_this_worker()
+
+
+@functools.cache
+def postgres_url_of_this_worker() -> str:
+    """TEST_DATABASE_URL, or under pytest-xdist a database of this worker's own beside it.
+
+    Workers that shared one database would drop each other's tables; a database per worker
+    lets the PostgreSQL tests spread over every core. It is created on first use (the role
+    needs CREATEDB) and emptied by each test, like the one it is named after.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return POSTGRES_URL
+    base = make_url(POSTGRES_URL)
+    own = base.set(database=f"{base.database}_{worker}")
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database}
+        )
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{own.database}"'))
+    engine.dispose()
+    return own.render_as_string(hide_password=False)
 
 
 def config_for_tests(url: str, **overrides: Any) -> dict[str, Any]:
