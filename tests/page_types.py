@@ -131,6 +131,7 @@ def every_page_type() -> PageSet:
             "settings": "/settings",
             "notice-settings": "/settings/notifications",
             "admin": "/admin",
+            "admin-people": "/admin/people",
             "deliveries": "/admin/deliveries",
             "mailbox": "/dev/mailbox",
             "mailbox-message": f"/dev/mailbox/{kept}",

@@ -318,6 +318,18 @@ def invite_a_colleague_again(scene: Scene) -> Request:
     return Request("/admin", {"email": "invitee@example.org"}, location="/admin")
 
 
+def resend_an_invitation(scene: Scene) -> Request:
+    scene.signed_in(is_admin=True)
+    invitation = send_invitation("invitee@example.org", None).invitation
+    return Request(f"/admin/invitations/{invitation.id}/resend", location="/admin/people")
+
+
+def revoke_an_invitation(scene: Scene) -> Request:
+    scene.signed_in(is_admin=True)
+    invitation = send_invitation("invitee@example.org", None).invitation
+    return Request(f"/admin/invitations/{invitation.id}/revoke", location="/admin/people")
+
+
 def hide_a_letter(scene: Scene) -> Request:
     scene.signed_in(is_admin=True)
     letter = scene.letter(scene.make_user(), title="Too much")
@@ -397,6 +409,16 @@ WRITE_PATHS = [
     path("unsubscribe-notice-kind", "/unsubscribe/<token>", turn_off_a_notice_in_one_click),
     path("admin-invite", "/admin", invite_a_colleague),
     path("admin-invite-again", "/admin", invite_a_colleague_again),
+    path(
+        "admin-resend-invitation",
+        "/admin/invitations/<int:invitation_id>/resend",
+        resend_an_invitation,
+    ),
+    path(
+        "admin-revoke-invitation",
+        "/admin/invitations/<int:invitation_id>/revoke",
+        revoke_an_invitation,
+    ),
     path("admin-hide", "/admin/letters/<slug>/hidden", hide_a_letter),
     path("admin-show", "/admin/letters/<slug>/hidden", show_a_hidden_letter),
     path("admin-delivery-retry", "/admin/deliveries/<int:notice_id>/retry", retry_a_delivery),

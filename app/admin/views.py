@@ -1,4 +1,4 @@
-"""Admin pages: invitations, moderation and the development mailbox."""
+"""Admin pages: invitations, moderation and the development mailbox (people: people.py)."""
 
 from __future__ import annotations
 

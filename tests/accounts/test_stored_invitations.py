@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
 from app.accounts.models import Invitation
+from app.database import utc_now
 from app.extensions import db
 from tests.support import PASSWORD, link_in, sign_in, text_of
 
@@ -78,7 +81,44 @@ def test_inviting_a_pending_address_again_sends_that_invitation_again(
     assert "This invitation was used already." in answer.get_data(as_text=True)
 
 
-def test_command_line_invitation_carries_its_note(app_factory, make_user, mailbox):
+def test_after_revoking_the_address_can_be_invited_anew(app, admin_client, mail_server):
+    admin_client.post("/admin", data={"email": "nora@example.org"})
+    (revoked,) = invitations_to("nora@example.org")
+    admin_client.post(f"/admin/invitations/{revoked.id}/revoke")
+    admin_client.post("/admin", data={"email": "nora@example.org"})
+
+    assert len(invitations_to("nora@example.org")) == 2
+    old, new = mail_server.inbox.wait_for(2)
+    visitor = app.test_client()
+    assert visitor.get(link_in(old.text)).status_code == 410
+    assert visitor.post(link_in(new.text), data=ACCOUNT_FORM).status_code == 302
+
+
+def test_expired_invitation_is_marked_and_sending_it_again_gives_a_working_link(
+    app, admin_client, mail_server, issued_days_ago, runner
+):
+    with issued_days_ago(8):
+        runner.invoke(args=["users", "invite", "nora@example.org"])
+    (invitation,) = invitations_to("nora@example.org")
+    invitation.last_sent_at = utc_now() - timedelta(days=8)  # as the link says
+    db.session.commit()
+    page = admin_client.get("/admin/people").get_data(as_text=True)
+    assert "(link expired)" in page
+    (old,) = mail_server.inbox.wait_for(1)
+    expired = app.test_client().get(link_in(old.text))
+    assert expired.status_code == 410
+    assert "This invitation has expired." in expired.get_data(as_text=True)
+
+    admin_client.post(f"/admin/invitations/{invitation.id}/resend")
+
+    assert "(link expired)" not in admin_client.get("/admin/people").get_data(as_text=True)
+    _old, new = mail_server.inbox.wait_for(2)
+    assert app.test_client().post(link_in(new.text), data=ACCOUNT_FORM).status_code == 302
+
+
+def test_command_line_invitation_with_a_note_is_listed_as_from_the_command_line(
+    app_factory, make_user, mailbox
+):
     app = app_factory()  # no mail server: the development mailbox keeps the mail
     runner = app.test_cli_runner()
     result = runner.invoke(args=["users", "invite", "nora@example.org", "--note", "Welcome!"])
@@ -92,3 +132,7 @@ def test_command_line_invitation_carries_its_note(app_factory, make_user, mailbo
         assert "A note with your invitation:\nWelcome!\n" in text_of(message).replace("\r\n", "\n")
     (invitation,) = invitations_to("nora@example.org")
     assert (invitation.inviter_id, invitation.note) == (None, "Welcome!")
+    client = app.test_client()
+    sign_in(client, make_user("Ada Admin", is_admin=True))
+    page = client.get("/admin/people").get_data(as_text=True)
+    assert "<td>the command line</td>" in page and "Welcome!" in page
