@@ -9,8 +9,8 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from app.accounts import email_links
 from app.accounts import service as accounts
+from app.accounts.invitations import send_invitation
 from app.discovery.search_index import rebuild_search_index
 from app.extensions import db
 
@@ -41,14 +41,19 @@ def create_user_command(email: str, name: str, handle: str | None, admin: bool) 
 
 @users.command("invite")
 @click.argument("email")
-def invite_user_command(email: str) -> None:
-    """Email an invitation link (valid for 7 days)."""
+@click.option("--note", default="", help="A personal note shown in the email.")
+def invite_user_command(email: str, note: str) -> None:
+    """Email an invitation link (valid for 7 days); a pending invitation is sent again."""
     try:
-        email_links.send_invitation(email, inviter=None)
+        invited = send_invitation(email, inviter=None, note=note)
     except accounts.AccountError as error:
         raise click.ClickException(str(error)) from error
     db.session.commit()
-    click.echo(f"Invitation sent to {accounts.normalise_email(email)}.")
+    address = invited.invitation.email
+    if invited.again:
+        click.echo(f"{address} was invited already: the invitation was sent again.")
+    else:
+        click.echo(f"Invitation sent to {address}.")
 
 
 search = AppGroup("search", help="Look after the search index.")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from app.accounts.invitations import INVITE, send_invitation
 from app.accounts.service import user_by_email
 from app.accounts.tokens import make_token
 from app.database import utc_now
@@ -85,6 +86,9 @@ def every_page_type() -> PageSet:
     db.session.commit()
     run_once()  # the confirmation goes to the development mailbox
     kept = db.session.scalars(select(MailboxMessage.id)).first()
+    invited = send_invitation("newcomer@example.org", sven, "Welcome aboard!\nSee you on Monday.")
+    db.session.commit()
+    invitation = make_token(INVITE, {"invitation": invited.invitation.id})
     withdraw_letter(letter_by_slug("three-reviews-later"))
     db.session.commit()
     revise_with_outside_links("on-writing-things-down")
@@ -116,6 +120,7 @@ def every_page_type() -> PageSet:
             "not-found": "/letters/does-not-exist",
             "withdrawn": "/letters/three-reviews-later",
             "history": "/letters/on-writing-things-down/history",
+            "invitation": f"/auth/invite/{invitation}",
         },
         signed_in={
             "own-letter": "/letters/warum-wir-wieder-briefe-schreiben-sollten",
@@ -126,6 +131,7 @@ def every_page_type() -> PageSet:
             "settings": "/settings",
             "notice-settings": "/settings/notifications",
             "admin": "/admin",
+            "admin-people": "/admin/people",
             "deliveries": "/admin/deliveries",
             "mailbox": "/dev/mailbox",
             "mailbox-message": f"/dev/mailbox/{kept}",

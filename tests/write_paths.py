@@ -21,8 +21,8 @@ from app.accounts.email_links import (
     request_email_change,
     request_password_reset,
     send_confirmation,
-    send_invitation,
 )
+from app.accounts.invitations import send_invitation
 from app.accounts.models import User
 from app.accounts.service import set_avatar
 from app.extensions import db
@@ -312,6 +312,24 @@ def invite_a_colleague(scene: Scene) -> Request:
     return Request("/admin", {"email": "invitee@example.org"}, location="/admin")
 
 
+def invite_a_colleague_again(scene: Scene) -> Request:
+    scene.signed_in(is_admin=True)
+    send_invitation("invitee@example.org", None)
+    return Request("/admin", {"email": "invitee@example.org"}, location="/admin")
+
+
+def resend_an_invitation(scene: Scene) -> Request:
+    scene.signed_in(is_admin=True)
+    invitation = send_invitation("invitee@example.org", None).invitation
+    return Request(f"/admin/invitations/{invitation.id}/resend", location="/admin/people")
+
+
+def revoke_an_invitation(scene: Scene) -> Request:
+    scene.signed_in(is_admin=True)
+    invitation = send_invitation("invitee@example.org", None).invitation
+    return Request(f"/admin/invitations/{invitation.id}/revoke", location="/admin/people")
+
+
 def hide_a_letter(scene: Scene) -> Request:
     scene.signed_in(is_admin=True)
     letter = scene.letter(scene.make_user(), title="Too much")
@@ -347,7 +365,7 @@ def retry_a_delivery(scene: Scene) -> Request:
 class WritePath:
     rule: str  # the URL rule the request reaches
     arrange: Callable[[Scene], Request]
-    writes: bool = True  # signing in only reads: the session cookie is all it changes
+    writes: bool = True  # False for a request whose only change is the session cookie
 
 
 def path(name: str, rule: str, arrange: Callable[[Scene], Request], **options: Any) -> Any:
@@ -358,7 +376,7 @@ WRITE_PATHS = [
     path("sign-up", "/auth/register", sign_up),
     path("sign-up-address-taken", "/auth/register", sign_up_with_a_taken_address),
     path("accept-invitation", "/auth/invite/<token>", accept_invitation),
-    path("sign-in", "/auth/login", sign_in_through_the_form, writes=False),
+    path("sign-in", "/auth/login", sign_in_through_the_form),  # notes the time of sign-in
     path("sign-out", "/auth/logout", sign_out),
     path("request-password-reset", "/auth/reset", request_a_password_reset),
     path("reset-password", "/auth/reset/<token>", reset_the_password),
@@ -390,6 +408,17 @@ WRITE_PATHS = [
     path("unsubscribe-digests", "/unsubscribe/<token>", unsubscribe_from_digests),
     path("unsubscribe-notice-kind", "/unsubscribe/<token>", turn_off_a_notice_in_one_click),
     path("admin-invite", "/admin", invite_a_colleague),
+    path("admin-invite-again", "/admin", invite_a_colleague_again),
+    path(
+        "admin-resend-invitation",
+        "/admin/invitations/<int:invitation_id>/resend",
+        resend_an_invitation,
+    ),
+    path(
+        "admin-revoke-invitation",
+        "/admin/invitations/<int:invitation_id>/revoke",
+        revoke_an_invitation,
+    ),
     path("admin-hide", "/admin/letters/<slug>/hidden", hide_a_letter),
     path("admin-show", "/admin/letters/<slug>/hidden", show_a_hidden_letter),
     path("admin-delivery-retry", "/admin/deliveries/<int:notice_id>/retry", retry_a_delivery),

@@ -1,4 +1,4 @@
-"""Emailed links: invitations, address confirmation and password reset."""
+"""Emailed links: self sign-up, address confirmation and password reset."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_mail import Message
 
+from app.accounts.invitations import INVITE
 from app.accounts.models import User
 from app.accounts.service import (
     AccountError,
     checked_email,
-    create_user,
     normalise_email,
     password_is_right,
     set_password,
@@ -25,42 +25,6 @@ from app.web import absolute_url
 
 # Stands in for the password of an unknown address, so both reset requests do the same work.
 _NO_PASSWORD = "no account uses this address"
-
-
-def send_invitation(email: str, inviter: User | None) -> None:
-    """Email a signed sign-up link that expires after INVITE_MAX_AGE."""
-    email = checked_email(email)
-    if user_by_email(email) is not None:
-        raise AccountError(_l("This colleague has an account already."))
-    token = make_token("invite", {"email": email})
-    queue_email(
-        compose_email(
-            "invitation",
-            email,
-            subject=_l("Invitation to %(site)s"),
-            subject_values={"site": current_app.config["SITE_NAME"]},
-            inviter=inviter,
-            link=absolute_url("accounts.accept_invitation", token=token),
-            days=current_app.config["INVITE_MAX_AGE"] // 86400,
-        )
-    )
-
-
-def invited_email(token: str) -> str:
-    """The address an invitation link was sent to, if the link is valid and unused."""
-    payload = read_token("invite", token, current_app.config["INVITE_MAX_AGE"])
-    email = normalise_email(str(payload.get("email", "")))
-    if not email or user_by_email(email) is not None:
-        raise InvalidToken("invitation used already")
-    return email
-
-
-def accept_invitation(
-    token: str, name: str, handle: str, password: str, locale: str = "en"
-) -> User:
-    """Create the invited colleague's account, in the language they set it up in."""
-    email = invited_email(token)
-    return create_user(email, name, password, handle=handle or None, confirmed=True, locale=locale)
 
 
 def request_sign_up(email: str) -> None:
@@ -80,7 +44,7 @@ def request_sign_up(email: str) -> None:
 
 def _sign_up_mail(address: str, locale: str) -> Message:
     """The link to the account form, like an invitation the address sent itself."""
-    token = make_token("invite", {"email": address})
+    token = make_token(INVITE, {"email": address})
     return compose_email(
         "sign_up",
         address,

@@ -10,7 +10,8 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
-from app.accounts.models import GREETINGS, HANDLE_PATTERN
+from app.accounts.invitations import plain_note
+from app.accounts.models import GREETINGS, HANDLE_PATTERN, INVITATION_NOTE_MAX_LENGTH
 from app.accounts.service import AccountError, name_problem
 from app.config import DEFAULT_TIMEZONE
 
@@ -134,6 +135,11 @@ class ChangeEmailForm(FlaskForm):
 
 class InviteForm(FlaskForm):
     email = email_field(_l("Colleague's email address"))
+    note = TextAreaField(
+        _l("Personal note (optional)"),
+        validators=[Optional(), Length(max=INVITATION_NOTE_MAX_LENGTH)],
+        filters=[plain_note],
+    )
 
 
 def show_account_error(form: FlaskForm, error: AccountError) -> None:

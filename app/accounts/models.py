@@ -7,8 +7,8 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, LargeBinary, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Boolean, ForeignKey, Index, LargeBinary, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.config import DEFAULT_TIMEZONE
 from app.database import UTCDateTime, utc_now
@@ -51,6 +51,7 @@ class User(UserMixin, db.Model):
     session_nonce: Mapped[str] = mapped_column(String(32), default=new_session_nonce)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     avatar_png: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     avatar_version: Mapped[int] = mapped_column(default=0)
 
@@ -85,3 +86,40 @@ class NoticeSettings(db.Model):
     letters_to_me: Mapped[bool] = mapped_column(Boolean, default=True)
     replies_to_my_letters: Mapped[bool] = mapped_column(Boolean, default=True)
     threads_i_wrote_in: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+# A personal note on an invitation is a few lines, not a letter.
+INVITATION_NOTE_MAX_LENGTH = 1000
+PENDING = "accepted_at IS NULL AND revoked_at IS NULL"
+
+
+class Invitation(db.Model):
+    """An emailed invitation to create an account; pending until accepted or revoked."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (
+        # One pending invitation per address: inviting again sends that one again.
+        Index(
+            "uq_invitations_pending_email",
+            "email",
+            unique=True,
+            sqlite_where=text(PENDING),
+            postgresql_where=text(PENDING),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))  # lower-cased, like User.email
+    # None when it came from the command line.
+    inviter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(String(INVITATION_NOTE_MAX_LENGTH), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    last_sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    inviter: Mapped[User | None] = relationship()
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None

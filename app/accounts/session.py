@@ -8,6 +8,7 @@ from flask_login import login_user
 from sqlalchemy import select
 
 from app.accounts.models import User
+from app.database import utc_now
 from app.extensions import db, login_manager
 
 
@@ -22,9 +23,10 @@ def load_user(session_id: str) -> User | None:
 
 
 def sign_in(user: User, remember: bool = False) -> None:
-    """Start a fresh session for the user: nothing from before carries over."""
+    """Start a fresh session for the user (nothing from before carries over), and note when."""
     session.clear()
     login_user(user, remember=remember)
+    user.last_signed_in_at = utc_now()
 
 
 def init_login(app: Flask) -> None:

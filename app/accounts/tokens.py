@@ -7,11 +7,15 @@ from functools import lru_cache
 from typing import Any
 
 from flask import current_app
-from itsdangerous import BadData, URLSafeTimedSerializer
+from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 
 
 class InvalidToken(Exception):
     """The link is forged, for another purpose, expired, or already used."""
+
+
+class TokenExpired(InvalidToken):
+    """The link is genuine but older than its purpose allows."""
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
@@ -30,10 +34,12 @@ def make_token(purpose: str, payload: Any) -> str:
 
 
 def read_token(purpose: str, token: str, max_age: int | None) -> Any:
-    """The payload of a valid token, or InvalidToken."""
+    """The payload of a valid token, or InvalidToken (TokenExpired when it is only too old)."""
     try:
         return _serializer(purpose).loads(token, max_age=max_age)
-    except BadData as error:  # bad or expired signatures, undecodable payloads
+    except SignatureExpired as error:
+        raise TokenExpired(str(error)) from error
+    except BadData as error:  # bad signatures, undecodable payloads
         raise InvalidToken(str(error)) from error
 
 

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
-from app.accounts import attempts, bp, email_links, service
+from app.accounts import attempts, bp, email_links, invitations, service
 from app.accounts.forms import (
     AcceptInvitationForm,
     LoginForm,
@@ -130,14 +130,14 @@ def register():
 def accept_invitation(token: str):
     """Create an account from an invitation link."""
     try:
-        email = email_links.invited_email(token)
-    except InvalidToken:
-        abort(410, description=_("This invitation has expired or was used already."))
+        opened = invitations.open_invitation(token)
+    except invitations.InvitationClosed as error:
+        abort(410, description=str(error))
     form = AcceptInvitationForm()
     if form.validate_on_submit():
         try:
-            user = email_links.accept_invitation(
-                token,
+            user = invitations.accept_invitation(
+                opened,
                 form.display_name.data,
                 form.handle.data,
                 form.password.data,
@@ -150,7 +150,13 @@ def accept_invitation(token: str):
             flash(_("Welcome! Your account is ready."), "success")
             return redirect(url_for("accounts.settings"))
     status = 422 if form.errors else 200
-    return render_template("accounts/accept_invitation.html", form=form, email=email), status
+    page = render_template(
+        "accounts/accept_invitation.html",
+        form=form,
+        email=opened.email,
+        invitation=opened.invitation,
+    )
+    return page, status
 
 
 @bp.route("/auth/confirm/<token>")

@@ -1,8 +1,8 @@
-"""Admin: invitations, moderation, delivery status and the development mailbox."""
+"""Admin: people and invitations, moderation, delivery status and the development mailbox."""
 
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
 # The routes register themselves on bp.
-from app.admin import views  # noqa: E402, F401
+from app.admin import people, views  # noqa: E402, F401

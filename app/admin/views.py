@@ -1,4 +1,4 @@
-"""Admin pages: invitations, moderation and the development mailbox."""
+"""Admin pages: invitations, moderation and the development mailbox (people: people.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.accounts.access import admin_required
-from app.accounts.email_links import send_invitation
-from app.accounts.forms import InviteForm
+from app.accounts.forms import InviteForm, show_account_error
+from app.accounts.invitations import send_invitation
 from app.accounts.service import AccountError
 from app.admin import bp
 from app.admin.forms import HideForm
@@ -32,12 +32,20 @@ def dashboard():
     """Invite colleagues and see hidden letters."""
     form = InviteForm()
     if form.validate_on_submit():
+        inviter = current_user._get_current_object()
         try:
-            send_invitation(form.email.data, current_user)
+            invited = send_invitation(form.email.data, inviter, form.note.data)
         except AccountError as error:
-            form.email.errors = [str(error)]
+            show_account_error(form, error)
         else:
-            flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
+            email = invited.invitation.email
+            if invited.again:
+                flash(
+                    _("%(email)s was invited already: the invitation was sent again.", email=email),
+                    "success",
+                )
+            else:
+                flash(_("Invitation sent to %(email)s.", email=email), "success")
             return redirect(url_for("admin.dashboard"))
     hidden = db.session.scalars(
         with_people(select(Letter).where(Letter.status == LetterStatus.HIDDEN))

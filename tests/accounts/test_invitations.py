@@ -131,7 +131,7 @@ def test_invitation_link_cannot_be_used_twice(app, runner, mailbox):
     assert second.get(path).status_code == 410
     response = second.post(path, data=account_form(handle="nora2"))
     assert response.status_code == 410
-    assert "expired or was used already" in response.get_data(as_text=True)
+    assert "This invitation was used already. Please sign in." in response.get_data(as_text=True)
     assert len(db.session.scalars(select(User)).all()) == 1
 
 

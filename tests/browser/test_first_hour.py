@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from app.accounts.email_links import send_invitation
+from app.accounts.invitations import send_invitation
 from app.extensions import db
 from app.notifications.sender import run_once
 from tests.browser.demo_site import serving_site, sign_in

@@ -159,7 +159,7 @@ def test_account_and_subscription_mail_keep_the_site_name_literal(
     evil_site_app, client, make_user, send_notices, mail_server
 ):
     inviter = make_user("Eve", display_name=EVIL_NAME, is_admin=True)
-    from app.accounts.email_links import send_invitation
+    from app.accounts.invitations import send_invitation
 
     send_invitation("new@example.org", inviter)
     db.session.commit()
@@ -185,7 +185,7 @@ def test_an_address_with_encoded_words_cannot_subscribe(app, client, send_notice
 
 
 def test_an_address_with_encoded_words_cannot_be_invited(app, make_user, mail_server):
-    from app.accounts.email_links import send_invitation
+    from app.accounts.invitations import send_invitation
     from app.accounts.service import AccountError
 
     with pytest.raises(AccountError):
