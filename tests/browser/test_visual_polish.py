@@ -1,0 +1,139 @@
+"""The site looks of one piece in Chromium: fields, buttons, the header and the language switch.
+
+Measured from computed styles and boxes; each test also leaves screenshots in test-artifacts/
+for a person to look at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.browser.demo_site import serving_site, sign_in
+from tests.browser.live_server import CHROMIUM, CHROMIUM_MISSING, LiveServer
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=CHROMIUM_MISSING),
+]
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+VIDEO_LETTER = "/letters/on-writing-things-down"
+FOOTER_BUTTON = {"en": "English", "de": "Deutsch"}
+# What makes a control look like its neighbours (not its width, which its place decides).
+LOOK = [
+    "fontFamily",
+    "fontSize",
+    "lineHeight",
+    "color",
+    "backgroundColor",
+    "paddingTop",
+    "paddingRight",
+    "paddingBottom",
+    "paddingLeft",
+    "borderTopWidth",
+    "borderTopStyle",
+    "borderTopColor",
+    "borderLeftWidth",
+    "borderLeftStyle",
+    "borderTopLeftRadius",
+]
+STYLE_AND_BOX = """([selector, names]) => {
+  const el = document.querySelector(selector);
+  const style = getComputedStyle(el);
+  const box = el.getBoundingClientRect();
+  return { ...Object.fromEntries(names.map((name) => [name, style[name]])),
+           left: box.left, top: box.top, right: box.right, bottom: box.bottom,
+           width: box.width, height: box.height };
+}"""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The demo correspondences, one of them with a YouTube link in its P.S."""
+    with serving_site(tmp_path_factory.mktemp("polish") / "site.sqlite") as server:
+        yield server
+
+
+def measure(page: Any, selector: str, names: list[str] = LOOK) -> dict[str, Any]:
+    page.locator(selector).first.wait_for()
+    return page.evaluate(STYLE_AND_BOX, [selector, names])
+
+
+def use_language(page: Any, language: str) -> None:
+    """Choose the account's language in the footer, unless it is the one already shown."""
+    if page.get_attribute("html", "lang") != language:
+        page.locator(".site-footer").get_by_role("button", name=FOOTER_BUTTON[language]).click()
+        sync_api.expect(page.locator("html")).to_have_attribute("lang", language)
+
+
+# Lines of the header: its name and the items of its navigation, grouped where they overlap
+# vertically; and what of it is shown outside a phone's screen.
+HEADER_ITEMS = """() => {
+  const header = document.querySelector('.site-header');
+  const boxes = [...header.querySelectorAll('.site-name, nav > ul > li')]
+    .map((el) => el.getBoundingClientRect()).sort((a, b) => a.top - b.top);
+  const rows = [];
+  for (const box of boxes) {
+    const row = rows.find((r) => box.top < r.bottom && box.bottom > r.top);
+    if (row) row.bottom = Math.max(row.bottom, box.bottom);
+    else rows.push({ top: box.top, bottom: box.bottom });
+  }
+  const sticksOut = (box) => box.left < 0 || box.right > innerWidth;
+  const outside = [...header.querySelectorAll('*')].filter((el) => el.checkVisibility())
+    .filter((el) => sticksOut(el.getBoundingClientRect())).map((el) => el.outerHTML.slice(0, 80));
+  return { rows: rows.length, outside, scrollWidth: document.documentElement.scrollWidth };
+}"""
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_signed_in_header_fits_a_phone_in_two_lines(site, new_context, artifacts, language):
+    page = new_context(viewport=PHONE).new_page()
+    sign_in(page, site.url, "sven@example.org")  # an admin: the most links of anyone
+    use_language(page, language)
+    page.goto(site.url + VIDEO_LETTER)
+    header = page.evaluate(HEADER_ITEMS)
+    page.screenshot(path=artifacts / f"polish-header-{language}-phone.png")
+    assert header["rows"] <= 2, f"the header takes {header['rows']} lines"
+    assert header["scrollWidth"] <= PHONE["width"] and header["outside"] == []
+
+    # The rest is in the account menu, which opens inside the screen too.
+    page.locator(".account-menu summary").click()
+    sign_out = {"en": "Sign out", "de": "Abmelden"}[language]
+    sync_api.expect(
+        page.locator(".account-menu").get_by_role("button", name=sign_out)
+    ).to_be_visible()
+    page.screenshot(path=artifacts / f"polish-header-{language}-phone-menu.png")
+    header = page.evaluate(HEADER_ITEMS)
+    assert header["scrollWidth"] <= PHONE["width"] and header["outside"] == []
+    page.set_viewport_size(DESKTOP)
+    page.screenshot(path=artifacts / f"polish-header-{language}-desktop-menu.png")
+
+
+SWITCH = ".language-switch"
+CHOICES = [f"{SWITCH} > :is(a, button)[lang=de]", f"{SWITCH} > :is(a, button)[lang=en]"]
+CHOICE_LOOK = LOOK + ["fontWeight", "textDecorationLine", "textUnderlineOffset", "display"]
+
+
+def language_switch(page: Any) -> list[dict[str, Any]]:
+    measured = [measure(page, selector, CHOICE_LOOK) for selector in [SWITCH, *CHOICES]]
+    return [{k: v for k, v in m.items() if k not in ("top", "bottom")} for m in measured]
+
+
+def test_the_language_switch_looks_the_same_signed_in_and_signed_out(site, new_context, artifacts):
+    reader = new_context(locale="en-GB").new_page()
+    reader.goto(f"{site.url}/search")
+    colleague = new_context(locale="en-GB").new_page()
+    sign_in(colleague, site.url, "priya@example.org")  # her account reads English
+    colleague.goto(f"{site.url}/search")
+    reader.locator(SWITCH).screenshot(path=artifacts / "polish-language-signed-out.png")
+    colleague.locator(SWITCH).screenshot(path=artifacts / "polish-language-signed-in.png")
+
+    # Signed in, the choice is a form's button, since it changes the account.
+    assert colleague.locator(f"{SWITCH} button").count() == 2
+    assert language_switch(colleague) == language_switch(reader)
