@@ -71,8 +71,8 @@ def check_letter_page(page: Any) -> None:
     expect(letter.locator(".letter-body strong")).to_have_text("in writing")
     expect(letter.locator(".signature")).to_have_text("Sven")
     expect(letter.locator(".author-box")).to_contain_text("Managing director")
-    # The video stays a link and a button until the reader asks for it.
-    expect(letter.locator(".video-link")).to_have_attribute("href", VIDEO)
+    # The video stays a link in the P.S. (and a button) until the reader asks for it.
+    expect(letter.locator(".postscript a")).to_have_attribute("href", VIDEO)
 
 
 def save_screenshots(browser_context: Any, url: str, artifacts: Path, name: str) -> None:

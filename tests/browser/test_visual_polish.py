@@ -137,3 +137,25 @@ def test_the_language_switch_looks_the_same_signed_in_and_signed_out(site, new_c
     # Signed in, the choice is a form's button, since it changes the account.
     assert colleague.locator(f"{SWITCH} button").count() == 2
     assert language_switch(colleague) == language_switch(reader)
+
+
+VIDEO = "https://www.youtube.com/watch?v=Qs7Gr5J2d1M"
+
+
+def test_the_video_button_looks_like_the_sites_buttons_and_the_address_shows_once(
+    site, new_context, artifacts
+):
+    page = new_context().new_page()
+    sign_in(page, site.url, "priya@example.org")
+    page.goto(site.url + VIDEO_LETTER)
+    site_button = measure(page, ".letter-actions a.button")  # "Answer with a letter"
+    video_button = measure(page, "button.video-load")
+    page.locator(".postscript").screenshot(path=artifacts / "polish-video-desktop.png")
+
+    same = [name for name in LOOK if name not in ("color", "backgroundColor", "borderTopColor")]
+    assert {n: video_button[n] for n in same} == {n: site_button[n] for n in same}
+    # A secondary button: the site's colour as its text and frame.
+    assert video_button["color"] == video_button["borderTopColor"] == site_button["backgroundColor"]
+    assert page.evaluate("document.body.innerText").count(VIDEO) == 1
+    shown = page.locator(f'main a[href="{VIDEO}"]').filter(visible=True)
+    assert shown.count() == 1, "the P.S. links the video once, with nothing linking it again"
