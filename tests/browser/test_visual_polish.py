@@ -159,3 +159,79 @@ def test_the_video_button_looks_like_the_sites_buttons_and_the_address_shows_onc
     assert page.evaluate("document.body.innerText").count(VIDEO) == 1
     shown = page.locator(f'main a[href="{VIDEO}"]').filter(visible=True)
     assert shown.count() == 1, "the P.S. links the video once, with nothing linking it again"
+
+
+def look(measured: dict[str, Any]) -> dict[str, Any]:
+    return {name: measured[name] for name in LOOK} | {"height": round(measured["height"], 1)}
+
+
+def test_the_search_field_looks_like_the_sites_other_text_fields(site, new_context, artifacts):
+    page = new_context().new_page()
+    page.goto(f"{site.url}/auth/login")
+    text_field = measure(page, "form.narrow-form input[name=email]")
+    page.goto(f"{site.url}/search?q=decisions")
+    search_field = measure(page, "#search-q")
+    button = measure(page, ".search-form button")
+    page.screenshot(path=artifacts / "polish-search-desktop.png")
+
+    assert look(search_field) == look(text_field)
+    # Field and button side by side are one height, and the field takes the free width.
+    assert round(button["height"], 1) == round(search_field["height"], 1)
+    assert search_field["width"] > 2 * button["width"]
+
+
+def test_the_title_finder_looks_like_the_other_fields_of_the_write_form(
+    site, new_context, artifacts
+):
+    page = new_context().new_page()
+    sign_in(page, site.url, "priya@example.org")
+    page.goto(f"{site.url}/letters/new")
+    page.locator("#related-finder").fill("writing")
+    page.locator(".related-suggestions button").first.wait_for()
+    title, finder = measure(page, "#title"), measure(page, "#related-finder")
+    label = measure(page, "label[for=related-finder]")
+    page.locator(".related-finder").screenshot(path=artifacts / "polish-finder.png")
+
+    assert look(finder) == look(title)
+    assert (finder["left"], finder["width"]) == (title["left"], title["width"])
+    assert label["bottom"] <= finder["top"], "the label stands above its field, as elsewhere"
+
+
+def test_fields_selects_and_buttons_of_a_form_share_one_height_and_the_sites_font(
+    site, new_context, artifacts
+):
+    page = new_context().new_page()
+    sign_in(page, site.url, "priya@example.org")
+    page.goto(f"{site.url}/settings")
+    text_field, select = measure(page, "#display_name"), measure(page, "#locale")
+    button = measure(page, "form:has(#locale) button[type=submit]")
+    picture = measure(page, "input[type=file]")
+    body = measure(page, "body")
+    page.screenshot(path=artifacts / "polish-settings-desktop.png", full_page=True)
+
+    assert round(select["height"], 1) == round(text_field["height"], 1)
+    assert round(button["height"], 1) == round(text_field["height"], 1)
+    assert (picture["fontFamily"], picture["fontSize"]) == (body["fontFamily"], body["fontSize"])
+
+
+def luminance(colour: str) -> float:
+    """Relative luminance (WCAG 2) of a computed "rgb(r, g, b)" colour."""
+    channels = [int(part) / 255 for part in colour[colour.index("(") + 1 : -1].split(",")[:3]]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(one: str, other: str) -> float:
+    light, dark = sorted((luminance(one), luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_danger_button_can_be_read(site, new_context, artifacts, scheme):
+    page = new_context(color_scheme=scheme).new_page()
+    sign_in(page, site.url, "sven@example.org")
+    page.goto(f"{site.url}/letters/warum-wir-wieder-briefe-schreiben-sollten/withdraw")
+    button = measure(page, "button.button.danger")
+    page.screenshot(path=artifacts / f"polish-withdraw-{scheme}.png")
+
+    assert contrast(button["color"], button["backgroundColor"]) >= 4.5
