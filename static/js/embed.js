@@ -2,7 +2,7 @@
 document.querySelectorAll(".video-embed").forEach((figure) => {
   const button = figure.querySelector(".video-load");
   if (!button) return;
-  button.hidden = false;
+  figure.hidden = false;
   button.addEventListener("click", () => {
     const frame = document.createElement("iframe");
     frame.src = figure.dataset.embedSrc;

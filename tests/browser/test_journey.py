@@ -40,10 +40,12 @@ def sign_in(page: Any, base_url: str, email: str) -> None:
     page.get_by_label("Email address", exact=True).fill(email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.locator("form.narrow-form").get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(page.locator(".account-menu")).to_be_visible()
 
 
 def sign_out(page: Any) -> None:
+    """Through the account menu in the header, which opens without JavaScript too."""
+    page.locator(".account-menu summary").click()
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("link", name="Sign in")).to_be_visible()
 
@@ -69,8 +71,8 @@ def check_letter_page(page: Any) -> None:
     expect(letter.locator(".letter-body strong")).to_have_text("in writing")
     expect(letter.locator(".signature")).to_have_text("Sven")
     expect(letter.locator(".author-box")).to_contain_text("Managing director")
-    # The video stays a link and a button until the reader asks for it.
-    expect(letter.locator(".video-link")).to_have_attribute("href", VIDEO)
+    # The video stays a link in the P.S. (and a button) until the reader asks for it.
+    expect(letter.locator(".postscript a")).to_have_attribute("href", VIDEO)
 
 
 def save_screenshots(browser_context: Any, url: str, artifacts: Path, name: str) -> None:

@@ -223,10 +223,10 @@ def test_reader_and_colleague_switch_language_in_the_footer(site, new_context, p
     colleague = new_context().new_page()
     sign_in(colleague, site.url, "priya@example.org")
     colleague.goto(letter)
-    expect(colleague.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(colleague.get_by_role("link", name="Write a letter")).to_be_visible()
     colleague.locator(".site-footer").get_by_role("button", name="Deutsch").click()
     expect(colleague).to_have_url(letter)
-    expect(colleague.get_by_role("button", name="Abmelden")).to_be_visible()
+    expect(colleague.get_by_role("link", name="Brief schreiben")).to_be_visible()
     assert GERMAN_DATE.match(byline_date(colleague)), byline_date(colleague)
 
     elsewhere = new_context(locale="en-GB").new_page()  # no language cookie here
