@@ -12,8 +12,14 @@ from werkzeug.wrappers import Response
 
 from app.accounts.models import User
 from app.accounts.service import colleagues, user_by_handle
+from app.database import utc_now
 from app.extensions import db
-from app.letters.events import PlannedLetter, letter_audience_asked, values_from
+from app.letters.events import (
+    PlannedLetter,
+    letter_audience_asked,
+    letter_preview_asked,
+    values_from,
+)
 from app.letters.forms import OUTSIDE, LetterForm
 from app.letters.models import Language, Letter, LetterStatus
 from app.letters.related import parse_related, parse_tags
@@ -23,8 +29,13 @@ from app.letters.salutations import (
     salutation_choices,
     suggested_salutation,
 )
-from app.letters.service import LetterDraft, LetterError, save_letter
-from app.text.markdown import render_markdown
+from app.letters.service import (
+    REVISED_FIELDS,
+    LetterDraft,
+    LetterError,
+    apply_draft,
+    save_letter,
+)
 
 
 def blank_form(addressee: User | None, language: Language, title: str = "") -> LetterForm:
@@ -65,13 +76,16 @@ def handle_write_form(
     form: LetterForm, letter: Letter | None = None, parent: Letter | None = None
 ) -> Response | tuple[str, int] | str:
     """Preview, save or publish from the write form; re-show it with messages otherwise."""
-    preview = None
+    preview: dict[str, Any] = {}
     status = 200
     if form.is_submitted():
         if not form.validate():
             status = 422
         elif form.wants_preview:
-            preview = preview_of(draft_from(form))
+            preview = {
+                "preview": letter_preview(form, letter, parent),
+                **values_from(letter_preview_asked, planned_letter(form, letter, parent)),
+            }
         elif form.wants_publish and not current_user.confirmed_at:
             flash(_("Please confirm your email address before you publish."), "error")
             status = 422
@@ -85,7 +99,7 @@ def handle_write_form(
         form=form,
         letter=letter,
         parent=parent,
-        preview=preview,
+        **preview,
         salutations=salutations_for(form),
         closings=closings_for(current_user),
         **audience_of(form, letter, parent),
@@ -128,23 +142,28 @@ def salutations_for(form: LetterForm) -> list[str]:
     return salutation_choices(name, language)
 
 
-def preview_of(draft: LetterDraft) -> dict[str, str]:
-    return {
-        "title": draft.title,
-        "salutation": draft.salutation
-        or suggested_salutation(draft.addressee, draft.addressee_name, draft.language),
-        "body_html": render_markdown(draft.body),
-        "closing": draft.closing,
-        "signature": draft.signature,
-        "postscript_html": render_markdown(draft.postscript),
-        "language": draft.language.value,
-    }
+def letter_preview(form: LetterForm, letter: Letter | None, parent: Letter | None) -> Letter:
+    """The letter as saving would make it, never stored: the page shows it as readers will."""
+    draft = draft_from(form)
+    preview = Letter(status=LetterStatus.DRAFT)
+    apply_draft(preview, draft)
+    preview.author = db.session.get(User, current_user.id)
+    preview.addressee = draft.addressee
+    parent = parent or (letter.in_reply_to if letter is not None else None)
+    if parent is not None:
+        preview.in_reply_to_id, preview.in_reply_to = parent.id, parent
+    if letter is not None:
+        preview.slug, preview.published_at = letter.slug, letter.published_at
+        preview.edited_at = letter.edited_at
+        if letter.published_at and any(
+            getattr(preview, name) != getattr(letter, name) for name in REVISED_FIELDS
+        ):
+            preview.edited_at = utc_now()  # saving it will say "updated on" today
+    return preview
 
 
-def audience_of(form: LetterForm, letter: Letter | None, parent: Letter | None) -> dict[str, Any]:
-    """Who would be told on publishing (asked of the features that tell them)."""
-    if letter is not None and letter.status != LetterStatus.DRAFT:
-        return {}
+def planned_letter(form: LetterForm, letter: Letter | None, parent: Letter | None) -> PlannedLetter:
+    """The letter the form describes, for the features that tell and tag."""
     addressee = user_by_handle(form.addressee.data) if form.addressee.data else None
     if parent is not None:
         thread_root_id = parent.thread_root_id
@@ -152,10 +171,16 @@ def audience_of(form: LetterForm, letter: Letter | None, parent: Letter | None) 
         thread_root_id = letter.thread_root_id
     else:
         thread_root_id = None
-    planned = PlannedLetter(
+    return PlannedLetter(
         author_id=current_user.id,
         addressee_id=addressee.id if addressee else None,
         thread_root_id=thread_root_id,
         tags=tuple(parse_tags(form.tags.data or "")),
     )
-    return values_from(letter_audience_asked, planned)
+
+
+def audience_of(form: LetterForm, letter: Letter | None, parent: Letter | None) -> dict[str, Any]:
+    """Who would be told on publishing (asked of the features that tell them)."""
+    if letter is not None and letter.status != LetterStatus.DRAFT:
+        return {}
+    return values_from(letter_audience_asked, planned_letter(form, letter, parent))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -98,3 +99,57 @@ def test_a_refused_form_gives_back_everything_typed(client, make_user, make_lett
             del expected["addressee"], expected["addressee_name"]
         assert form_values(html) == expected, button
     assert db.session.scalars(db.select(Letter.id)).all() == letters_before
+
+
+def letter_markup(html: str) -> str:
+    """The letter as readers see it (its <article>), with whitespace made even."""
+    match = re.search(r'<article class="letter h-entry">.*?</article>', html, re.S)
+    assert match, "no letter in the page"
+    return " ".join(match.group(0).split()).replace("> <", "><")
+
+
+def as_readers_see_it(markup: str) -> str:
+    """What may differ: the date of publication, the heading level and the letter's address."""
+    markup = markup.replace("<h3 ", "<h1 ").replace("</h3>", "</h1>")
+    markup = markup.replace("not yet published", "DATE")
+    markup = re.sub(r'<time class="dt-published"[^>]*>[^<]*</time>', "DATE", markup)
+    return re.sub(r'<a class="u-url"[^>]*>[^<]*</a>', "", markup)
+
+
+@pytest.mark.parametrize("page", ["new", "reply", "published"])
+def test_the_preview_is_the_letter_as_it_will_be_published(client, make_user, make_letter, page):
+    sven = make_user("Sven Albrecht", handle="sven", role_line="Managing director")
+    sven.bio_html = "<p>Writes about <em>decisions</em>.</p>"
+    svenja = make_user("Svenja Köhler", handle="svenja", greeting_de="Liebe")
+    earlier = make_letter(svenja, sven, title="Opening")
+    sign_in(client, svenja)
+    client.post(f"/letters/{earlier.slug}/edit", data=letter_form(tags="Leadership"))
+    client.post("/auth/logout")
+    sign_in(client, sven)
+    path = {
+        "new": lambda: "/letters/new",
+        "reply": lambda: f"/letters/{earlier.slug}/reply",
+        "published": lambda: f"/letters/{make_letter(sven, svenja).slug}/edit",
+    }[page]()
+    form = letter_form(
+        addressee="svenja",
+        addressee_name="",
+        title="On slow decisions",
+        body="We decide *too quickly*.\n\nLet us write it down.",
+        closing="Best wishes",
+        postscript="A talk about it: https://www.youtube.com/watch?v=Qs7Gr5J2d1M",
+        tags="leadership, Transformation",  # the first tag exists, spelt as its creator did
+    )
+    del form["publish"]
+    preview = client.post(path, data={**form, "preview": "Preview"})
+    assert preview.status_code == 200
+    shown = letter_markup(preview.get_data(as_text=True))
+    for part in ('class="category"', "Dear Svenja,", "author-box", "Managing director",
+                 "video-embed", 'class="tag-list"', "<em>too quickly</em>"):  # fmt: skip
+        assert part in shown, part
+    assert ("In reply to" in shown) is (page == "reply")
+    assert ("Updated on" in shown) is (page == "published")
+    response = client.post(path, data={**form, "publish": "Publish"})
+    assert response.status_code == 302
+    published = letter_markup(client.get(response.headers["Location"]).get_data(as_text=True))
+    assert as_readers_see_it(shown) == as_readers_see_it(published)
