@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -20,7 +20,7 @@ from app.letters.events import (
     letter_preview_asked,
     values_from,
 )
-from app.letters.forms import OUTSIDE, LetterForm
+from app.letters.forms import OUTSIDE, LetterForm, typing_id_or_none
 from app.letters.models import Language, Letter, LetterStatus
 from app.letters.related import parse_related, parse_tags
 from app.letters.salutations import (
@@ -36,6 +36,9 @@ from app.letters.service import (
     apply_draft,
     save_letter,
 )
+
+SAVED_TYPING_COOKIE = "saved_typing"
+SAVED_TYPING_KEPT = 10
 
 
 def blank_form(addressee: User | None, language: Language, title: str = "") -> LetterForm:
@@ -102,6 +105,7 @@ def handle_write_form(
         **preview,
         salutations=salutations_for(form),
         closings=closings_for(current_user),
+        saved_typing=saved_typing_ids(),
         **audience_of(form, letter, parent),
     )
     return page, status
@@ -121,7 +125,33 @@ def save_from_form(
         flash(str(error), "error")
         return None
     flash(saved_message(saved, was_public), "success")
-    return redirect(url_for("letters.show", slug=saved.slug))
+    response = redirect(url_for("letters.show", slug=saved.slug))
+    return remember_saved_typing(response, form.typing_id.data)
+
+
+def saved_typing_ids() -> list[str]:
+    """Texts the server has saved, which this browser may stop keeping (see unsaved.js)."""
+    ids = request.cookies.get(SAVED_TYPING_COOKIE, "").split(".")
+    return [typing_id for typing_id in ids if typing_id_or_none(typing_id)]
+
+
+def remember_saved_typing(response: Response, typing_id: str | None) -> Response:
+    """Tell the next write page that the text kept under this id is saved.
+
+    A cookie of its own, not the session: signing out clears the session, and the kept copy
+    of a published letter would then come back as if it had never been sent.
+    """
+    if typing_id:
+        ids = [*saved_typing_ids()[-(SAVED_TYPING_KEPT - 1) :], typing_id]
+        response.set_cookie(
+            SAVED_TYPING_COOKIE,
+            ".".join(ids),
+            max_age=30 * 86400,
+            samesite="Lax",
+            httponly=True,
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
+    return response
 
 
 def saved_message(letter: Letter, was_public: bool) -> str:

@@ -60,10 +60,110 @@ def type_into(page: Any, label: str, text: str) -> None:
     field.fill(text)
 
 
+def begin_letter(page: Any, base: str) -> None:
+    """A new letter to Svenja, with a title and a body."""
+    page.goto(f"{base}/letters/new")
+    page.get_by_label("To a colleague", exact=True).select_option("svenja")
+    type_into(page, "Title", TITLE)
+    type_into(page, "Letter (Markdown)", BODY)
+
+
 def close_tab(page: Any) -> None:
     """Close the tab as a person does, its "leave this page?" included, and wait until it is."""
     with page.expect_event("close"):
         page.close(run_before_unload=True)
+
+
+def test_typed_text_survives_a_closed_tab_and_is_forgotten_once_published(new_context, base):
+    context = writer(new_context, base)
+    page = context.new_page()
+    begin_letter(page, base)
+    dialogs = Dialogs(page)
+    close_tab(page)
+    assert dialogs.seen == ["beforeunload"]
+
+    page = context.new_page()
+    dialogs = Dialogs(page)
+    page.goto(f"{base}/letters/new")
+    expect(page.locator("#unsaved-notice")).to_be_visible()
+    expect(page.get_by_label("Title", exact=True)).to_have_value(TITLE)
+    expect(page.get_by_label("Letter (Markdown)", exact=True)).to_have_value(BODY)
+    expect(page.get_by_label("To a colleague", exact=True)).to_have_value("svenja")
+    expect(page.get_by_label("Salutation", exact=True)).to_have_value("Dear Svenja,")
+    page.get_by_role("button", name="Publish").click()
+    expect(page).to_have_url(f"{base}/letters/on-slow-decisions")
+
+    page.goto(f"{base}/letters/new")
+    expect(page.get_by_label("Title", exact=True)).to_have_value("")
+    expect(page.get_by_label("Letter (Markdown)", exact=True)).to_have_value("")
+    expect(page.locator("#unsaved-notice")).to_be_hidden()
+    page.goto(f"{base}/")
+    assert dialogs.seen == []  # not on publishing, and not with nothing typed
+
+
+def test_leaving_asks_only_while_the_server_does_not_have_the_text(new_context, base):
+    page = writer(new_context, base).new_page()
+    dialogs = Dialogs(page)
+    page.goto(f"{base}/letters/new")
+    page.get_by_label("Title", exact=True).click()
+    page.goto(f"{base}/")
+    assert dialogs.seen == []  # nothing changed
+
+    page.goto(f"{base}/letters/new")
+    type_into(page, "Title", TITLE)
+    page.goto(f"{base}/")
+    assert dialogs.seen == ["beforeunload"]
+
+    page.goto(f"{base}/letters/new")  # the text is back: leaving still asks
+    expect(page.get_by_label("Title", exact=True)).to_have_value(TITLE)
+    type_into(page, "Letter (Markdown)", BODY)
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator("section.preview")).to_contain_text("We decide too quickly")
+    assert dialogs.seen == ["beforeunload"]  # sending the form does not ask
+    # Chromium asks only on a page the person has touched: the writer reads on, and goes.
+    page.get_by_label("Letter (Markdown)", exact=True).click()
+    page.goto(f"{base}/")  # a preview is not saved
+    assert dialogs.seen == ["beforeunload"] * 2
+
+    page.goto(f"{base}/letters/new")
+    expect(page.get_by_label("Letter (Markdown)", exact=True)).to_have_value(BODY)
+    page.get_by_role("button", name="Discard the restored text").click()
+    expect(page.get_by_label("Title", exact=True)).to_have_value("")
+    expect(page.get_by_label("Letter (Markdown)", exact=True)).to_have_value("")
+    page.goto(f"{base}/")
+    page.goto(f"{base}/letters/new")
+    expect(page.get_by_label("Title", exact=True)).to_have_value("")
+    expect(page.locator("#unsaved-notice")).to_be_hidden()
+    assert dialogs.seen == ["beforeunload"] * 2
+
+
+def test_an_edit_of_a_published_letter_stays_in_the_browser_until_it_is_saved(new_context, base):
+    context = writer(new_context, base)
+    page = context.new_page()
+    begin_letter(page, base)
+    page.get_by_role("button", name="Publish").click()
+    expect(page).to_have_url(f"{base}/letters/on-slow-decisions")
+
+    page.goto(f"{base}/letters/on-slow-decisions/edit")
+    type_into(page, "Letter (Markdown)", "A second thought, not ready for readers.")
+    Dialogs(page)
+    close_tab(page)
+    reader = new_context().new_page()
+    reader.goto(f"{base}/letters/on-slow-decisions")
+    expect(reader.locator(".letter-body")).to_contain_text("We decide too quickly")
+    expect(reader.locator(".letter-body")).not_to_contain_text("second thought")
+
+    page = context.new_page()
+    page.goto(f"{base}/letters/on-slow-decisions/edit")
+    expect(page.locator("#unsaved-notice")).to_be_visible()
+    body = page.get_by_label("Letter (Markdown)", exact=True)
+    expect(body).to_have_value("A second thought, not ready for readers.")
+    body.fill("A second thought, ready now.")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator(".letter-body")).to_contain_text("ready now")
+    page.goto(f"{base}/letters/on-slow-decisions/edit")
+    expect(body).to_have_value("A second thought, ready now.")
+    expect(page.locator("#unsaved-notice")).to_be_hidden()
 
 
 def box(page: Any, selector: str) -> dict[str, float]:
@@ -100,9 +200,7 @@ def test_the_write_page_is_laid_out_like_the_letter_it_makes(new_context, base):
         assert box(page, f"#{name}")["x"] > sheet["x"] + sheet["width"], name
     page.set_viewport_size({"width": 1280, "height": 900})
 
-    page.get_by_label("To a colleague", exact=True).select_option("svenja")
-    type_into(page, "Title", TITLE)
-    type_into(page, "Letter (Markdown)", BODY)
+    begin_letter(page, base)
     type_into(page, "P.S. (Markdown)", "Bring the notes.")
     type_into(page, "Tags (comma-separated; the first is the category)", "Decisions")
     page.get_by_role("button", name="Preview").click()

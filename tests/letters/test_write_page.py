@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 
@@ -153,3 +154,26 @@ def test_the_preview_is_the_letter_as_it_will_be_published(client, make_user, ma
     assert response.status_code == 302
     published = letter_markup(client.get(response.headers["Location"]).get_data(as_text=True))
     assert as_readers_see_it(shown) == as_readers_see_it(published)
+
+
+def saved_copies(page: str) -> list[str]:
+    """The ids of the copies a write page tells its script to forget: the server has them."""
+    match = re.search(r'<script type="application/json" id="saved-typing">(.*?)</script>', page)
+    assert match, "no list of saved copies"
+    return json.loads(match.group(1))
+
+
+def test_only_a_saved_form_lets_the_browser_forget_its_copy(client, make_user):
+    sign_in(client, make_user())
+    assert (
+        client.post("/letters/new", data=letter_form(typing_id="copy-one", body="")).status_code
+        == 422
+    )
+    preview = letter_form(typing_id="copy-two", preview="Preview")
+    del preview["publish"]
+    assert client.post("/letters/new", data=preview).status_code == 200
+    assert saved_copies(client.get("/letters/new").get_data(as_text=True)) == []
+    assert client.post("/letters/new", data=letter_form(typing_id="copy-two")).status_code == 302
+    odd = letter_form(title="Another", typing_id="<b>not an id</b>")
+    assert client.post("/letters/new", data=odd).status_code == 302
+    assert saved_copies(client.get("/letters/new").get_data(as_text=True)) == ["copy-two"]
