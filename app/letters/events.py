@@ -33,6 +33,8 @@ letter_page_shown = letter_signals.signal("letter-page-shown")
 letter_form_filled = letter_signals.signal("letter-form-filled")
 # Asked before publishing (sender: a PlannedLetter): who would be told of it.
 letter_audience_asked = letter_signals.signal("letter-audience-asked")
+# Asked for the preview (sender: a PlannedLetter): its tags as the letter page will name them.
+letter_preview_asked = letter_signals.signal("letter-preview-asked")
 
 
 @dataclass(frozen=True)

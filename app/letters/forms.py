@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
@@ -14,11 +16,18 @@ from app.letters.related import LinkError, parse_related
 from app.text.markdown import markup_problem
 
 OUTSIDE = ""
+# Names the text this browser keeps while the writer types (static/js/unsaved.js).
+TYPING_ID = re.compile(r"[A-Za-z0-9_-]{8,40}")
 
 
 def single_line(value: str | None) -> str | None:
     """Titles, names and greetings are one line: line breaks become spaces."""
     return " ".join(value.split()) if value else value
+
+
+def typing_id_or_none(value: str | None) -> str | None:
+    """Anything but an id the page's script made is ignored, not refused: it is not shown."""
+    return value if value and TYPING_ID.fullmatch(value) else None
 
 
 def refuse_costly_markup(field: TextAreaField) -> None:
@@ -67,6 +76,7 @@ class LetterForm(FlaskForm):
     related = TextAreaField(
         _l("Related discussions (one per line)"), validators=[Optional(), Length(max=20_000)]
     )
+    typing_id = HiddenField(filters=[typing_id_or_none])
     preview = SubmitField(_l("Preview"))
     save = SubmitField(_l("Save draft"))
     publish = SubmitField(_l("Publish"))

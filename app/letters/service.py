@@ -32,6 +32,8 @@ from app.text.slugs import slugify
 
 # Addresses under /letters/ that are pages of their own, never a letter's slug.
 RESERVED_SLUGS = frozenset({"new", "suggest"})
+# The text an edit of a published letter keeps as a revision; a change to it is "updated on".
+REVISED_FIELDS = ("title", "salutation", "body", "closing", "signature", "postscript")
 
 
 class LetterError(Exception):
@@ -200,12 +202,11 @@ def revise_published_letter(letter: Letter, draft: LetterDraft) -> None:
     """Keep the current text as a revision, then apply the edit (addressee and slug stay)."""
     if letter.status not in (LetterStatus.PUBLISHED, LetterStatus.HIDDEN):
         raise LetterError(_l("A withdrawn letter can no longer be edited."))
-    text_fields = ("title", "salutation", "body", "closing", "signature", "postscript")
-    previous = {name: getattr(letter, name) for name in text_fields}
+    previous = {name: getattr(letter, name) for name in REVISED_FIELDS}
     draft.addressee = letter.addressee if letter.addressee_id else None
     draft.addressee_name = letter.addressee_name
     apply_draft(letter, draft)
-    if all(previous[name] == getattr(letter, name) for name in text_fields):
+    if all(previous[name] == getattr(letter, name) for name in REVISED_FIELDS):
         return
     db.session.add(
         Revision(

@@ -5,16 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.accounts.models import User
 from app.accounts.service import colleagues, user_by_handle
+from app.database import utc_now
 from app.extensions import db
-from app.letters.events import PlannedLetter, letter_audience_asked, values_from
-from app.letters.forms import OUTSIDE, LetterForm
+from app.letters.events import (
+    PlannedLetter,
+    letter_audience_asked,
+    letter_preview_asked,
+    values_from,
+)
+from app.letters.forms import OUTSIDE, LetterForm, typing_id_or_none
 from app.letters.models import Language, Letter, LetterStatus
 from app.letters.related import parse_related, parse_tags
 from app.letters.salutations import (
@@ -23,8 +29,16 @@ from app.letters.salutations import (
     salutation_choices,
     suggested_salutation,
 )
-from app.letters.service import LetterDraft, LetterError, save_letter
-from app.text.markdown import render_markdown
+from app.letters.service import (
+    REVISED_FIELDS,
+    LetterDraft,
+    LetterError,
+    apply_draft,
+    save_letter,
+)
+
+SAVED_TYPING_COOKIE = "saved_typing"
+SAVED_TYPING_KEPT = 10
 
 
 def blank_form(addressee: User | None, language: Language, title: str = "") -> LetterForm:
@@ -65,13 +79,16 @@ def handle_write_form(
     form: LetterForm, letter: Letter | None = None, parent: Letter | None = None
 ) -> Response | tuple[str, int] | str:
     """Preview, save or publish from the write form; re-show it with messages otherwise."""
-    preview = None
+    preview: dict[str, Any] = {}
     status = 200
     if form.is_submitted():
         if not form.validate():
             status = 422
         elif form.wants_preview:
-            preview = preview_of(draft_from(form))
+            preview = {
+                "preview": letter_preview(form, letter, parent),
+                **values_from(letter_preview_asked, planned_letter(form, letter, parent)),
+            }
         elif form.wants_publish and not current_user.confirmed_at:
             flash(_("Please confirm your email address before you publish."), "error")
             status = 422
@@ -85,9 +102,10 @@ def handle_write_form(
         form=form,
         letter=letter,
         parent=parent,
-        preview=preview,
+        **preview,
         salutations=salutations_for(form),
         closings=closings_for(current_user),
+        saved_typing=saved_typing_ids(),
         **audience_of(form, letter, parent),
     )
     return page, status
@@ -107,7 +125,33 @@ def save_from_form(
         flash(str(error), "error")
         return None
     flash(saved_message(saved, was_public), "success")
-    return redirect(url_for("letters.show", slug=saved.slug))
+    response = redirect(url_for("letters.show", slug=saved.slug))
+    return remember_saved_typing(response, form.typing_id.data)
+
+
+def saved_typing_ids() -> list[str]:
+    """Texts the server has saved, which this browser may stop keeping (see unsaved.js)."""
+    ids = request.cookies.get(SAVED_TYPING_COOKIE, "").split(".")
+    return [typing_id for typing_id in ids if typing_id_or_none(typing_id)]
+
+
+def remember_saved_typing(response: Response, typing_id: str | None) -> Response:
+    """Tell the next write page that the text kept under this id is saved.
+
+    A cookie of its own, not the session: signing out clears the session, and the kept copy
+    of a published letter would then come back as if it had never been sent.
+    """
+    if typing_id:
+        ids = [*saved_typing_ids()[-(SAVED_TYPING_KEPT - 1) :], typing_id]
+        response.set_cookie(
+            SAVED_TYPING_COOKIE,
+            ".".join(ids),
+            max_age=30 * 86400,
+            samesite="Lax",
+            httponly=True,
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
+    return response
 
 
 def saved_message(letter: Letter, was_public: bool) -> str:
@@ -128,23 +172,28 @@ def salutations_for(form: LetterForm) -> list[str]:
     return salutation_choices(name, language)
 
 
-def preview_of(draft: LetterDraft) -> dict[str, str]:
-    return {
-        "title": draft.title,
-        "salutation": draft.salutation
-        or suggested_salutation(draft.addressee, draft.addressee_name, draft.language),
-        "body_html": render_markdown(draft.body),
-        "closing": draft.closing,
-        "signature": draft.signature,
-        "postscript_html": render_markdown(draft.postscript),
-        "language": draft.language.value,
-    }
+def letter_preview(form: LetterForm, letter: Letter | None, parent: Letter | None) -> Letter:
+    """The letter as saving would make it, never stored: the page shows it as readers will."""
+    draft = draft_from(form)
+    preview = Letter(status=LetterStatus.DRAFT)
+    apply_draft(preview, draft)
+    preview.author = db.session.get(User, current_user.id)
+    preview.addressee = draft.addressee
+    parent = parent or (letter.in_reply_to if letter is not None else None)
+    if parent is not None:
+        preview.in_reply_to_id, preview.in_reply_to = parent.id, parent
+    if letter is not None:
+        preview.slug, preview.published_at = letter.slug, letter.published_at
+        preview.edited_at = letter.edited_at
+        if letter.published_at and any(
+            getattr(preview, name) != getattr(letter, name) for name in REVISED_FIELDS
+        ):
+            preview.edited_at = utc_now()  # saving it will say "updated on" today
+    return preview
 
 
-def audience_of(form: LetterForm, letter: Letter | None, parent: Letter | None) -> dict[str, Any]:
-    """Who would be told on publishing (asked of the features that tell them)."""
-    if letter is not None and letter.status != LetterStatus.DRAFT:
-        return {}
+def planned_letter(form: LetterForm, letter: Letter | None, parent: Letter | None) -> PlannedLetter:
+    """The letter the form describes, for the features that tell and tag."""
     addressee = user_by_handle(form.addressee.data) if form.addressee.data else None
     if parent is not None:
         thread_root_id = parent.thread_root_id
@@ -152,10 +201,16 @@ def audience_of(form: LetterForm, letter: Letter | None, parent: Letter | None) 
         thread_root_id = letter.thread_root_id
     else:
         thread_root_id = None
-    planned = PlannedLetter(
+    return PlannedLetter(
         author_id=current_user.id,
         addressee_id=addressee.id if addressee else None,
         thread_root_id=thread_root_id,
         tags=tuple(parse_tags(form.tags.data or "")),
     )
-    return values_from(letter_audience_asked, planned)
+
+
+def audience_of(form: LetterForm, letter: Letter | None, parent: Letter | None) -> dict[str, Any]:
+    """Who would be told on publishing (asked of the features that tell them)."""
+    if letter is not None and letter.status != LetterStatus.DRAFT:
+        return {}
+    return values_from(letter_audience_asked, planned_letter(form, letter, parent))

@@ -4,10 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.letters.events import letter_form_filled, letter_page_shown, letter_saved
+from app.letters.events import (
+    PlannedLetter,
+    letter_form_filled,
+    letter_page_shown,
+    letter_preview_asked,
+    letter_saved,
+)
 from app.letters.models import Letter
 from app.letters.service import LetterDraft
-from app.links.service import links_around, related_text, set_links, set_tags, tag_names, tags_of
+from app.links.service import (
+    links_around,
+    related_text,
+    set_links,
+    set_tags,
+    tag_names,
+    tags_named,
+    tags_of,
+)
 
 
 @letter_saved.connect
@@ -27,3 +41,9 @@ def tags_and_links_on_the_page(letter: Letter, **_: Any) -> dict[str, Any]:
 def tags_and_links_in_the_form(letter: Letter, **_: Any) -> dict[str, str]:
     """The edit form's tags and related discussions, as the writer typed them."""
     return {"tags": ", ".join(tag_names(letter)), "related": related_text(letter)}
+
+
+@letter_preview_asked.connect
+def tags_in_the_preview(planned: PlannedLetter, **_: Any) -> dict[str, Any]:
+    """The category and tags of a preview, named as saving the letter will name them."""
+    return {"tags": tags_named(list(planned.tags))}

@@ -130,6 +130,18 @@ TAGS_OF = (
 )
 
 
+def tags_named(names: list[str]) -> list[TagName]:
+    """Tags as `set_tags` would store these names: a tag that exists keeps its own name."""
+    if not names:
+        return []
+    slugs = [slugify(name, "tag") for name in names]
+    rows = db.session.execute(select(Tag.slug, Tag.name).where(Tag.slug.in_(slugs)))
+    existing = {slug: name for slug, name in rows}
+    return [
+        TagName(existing.get(slug, name), slug) for name, slug in zip(names, slugs, strict=True)
+    ]
+
+
 def tags_of(letter: Letter) -> list[TagName]:
     """The letter's tags, the category first."""
     return [
