@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -16,6 +17,11 @@ def url_host(url: str) -> str:
         return urlsplit(url).hostname or url
     except ValueError:  # an address saved before such addresses were refused
         return url
+
+
+def datetime_attribute(moment: datetime | None) -> str:
+    """A moment for a `datetime` attribute: HTML allows at most three digits of a second."""
+    return moment.isoformat(timespec="seconds") if moment else ""
 
 
 def ps_mark(language: str) -> str:
@@ -37,6 +43,7 @@ def init_templating(app: Flask) -> None:
     app.context_processor(site_globals)
     app.jinja_env.globals.update(video_embeds=find_video_embeds)
     app.jinja_env.filters["urlhost"] = url_host
+    app.jinja_env.filters["datetime_attribute"] = datetime_attribute
     app.jinja_env.globals["ps_mark"] = ps_mark
     app.jinja_env.globals["this_page"] = this_page
     app.jinja_env.trim_blocks = True

@@ -7,6 +7,9 @@ a message in the development mailbox, and the pages only a signed-in colleague s
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +37,27 @@ VNU_JAR = CHECKERS / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_JS = CHECKERS / "axe-core" / "axe.min.js"
 WIKI = "https://wiki.example.org/decisions"
 PANEL = "https://example.org/panel"
+VNU_MISSING = "needs Java and vnu-jar (npm ci --prefix tests/pages); `make test` installs them"
+AXE_MISSING = "needs axe-core (npm ci --prefix tests/pages); `make test` installs it"
+
+
+def vnu_available() -> bool:
+    return VNU_JAR.exists() and shutil.which("java") is not None
+
+
+def vnu_errors(files: list[Path]) -> list[str]:
+    """What the Nu Html Checker calls an error in these files, one "file:line: message" each."""
+    result = subprocess.run(
+        ["java", "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always",
+         *map(str, files)],
+        capture_output=True, text=True, timeout=300, check=True,
+    )  # fmt: skip
+    messages = json.loads(result.stderr or result.stdout)["messages"]
+    return [
+        f"{m['url'].rsplit('/', 1)[-1]}:{m.get('lastLine')}: {m['message']}"
+        for m in messages
+        if m["type"] == "error" or m.get("subType") == "fatal"
+    ]
 
 
 @dataclass

@@ -14,6 +14,7 @@ from app.accounts.invitations import plain_note
 from app.accounts.models import GREETINGS, HANDLE_PATTERN, INVITATION_NOTE_MAX_LENGTH
 from app.accounts.service import AccountError, name_problem
 from app.config import DEFAULT_TIMEZONE
+from app.forms import Form
 
 TIMEZONES = [
     DEFAULT_TIMEZONE,
@@ -49,7 +50,7 @@ def new_password_fields() -> tuple[PasswordField, PasswordField]:
     return password, repeat
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = email_field()
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
     remember = BooleanField(_l("Remember me on this device"))
@@ -70,7 +71,7 @@ class HandleMixin:
             )
 
 
-class AcceptInvitationForm(HandleMixin, FlaskForm):
+class AcceptInvitationForm(HandleMixin, Form):
     display_name = StringField(
         _l("Your name"), validators=[DataRequired(), Length(max=100), person_name]
     )
@@ -78,21 +79,21 @@ class AcceptInvitationForm(HandleMixin, FlaskForm):
     password, password_repeat = new_password_fields()
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     """Sign-up asks only for the address; the emailed link leads to the account form."""
 
     email = email_field()
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(Form):
     email = email_field()
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password, password_repeat = new_password_fields()
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     display_name = StringField(
         _l("Name"), validators=[DataRequired(), Length(max=100), person_name]
     )
@@ -114,18 +115,18 @@ class ProfileForm(FlaskForm):
     timezone = SelectField(_l("Timezone"), choices=[SelectChoice(zone) for zone in TIMEZONES])
 
 
-class AvatarForm(FlaskForm):
+class AvatarForm(Form):
     avatar = FileField(
         _l("Picture (JPEG, PNG, GIF or WebP, up to 2 MB)"), validators=[FileRequired()]
     )
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     password, password_repeat = new_password_fields()
 
 
-class ChangeEmailForm(FlaskForm):
+class ChangeEmailForm(Form):
     email = email_field(_l("New email address"))
     # Its own id: the password form on the same page has a current_password too.
     current_password = PasswordField(
@@ -133,7 +134,7 @@ class ChangeEmailForm(FlaskForm):
     )
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     email = email_field(_l("Colleague's email address"))
     note = TextAreaField(
         _l("Personal note (optional)"),

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from app.forms import Form
 
-class HideForm(FlaskForm):
+
+class HideForm(Form):
     """Hiding a letter needs a reason: its author is told."""
 
     reason = TextAreaField(

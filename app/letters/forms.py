@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.accounts.models import User
+from app.forms import Form
 from app.letters.models import Language
 from app.letters.related import LinkError, parse_related
 from app.text.markdown import markup_problem
@@ -37,7 +37,7 @@ def refuse_costly_markup(field: TextAreaField) -> None:
         raise ValidationError(str(problem))
 
 
-class LetterForm(FlaskForm):
+class LetterForm(Form):
     # Each colleague's greeting name and German greeting, for the salutation suggestions.
     greetings: dict[str, dict[str, str]]
 

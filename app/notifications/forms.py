@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField
 
+from app.forms import Form
 
-class NoticeSettingsForm(FlaskForm):
+
+class NoticeSettingsForm(Form):
     letters_to_me = BooleanField(_l("A letter is written to me"))
     replies_to_my_letters = BooleanField(_l("Someone answers one of my letters"))
     threads_i_wrote_in = BooleanField(_l("A correspondence I wrote in gets a new letter"))

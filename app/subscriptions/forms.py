@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, IntegerField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Email, Length, NumberRange, ValidationError
 
 from app.accounts.forms import TIMEZONES
 from app.accounts.service import AccountError, checked_email
+from app.forms import Form
 from app.subscriptions.models import Frequency, Target
 
 
@@ -21,7 +21,7 @@ def frequency_choices() -> list[SelectChoice]:
     ]
 
 
-class SubscribeForm(FlaskForm):
+class SubscribeForm(Form):
     email = EmailField(
         _l("Your email address"), validators=[DataRequired(), Length(max=254), Email()]
     )
@@ -46,7 +46,7 @@ class SubscribeForm(FlaskForm):
             raise ValidationError(str(error)) from None
 
 
-class FrequencyForm(FlaskForm):
+class FrequencyForm(Form):
     subscription_id = IntegerField(validators=[NumberRange(min=1, max=2**31 - 1)])
     frequency = SelectField(_l("How often"))
 
@@ -55,11 +55,11 @@ class FrequencyForm(FlaskForm):
         self.frequency.choices = frequency_choices()
 
 
-class RemoveForm(FlaskForm):
+class RemoveForm(Form):
     subscription_id = IntegerField(validators=[NumberRange(min=1, max=2**31 - 1)])
 
 
-class ReaderSettingsForm(FlaskForm):
+class ReaderSettingsForm(Form):
     """The language and timezone of every email to the address (digests go out by its clock)."""
 
     locale = SelectField(

@@ -11,35 +11,20 @@ from typing import Any
 
 import pytest
 
+from tests.browser.axe_checks import Axe
 from tests.browser.demo_site import serving_demo, sign_in
 from tests.browser.live_server import CHROMIUM, CHROMIUM_MISSING, PageLog
-from tests.page_types import AXE_JS
+from tests.page_types import AXE_JS, AXE_MISSING
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.xdist_group("browser"),  # under pytest-xdist: one Chromium at a time
     pytest.mark.skipif(not CHROMIUM.exists(), reason=CHROMIUM_MISSING),
-    pytest.mark.skipif(
-        not AXE_JS.exists(),
-        reason="needs axe-core (npm ci --prefix tests/pages); `make test` installs it",
-    ),
+    pytest.mark.skipif(not AXE_JS.exists(), reason=AXE_MISSING),
 ]
 
 LOCALES = {"en": "en-GB", "de": "de-DE"}
 FOOTER_BUTTON = {"en": "English", "de": "Deutsch"}
-# The default rule set (WCAG 2 A/AA and best practices) in the light scheme; the dark
-# scheme changes nothing but colours, so on the same page only the colour rules run again.
-ALL_RULES: dict[str, Any] = {}
-COLOUR_RULES = {"runOnly": {"type": "rule", "values": ["color-contrast", "link-in-text-block"]}}
-RUN_AXE = """async (options) => {
-  const result = await axe.run(document, options);
-  return result.violations.map((v) => ({
-    id: v.id,
-    impact: v.impact,
-    help: v.help,
-    targets: v.nodes.map((n) => n.target.join(" ")),
-  }));
-}"""
 
 
 @pytest.fixture(scope="module")
@@ -47,31 +32,6 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """One live server with the demo data for the whole module."""
     with serving_demo(tmp_path_factory.mktemp("a11y") / "demo.sqlite") as served:
         yield served
-
-
-class Axe:
-    """Runs axe-core on the page as it is now, light and dark, and collects what it finds."""
-
-    def __init__(self, page: Any, language: str) -> None:
-        self.page, self.language = page, language
-        self.violations: list[str] = []
-
-    def check(self, label: str) -> None:
-        lang = self.page.get_attribute("html", "lang")
-        assert lang == self.language, f"{label} is in {lang!r}, not {self.language!r}"
-        self.page.add_script_tag(path=str(AXE_JS))
-        for scheme, options in (("light", ALL_RULES), ("dark", COLOUR_RULES)):
-            self.page.emulate_media(color_scheme=scheme)
-            self.violations += [
-                f"{label} ({scheme}): {v['id']} ({v['impact']}) {v['help']} -> "
-                + ", ".join(v["targets"])
-                for v in self.page.evaluate(RUN_AXE, options)
-            ]
-        self.page.emulate_media(color_scheme="light")
-
-    def visit(self, base_url: str, path: str) -> None:
-        self.page.goto(base_url + path)
-        self.check(path)
 
 
 def check_form_states(axe: Axe, base_url: str) -> None:

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
-
 import pytest
 
 from app.accounts.service import user_by_email
 from app.demo import DEMO_PASSWORD
-from tests.page_types import VNU_JAR
+from tests.page_types import VNU_MISSING, vnu_available, vnu_errors
 from tests.support import sign_in
 
-pytestmark = pytest.mark.skipif(
-    not VNU_JAR.exists() or shutil.which("java") is None,
-    reason="needs Java and vnu-jar (npm ci --prefix tests/pages); `make test` installs them",
-)
+pytestmark = pytest.mark.skipif(not vnu_available(), reason=VNU_MISSING)
 
 
 def render_pages(client, paths: dict[str, str], language: str, folder) -> list:
@@ -39,15 +32,5 @@ def test_every_page_type_is_valid_html(app, site, tmp_path):
     sign_in(signed_in, user_by_email("sven@example.org"), DEMO_PASSWORD)
     for language in ("en", "de"):
         files += render_pages(signed_in, site.signed_in, language, tmp_path)
-    result = subprocess.run(
-        ["java", "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always",
-         *map(str, files)],
-        capture_output=True, text=True, timeout=300, check=True,
-    )  # fmt: skip
-    messages = json.loads(result.stderr or result.stdout)["messages"]
-    errors = [
-        f"{m['url'].rsplit('/', 1)[-1]}:{m.get('lastLine')}: {m['message']}"
-        for m in messages
-        if m["type"] == "error" or m.get("subType") == "fatal"
-    ]
+    errors = vnu_errors(files)
     assert errors == [], "\n".join(errors)
