@@ -93,6 +93,8 @@ def register_templates(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from app.cli import init_commands
     from app.notifications.cli import notify
+    from app.ops.cli import doctor_command
 
     init_commands(app)
     app.cli.add_command(notify)
+    app.cli.add_command(doctor_command)
