@@ -93,8 +93,9 @@ def register_templates(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from app.cli import init_commands
     from app.notifications.cli import notify
-    from app.ops.cli import doctor_command
+    from app.ops.cli import backup_command, doctor_command
 
     init_commands(app)
     app.cli.add_command(notify)
     app.cli.add_command(doctor_command)
+    app.cli.add_command(backup_command)
