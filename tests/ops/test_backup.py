@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
+import re
 import shlex
 import shutil
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from flask_migrate import upgrade
 from sqlalchemy import func, select, text
 
 from app.extensions import db
 from app.letters.models import Letter, Revision
 from app.links.service import tag_names
 from app.notifications.models import LetterEvent
-from tests.ops.doctor_support import run_doctor
 from tests.ops.letter_writer import body_of_version, tags_of_version
+from tests.ops.support import migrated_site, run_doctor
 from tests.support import app_for_tests, database_url
-from tests.test_migrations import drop_every_table, logging_left_alone
+from tests.test_migrations import drop_every_table
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -67,22 +65,6 @@ class LetterWriter:
         self.process.stderr.close()
         self.process.stdout.close()
         return errors
-
-
-@contextmanager
-def migrated_site(url: str) -> Iterator[Flask]:
-    """An app on an empty database built by the migrations; emptied again afterwards."""
-    app = app_for_tests(url)
-    with app.app_context():
-        drop_every_table(db.engine)
-        try:
-            with logging_left_alone():
-                upgrade()
-            yield app
-        finally:
-            db.session.remove()
-            drop_every_table(db.engine)
-            db.engine.dispose()
 
 
 def take_backups_while_writing(app: Flask, url: str, folder: Path) -> list[tuple[str, int]]:
@@ -176,3 +158,17 @@ def test_postgres_backup_under_write_load_restores_with_pg_restore(tmp_path):
             assert completed.returncode == 0, completed.stderr
             assert_migrated_to_head(app)
             assert_every_letter_whole(app, at_least=letters_before)
+
+
+def test_backup_into_a_folder_is_named_by_its_time_and_never_overwrites(tmp_path):
+    with migrated_site(database_url("sqlite", tmp_path)) as app:
+        runner = app.test_cli_runner()
+        folder = tmp_path / "backups"
+        folder.mkdir()
+        assert runner.invoke(args=["backup", str(folder)]).exit_code == 0
+        (made,) = folder.iterdir()
+        assert re.fullmatch(r"briefwechsel-\d{8}-\d{6}\.sqlite", made.name)
+        again = runner.invoke(args=["backup", str(made)])
+        assert again.exit_code == 1 and "exists already" in again.output
+        nowhere = runner.invoke(args=["backup", str(tmp_path / "missing" / "b.sqlite")])
+        assert nowhere.exit_code == 1 and "there is no folder" in nowhere.output

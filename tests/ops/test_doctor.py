@@ -14,7 +14,7 @@ from aiosmtpd.smtp import AuthResult
 
 from app.extensions import db
 from tests.mailserver import MailServer, free_port
-from tests.ops.doctor_support import run_doctor
+from tests.ops.support import run_doctor
 from tests.security.test_shared_rate_limits import redis_answers
 from tests.support import app_for_tests
 

@@ -20,7 +20,7 @@ from app.notifications.sender import claim_due_notices
 from app.outbox import Notice
 from app.subscriptions.models import Target
 from tests.mailserver import MailServer
-from tests.ops.doctor_support import run_doctor
+from tests.ops.support import run_doctor
 from tests.support import deliver_outbox
 from tests.test_migrations import logging_left_alone
 
