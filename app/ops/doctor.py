@@ -46,13 +46,13 @@ def check_secret_key() -> Finding:
         return problem("secret key", "SECRET_KEY looks like a placeholder", fix)
     key_file = INSTANCE_DIR / "secret_key"
     if key_file.exists() and key_file.read_text().strip() == key:
-        where = (
-            f"kept in {key_file} (generated on first start; when more than one machine "
-            "serves the site, set the same SECRET_KEY on each)"
+        return Finding(
+            "secret key",
+            True,
+            f"{len(key)} characters, kept in {key_file} (generated on first start; when more "
+            "than one machine serves the site, set the same SECRET_KEY on each)",
         )
-    else:
-        where = "set"
-    return Finding("secret key", True, f"{len(key)} characters, {where}")
+    return Finding("secret key", True, f"{len(key)} characters")
 
 
 def check_site_url() -> Finding:
@@ -101,7 +101,7 @@ def check_disk_space() -> Finding:
 
 
 def megabytes(size: int) -> str:
-    return f"{size / 2**20:,.0f} MB"
+    return f"{size / 2**20:,.1f} MB"
 
 
 CHECKS: tuple[Callable[[], Finding], ...] = (
