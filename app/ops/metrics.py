@@ -22,7 +22,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.metrics_core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
-from sqlalchemy import String, func, literal, select, type_coerce, union_all
+from sqlalchemy import CompoundSelect, String, func, literal, select, type_coerce, union_all
 
 from app.extensions import db
 from app.notifications.heartbeat import SenderHeartbeat
@@ -94,7 +94,7 @@ class OutboxCollector(Collector):
         yield sender_last_round()
 
 
-def outbox_by_state() -> Any:
+def outbox_by_state() -> CompoundSelect:
     """One statement: notices by state with their failed attempts, and unfanned events."""
     # The plain text of the state: the enum type would refuse the events' label.
     state = type_coerce(Notice.state, String(10))
