@@ -41,6 +41,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
     register_extensions(app)
     register_blueprints(app)
+    register_request_metrics(app)
     register_error_pages(app)
     register_templates(app)
     register_commands(app)
@@ -65,10 +66,16 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app import accounts, admin, discovery, letters, links, notifications, subscriptions
+    from app import accounts, admin, discovery, letters, links, notifications, ops, subscriptions
 
-    for feature in (accounts, letters, links, discovery, subscriptions, notifications, admin):
+    for feature in (accounts, letters, links, discovery, subscriptions, notifications, admin, ops):
         app.register_blueprint(feature.bp)
+
+
+def register_request_metrics(app: Flask) -> None:
+    from app.ops.metrics import init_request_metrics
+
+    init_request_metrics(app)
 
 
 def register_error_pages(app: Flask) -> None:
@@ -86,6 +93,9 @@ def register_templates(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from app.cli import init_commands
     from app.notifications.cli import notify
+    from app.ops.cli import backup_command, doctor_command
 
     init_commands(app)
     app.cli.add_command(notify)
+    app.cli.add_command(doctor_command)
+    app.cli.add_command(backup_command)

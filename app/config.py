@@ -80,6 +80,11 @@ def settings_from_environment() -> dict[str, Any]:
         "OPEN_REGISTRATION": env_flag("OPEN_REGISTRATION"),
         # How many reverse proxies (nginx, a load balancer) stand before the app; 0: none.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0") or 0),
+        # Lets a scraper elsewhere read /metrics (as a bearer token); without it, only this
+        # machine may, straight and not through a proxy.
+        "METRICS_TOKEN": os.environ.get("METRICS_TOKEN", ""),
+        # `flask doctor` warns below this much free space beside the SQLite file.
+        "DISK_SPACE_MIN_MB": int(os.environ.get("DISK_SPACE_MIN_MB", "1024") or 1024),
         **cookie_security_from_environment(),
     }
 

@@ -47,15 +47,16 @@ LAYERS: dict[str, int] = {
     "subscriptions": 5,
     "notifications": 6,
     "admin": 7,
-    "demo": 8,
-    "cli": 8,
+    "ops": 8,
+    "demo": 9,
+    "cli": 9,
     # app/__init__.py, the application factory, wires everything.
-    "": 8,
+    "": 9,
 }
 
 ORDER = (
     "low to high: core, accounts, letters, links, discovery | subscriptions, notifications, "
-    "admin, then demo, cli and the factory in app/__init__.py"
+    "admin, ops, then demo, cli and the factory in app/__init__.py"
 )
 
 INDEPENDENT = frozenset({frozenset({"discovery", "subscriptions"})})

@@ -24,6 +24,7 @@ FEATURES = (
     "subscriptions",
     "notifications",
     "admin",
+    "ops",
 )
 TYPE_IGNORE = re.compile(r"#\s*type:\s*ignore")
 

@@ -222,10 +222,3 @@ def choose_language() -> Response:
     if current_user.is_authenticated and language in current_app.config["LANGUAGES"]:
         set_locale(current_user, language)
     return remember_language(redirect(safe_next_path(request.form.get("next"))), language)
-
-
-@bp.route("/healthz")
-def healthz() -> dict[str, str]:
-    """Liveness and database reachability for load balancers."""
-    db.session.execute(db.select(1))
-    return {"status": "ok"}

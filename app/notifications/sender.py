@@ -17,6 +17,7 @@ from app.discovery.suggestions import refresh_next_neighbours
 from app.extensions import db
 from app.notifications.compose import LetterCache
 from app.notifications.digests import queue_due_digests
+from app.notifications.heartbeat import record_heartbeat
 from app.notifications.outgoing import Outgoing, render_item
 from app.notifications.service import fan_out_next_event
 from app.notifications.transport import PermanentDeliveryError, ServerUnreachable, Transport
@@ -216,6 +217,7 @@ def run_once(
 ) -> int:
     """Fan out new events, queue due digests, and send everything due now. Returns sent count."""
     sender_id = sender_id or new_sender_id()
+    record_heartbeat(sender_id)
     fan_out_pending_events()
     refresh_queued_neighbours()
     if check_digests:
