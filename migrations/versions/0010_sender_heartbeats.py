@@ -1,8 +1,8 @@
 """When each machine's sender last started a round (for flask doctor and /metrics)
 
-Revision ID: 0009heartbeats
-Revises: 0008searchstems
-Create Date: 2026-12-10 10:00:00.000000
+Revision ID: 0010heartbeats
+Revises: 0009invitations
+Create Date: 2026-12-03 19:30:00.000000
 
 """
 from alembic import op
@@ -12,8 +12,8 @@ import app.database
 
 
 # revision identifiers, used by Alembic.
-revision = '0009heartbeats'
-down_revision = '0008searchstems'
+revision = '0010heartbeats'
+down_revision = '0009invitations'
 branch_labels = None
 depends_on = None
 
