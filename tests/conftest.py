@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _pytest.nodeid import NodeId
 from flask import Flask, g, request_started
 from flask.testing import FlaskClient
 from sqlalchemy import event
@@ -34,6 +35,20 @@ from tests.support import (
     deliver_outbox,
     fresh_database,
 )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Let pytest-xdist's loadgroup see the groups again (the browser tests' one Chromium).
+
+    pytest-xdist 3.8 marks a test's group by appending "@group" to `item._nodeid`, but since
+    pytest 9.2 the node id is read from `item._id`: without this, grouped tests spread over
+    every worker. It runs after xdist's own hook and carries the suffix across.
+    """
+    for item in items:
+        marked = item.__dict__.get("_nodeid")
+        if isinstance(marked, str) and marked != item.nodeid and hasattr(item, "_id"):
+            item._id = NodeId.parse(marked)
 
 
 @pytest.fixture(autouse=True)

@@ -18,6 +18,7 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not 
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.xdist_group("browser"),  # under pytest-xdist: one Chromium at a time
     pytest.mark.skipif(not CHROMIUM.exists(), reason=CHROMIUM_MISSING),
 ]
 
