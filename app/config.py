@@ -81,6 +81,8 @@ def settings_from_environment() -> dict[str, Any]:
         "PAGE_CACHE": env_flag("PAGE_CACHE", default=True),
         # How long a browser, proxy or CDN may keep such a page without asking again.
         "PAGE_MAX_AGE": int(os.environ.get("PAGE_MAX_AGE", "10") or 10),
+        # Keys of the page cache in Redis: sites sharing one Redis need prefixes of their own.
+        "CACHE_KEY_PREFIX": os.environ.get("PAGE_CACHE_PREFIX", "briefwechsel:pages:"),
         "OPEN_REGISTRATION": env_flag("OPEN_REGISTRATION"),
         # How many reverse proxies (nginx, a load balancer) stand before the app; 0: none.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0") or 0),
@@ -157,7 +159,6 @@ DEFAULTS: dict[str, Any] = {
     # if nothing changed; the in-process store keeps this many pages per process.
     "CACHE_DEFAULT_TIMEOUT": 600,
     "CACHE_THRESHOLD": 500,
-    "CACHE_KEY_PREFIX": "briefwechsel:pages:",
     # werkzeug's default, scrypt with its full cost; only the tests choose a cheaper one.
     "PASSWORD_HASH_METHOD": "scrypt",
 }

@@ -115,6 +115,7 @@ def label_page(response: Response) -> Response:
     if "shared_page" not in g or response.status_code != 200 or response.is_streamed:
         return response
     kept: KeptPage | None = g.get("kept_page")
+    response.headers["X-Page-Cache"] = "hit" if kept else "miss"  # for operators and tests
     if kept is None:
         if session.modified or "Set-Cookie" in response.headers:
             response.headers["Cache-Control"] = "private, no-store"
