@@ -159,6 +159,7 @@ DEFAULTS: dict[str, Any] = {
     # if nothing changed; the in-process store keeps this many pages per process.
     "CACHE_DEFAULT_TIMEOUT": 600,
     "CACHE_THRESHOLD": 500,
+    "CACHE_NO_NULL_WARNING": True,  # PAGE_CACHE=off is a choice, not a mistake
     # werkzeug's default, scrypt with its full cost; only the tests choose a cheaper one.
     "PASSWORD_HASH_METHOD": "scrypt",
 }
