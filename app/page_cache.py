@@ -20,11 +20,11 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, g, request, session
 from flask_login.config import COOKIE_NAME
+from werkzeug.http import http_date, quote_etag
 
 from app.extensions import cache
 from app.i18n import reader_language
@@ -44,14 +44,15 @@ PAGE_TYPES = frozenset({"text/html", "application/atom+xml"})
 KEPT_QUERY = re.compile(r"(page=[1-9][0-9]{0,3})?")
 # Flask-WTF keeps the token it put in the page here (g.csrf_token).
 FORM_TOKEN = "csrf_token"
+CONDITIONAL = ("If-None-Match", "If-Modified-Since", "If-Match")
 
 
 @dataclass(frozen=True)
 class KeptPage:
     version: int
-    etag: str
     content_type: str
     body: bytes
+    headers: tuple[tuple[str, str], ...]  # ETag, Last-Modified and the cache headers
 
 
 @dataclass(frozen=True)
@@ -121,18 +122,20 @@ def label_page(response: Response) -> Response:
             response.headers["Cache-Control"] = "private, no-store"
             return response
         kept = keep(response, g.shared_page)
-    label_shared(response, kept)
-    return response.make_conditional(request)
+    response.headers.extend(kept.headers)
+    if any(name in request.headers for name in CONDITIONAL):
+        return response.make_conditional(request)
+    return response
 
 
 def keep(response: Response, slot: Slot | None) -> KeptPage:
-    """Note the page's ETag, and keep it under its slot when it has one."""
+    """The page with its labels, kept under its slot when it has one."""
     body = response.get_data()
     kept = KeptPage(
         version=slot.version if slot else 0,
-        etag=hashlib.blake2b(body, digest_size=16).hexdigest(),
         content_type=response.content_type or "text/html; charset=utf-8",
         body=body,
+        headers=labels(body, slot.version if slot else 0),
     )
     if slot is not None:
         try:
@@ -142,17 +145,22 @@ def keep(response: Response, slot: Slot | None) -> KeptPage:
     return kept
 
 
-def label_shared(response: Response, kept: KeptPage) -> None:
+def labels(body: bytes, version: int) -> tuple[tuple[str, str], ...]:
     """ETag, Last-Modified (the version, a count of seconds) and the public cache headers."""
-    response.set_etag(kept.etag)
-    if 0 < kept.version <= time.time():  # a version ahead of the clock is no date yet
-        response.last_modified = datetime.fromtimestamp(kept.version, UTC)
-    response.headers["Cache-Control"] = f"public, max-age={current_app.config['PAGE_MAX_AGE']}"
-    response.vary.update(("Cookie", "Accept-Language"))
+    headers = [
+        ("ETag", quote_etag(hashlib.blake2b(body, digest_size=16).hexdigest())),
+        ("Cache-Control", f"public, max-age={current_app.config['PAGE_MAX_AGE']}"),
+        ("Vary", "Cookie, Accept-Language"),
+    ]
+    if 0 < version <= time.time():  # a version ahead of the clock is no date yet
+        headers.append(("Last-Modified", http_date(version)))
+    return tuple(headers)
 
 
 def init_page_cache(app: Flask) -> None:
     """Bind the store; look pages up before the views and label them after."""
     cache.init_app(app)
-    app.before_request(serve_kept_page)
+    # Right after the input guard: a kept page needs none of the other hooks (rate limits
+    # apply to no shared page), and skipping them is much of what makes it quick.
+    app.before_request_funcs.setdefault(None, []).insert(1, serve_kept_page)
     app.after_request(label_page)
