@@ -89,3 +89,18 @@ def test_pages_with_a_form_token_are_kept_by_nobody(app_factory):
         response = server_like_client(app).get(path)
         assert 'name="csrf_token"' in response.get_data(as_text=True), path
         assert response.headers["Cache-Control"] == "private, no-store", path
+
+
+def test_if_none_match_is_read_as_http_says(app, letter):
+    """Weak tags, lists of tags and "*" name the page; another tag or a bad date do not."""
+    reader = server_like_client(app)
+    path = f"/letters/{letter.slug}"
+    etag = reader.get(path).headers["ETag"]
+    for known in (f"W/{etag}", f'"elsewhere", {etag}', "*"):
+        assert reader.get(path, headers={"If-None-Match": known}).status_code == 304, known
+    for unknown in ('"elsewhere"', f'{etag[:-2]}"'):
+        assert reader.get(path, headers={"If-None-Match": unknown}).status_code == 200, unknown
+    modified = reader.get(path).headers["Last-Modified"]
+    both = {"If-None-Match": '"elsewhere"', "If-Modified-Since": modified}
+    assert reader.get(path, headers=both).status_code == 200  # the tag decides
+    assert reader.get(path, headers={"If-Modified-Since": "not a date"}).status_code == 200
