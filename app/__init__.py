@@ -53,6 +53,7 @@ def register_extensions(app: Flask) -> None:
     from app.database import init_database
     from app.extensions import csrf, db, limiter, mail, migrate
     from app.i18n import init_i18n
+    from app.page_cache import init_page_cache
     from app.web import init_web
 
     init_database(app)
@@ -63,6 +64,7 @@ def register_extensions(app: Flask) -> None:
     init_login(app)
     init_i18n(app)
     init_web(app)
+    init_page_cache(app)
 
 
 def register_blueprints(app: Flask) -> None:

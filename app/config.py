@@ -77,6 +77,12 @@ def settings_from_environment() -> dict[str, Any]:
         "DKIM_DOMAIN": os.environ.get("DKIM_DOMAIN", ""),
         "DIGEST_HOUR": int(os.environ.get("DIGEST_HOUR", "7") or 7),
         "REDIS_URL": os.environ.get("REDIS_URL", ""),
+        # Pages for readers who are not signed in, kept rendered (off: made for every request).
+        "PAGE_CACHE": env_flag("PAGE_CACHE", default=True),
+        # How long a browser, proxy or CDN may keep such a page without asking again.
+        "PAGE_MAX_AGE": int(os.environ.get("PAGE_MAX_AGE", "10") or 10),
+        # Keys of the page cache in Redis: sites sharing one Redis need prefixes of their own.
+        "CACHE_KEY_PREFIX": os.environ.get("PAGE_CACHE_PREFIX", "briefwechsel:pages:"),
         "OPEN_REGISTRATION": env_flag("OPEN_REGISTRATION"),
         # How many reverse proxies (nginx, a load balancer) stand before the app; 0: none.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0") or 0),
@@ -154,6 +160,11 @@ DEFAULTS: dict[str, Any] = {
     "SQLITE_BACKGROUND_WAIT_MS": 60000,
     "RATELIMIT_HEADERS_ENABLED": True,
     "AVATAR_SIZE": 256,
+    # The page cache (Flask-Caching): a page is made anew at the latest after this long even
+    # if nothing changed; the in-process store keeps this many pages per process.
+    "CACHE_DEFAULT_TIMEOUT": 600,
+    "CACHE_THRESHOLD": 500,
+    "CACHE_NO_NULL_WARNING": True,  # PAGE_CACHE=off is a choice, not a mistake
     # werkzeug's default, scrypt with its full cost; only the tests choose a cheaper one.
     "PASSWORD_HASH_METHOD": "scrypt",
 }
@@ -168,10 +179,19 @@ def build_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     # Flask-Login's "remember me" cookie signs in as well as the session does.
     config.setdefault("REMEMBER_COOKIE_SECURE", config["SESSION_COOKIE_SECURE"])
     config.setdefault("RATELIMIT_STORAGE_URI", config["REDIS_URL"] or "memory://")
+    config.setdefault("CACHE_TYPE", page_store(config))
+    config.setdefault("CACHE_REDIS_URL", config["REDIS_URL"])
     config.setdefault(
         "SQLALCHEMY_ENGINE_OPTIONS", engine_options(config["SQLALCHEMY_DATABASE_URI"])
     )
     return config
+
+
+def page_store(config: dict[str, Any]) -> str:
+    """Where the page cache keeps pages: Redis, shared by every process, or each process."""
+    if not config["PAGE_CACHE"]:
+        return "NullCache"
+    return "RedisCache" if config["REDIS_URL"] else "SimpleCache"
 
 
 def engine_options(database_url: str) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from flask import request
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -38,3 +39,5 @@ mail = Mail()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=client_address, default_limits=[])
+# Pages for readers who are not signed in (app/page_cache.py): in-process, or Redis.
+cache = Cache()

@@ -27,6 +27,12 @@ def select_locale() -> str:
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
+    return reader_language()
+
+
+def reader_language() -> str:
+    """The language of a reader who is not signed in: their choice (cookie), else the browser's."""
+    languages = current_app.config["LANGUAGES"]
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in languages:
         return chosen

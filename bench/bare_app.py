@@ -1,8 +1,9 @@
 """The floor the benchmark compares against: Flask and Jinja, no database, no extensions.
 
-Two pages shaped like Briefwechsel's (a letter; a correspondence of N letters), padded to
-exactly the byte sizes given in BARE_LETTER_BYTES and BARE_THREAD_BYTES, so that both
-servers send the same amount of HTML. Serve with
+Three pages shaped like Briefwechsel's (a letter; a correspondence of N letters; a list of
+20 letters, like the front page), padded to exactly the byte sizes given in
+BARE_LETTER_BYTES, BARE_THREAD_BYTES and BARE_FRONT_BYTES, so that both servers send the
+same amount of HTML. Serve with
 `gunicorn -w 2 "bare_app:create_bare_app()"` from this folder.
 """
 
@@ -84,6 +85,7 @@ def create_bare_app() -> Flask:
     thread_page = page_of_size(
         app, thread_letters, int(os.environ.get("BARE_THREAD_BYTES", "120000"))
     )
+    front_page = page_of_size(app, 20, int(os.environ.get("BARE_FRONT_BYTES", "20000")))
 
     @app.route("/letter")
     def letter() -> str:
@@ -92,6 +94,10 @@ def create_bare_app() -> Flask:
     @app.route("/thread")
     def thread() -> str:
         return render_template("page.html", **thread_page)
+
+    @app.route("/front")
+    def front() -> str:
+        return render_template("page.html", **front_page)
 
     @app.route("/healthz")
     def healthz() -> dict[str, str]:

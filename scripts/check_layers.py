@@ -34,6 +34,8 @@ CORE = (
     "forms",
     "mail",
     "outbox",
+    "page_version",
+    "page_cache",
     "text",
 )
 

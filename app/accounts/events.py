@@ -11,3 +11,5 @@ account_signals = Namespace()
 
 # The display name changed (search finds their letters by the new name).
 name_changed = account_signals.signal("name-changed")
+# What pages show of the colleague was saved: name, role, bio, picture.
+profile_changed = account_signals.signal("profile-changed")

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.accounts.events import name_changed
+from app.accounts.events import name_changed, profile_changed
 from app.accounts.models import HANDLE_PATTERN, User, new_session_nonce
 from app.database import utc_now
 from app.extensions import db
@@ -237,6 +237,7 @@ def update_profile(user: User, **fields: str) -> None:
     for name, value in values.items():
         setattr(user, name, value)
     user.bio_html = render_markdown(user.bio)
+    profile_changed.send(user)
     if renamed:
         name_changed.send(user)
 
@@ -255,6 +256,7 @@ def set_avatar(user: User, png: bytes | None) -> None:
     """Store a resized picture, or remove it to show initials again."""
     user.avatar_png = png
     user.avatar_version = avatar_version_of(png) if png else 0
+    profile_changed.send(user)
 
 
 def avatar_png(handle: str) -> bytes | None:

@@ -5,4 +5,4 @@ from flask import Blueprint
 bp = Blueprint("discovery", __name__)
 
 # The routes register themselves on bp; the receivers connect to the letter signals.
-from app.discovery import receivers, views  # noqa: E402, F401
+from app.discovery import fresh_pages, receivers, views  # noqa: E402, F401

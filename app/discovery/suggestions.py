@@ -17,6 +17,7 @@ from app.discovery.search import similar_letter_ids
 from app.extensions import db
 from app.letters.models import Letter, LetterStatus
 from app.links.models import LetterTag
+from app.page_version import pages_changed
 
 SHOWN = 3
 KEPT = 6  # a few spare, for when a suggested letter is withdrawn or hidden
@@ -127,6 +128,7 @@ def refresh_next_neighbours() -> bool:
     letter = db.session.get(Letter, queued.letter_id)
     if letter is not None and letter.status == LetterStatus.PUBLISHED:
         refresh_neighbours(letter)
+        pages_changed()  # their pages' "more letters"
     db.session.delete(queued)
     return True
 

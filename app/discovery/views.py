@@ -27,6 +27,7 @@ from app.letters.queries import (
     unpublished_letters_of,
 )
 from app.links.service import public_tag_by_slug
+from app.page_cache import shared_page
 from app.web import absolute_url, safe_next_path
 
 ATOM = "application/atom+xml; charset=utf-8"
@@ -42,6 +43,7 @@ def paginated(query: Select) -> Pagination:
 
 
 @bp.route("/")
+@shared_page
 def index():
     """Correspondences, each once under its latest published letter, latest first."""
     page = paginated(latest_letters_of_correspondences())
@@ -51,6 +53,7 @@ def index():
 
 
 @bp.route("/tags")
+@shared_page
 def tag_index():
     """Every public tag with its number of published letters."""
     return render_template("discovery/tags.html", tags=service.public_tags())
@@ -63,6 +66,7 @@ def people():
 
 
 @bp.route("/tags/<slug>")
+@shared_page
 def tag(slug: str):
     """Letters with one tag, with a feed and a subscribe form."""
     found = public_tag_by_slug(slug)
@@ -74,6 +78,7 @@ def tag(slug: str):
 
 
 @bp.route("/@<handle>")
+@shared_page
 def profile(handle: str):
     """A colleague's page: who they are, letters written and received."""
     user = user_by_handle(handle)
@@ -126,6 +131,7 @@ def suggest_letters() -> Response:
 
 
 @bp.route("/feed.atom")
+@shared_page
 def site_feed() -> Response:
     """Every new letter."""
     letters = service.latest(published_letters())
@@ -135,6 +141,7 @@ def site_feed() -> Response:
 
 
 @bp.route("/@<handle>/feed.atom")
+@shared_page
 def author_feed(handle: str) -> Response:
     """A colleague's letters."""
     user = user_by_handle(handle)
@@ -148,6 +155,7 @@ def author_feed(handle: str) -> Response:
 
 
 @bp.route("/threads/<slug>/feed.atom")
+@shared_page
 def thread_feed(slug: str) -> Response:
     """The letters of one correspondence."""
     root = letter_by_slug(slug)
@@ -163,6 +171,7 @@ def thread_feed(slug: str) -> Response:
 
 
 @bp.route("/tags/<slug>/feed.atom")
+@shared_page
 def tag_feed(slug: str) -> Response:
     """Letters with one tag."""
     found = public_tag_by_slug(slug)

@@ -23,6 +23,7 @@ from app.letters.queries import (
     thread_title,
 )
 from app.letters.write_page import blank_form, handle_write_form, prepared_form
+from app.page_cache import shared_page
 
 
 def viewer() -> User | None:
@@ -99,6 +100,7 @@ def reply(slug: str):
 
 
 @bp.route("/letters/<slug>")
+@shared_page
 def show(slug: str):
     """A letter laid out like a letter, with its replies and its place in the thread."""
     letter = readable_letter_or_404(slug)
@@ -127,6 +129,7 @@ def history(slug: str):
 
 
 @bp.route("/threads/<slug>")
+@shared_page
 def thread(slug: str):
     """The whole correspondence on one page, in reading order."""
     root = letter_by_slug(slug)

@@ -22,6 +22,11 @@ def frequency_choices() -> list[SelectChoice]:
 
 
 class SubscribeForm(Form):
+    """Carries no CSRF token: it is on pages every reader shares (see the subscribe view)."""
+
+    class Meta:
+        csrf = False
+
     email = EmailField(
         _l("Your email address"), validators=[DataRequired(), Length(max=254), Email()]
     )

@@ -26,8 +26,19 @@ from app.web import safe_next_path
 
 @bp.route("/subscribe", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["SUBSCRIBE_LIMIT_PER_IP"], methods=["POST"])
+@csrf.exempt
 def subscribe():
-    """Ask for notices by email; the answer is the same whatever the address."""
+    """Ask for notices by email; the answer is the same whatever the address.
+
+    The form is on pages that every signed-out reader shares (kept by the page cache and by
+    proxies), which can hold no one's form token. None is needed: subscribing uses nothing
+    of the sender's session, and a forged request does only what anyone can do from their
+    own browser, ask for one confirmation email (at most three a day to an address), which
+    subscribes nobody until its link is followed. Browsers say when a form was sent from
+    another site; such requests are refused all the same.
+    """
+    if request.method == "POST" and request.headers.get("Sec-Fetch-Site") == "cross-site":
+        abort(403)
     form = SubscribeForm()
     if form.validate_on_submit():
         try:

@@ -6,7 +6,7 @@ import re
 
 from app.extensions import db
 from app.subscriptions.models import Frequency, Subscription, Target
-from tests.support import csrf_token_from, sign_in
+from tests.support import sign_in
 
 
 def link_in(text: str, path: str) -> str:
@@ -199,17 +199,6 @@ def test_forms_on_front_and_thread_pages(app, client, make_user, make_letter):
     assert 'action="/subscribe"' in front and 'name="target" value="site"' in front
     thread = client.get(f"/threads/{root.slug}").get_data(as_text=True)
     assert f'name="target_id" value="{root.id}"' in thread
-
-
-def test_subscribe_form_works_with_csrf(app_factory, mail_server):
-    app = app_factory(WTF_CSRF_ENABLED=True, **mail_server.settings)
-    client = app.test_client()
-    token = csrf_token_from(client.get("/").get_data(as_text=True))
-    response = client.post(
-        "/subscribe", data={**subscribe_form("r@example.org"), "csrf_token": token}
-    )
-    assert response.status_code == 200
-    assert client.post("/subscribe", data=subscribe_form("r@example.org")).status_code == 400
 
 
 def test_digest_time_follows_a_signed_in_colleagues_timezone(app, client, make_user):
