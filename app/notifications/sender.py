@@ -17,7 +17,7 @@ from app.discovery.suggestions import refresh_next_neighbours
 from app.extensions import db
 from app.notifications.compose import LetterCache
 from app.notifications.digests import queue_due_digests
-from app.notifications.outgoing import Outgoing, render_item
+from app.notifications.outgoing import Outgoing, letters_to_load, render_item
 from app.notifications.service import fan_out_next_event
 from app.notifications.transport import PermanentDeliveryError, ServerUnreachable, Transport
 from app.outbox import DeliveryState, Notice
@@ -27,13 +27,19 @@ log = logging.getLogger(__name__)
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_RETRY = timedelta(hours=1)
 GIVE_UP_AFTER = timedelta(days=2)
-LEASE = timedelta(minutes=5)
+LEASE = timedelta(minutes=5)  # unless SENDER_LEASE_SECONDS says otherwise
 DIGEST_CHECK_SECONDS = 60
 
 
 def retry_delay(attempts: int) -> timedelta:
     """About 30 s, doubling with each failure, never more than an hour."""
     return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LONGEST_RETRY)
+
+
+def lease() -> timedelta:
+    """How long a claim holds before other senders may take the notices over."""
+    seconds = current_app.config.get("SENDER_LEASE_SECONDS")
+    return timedelta(seconds=float(seconds)) if seconds else LEASE
 
 
 def due_condition(now: datetime):
@@ -64,7 +70,7 @@ def claim_due_notices(limit: int, sender_id: str, due_by: datetime | None = None
         db.session.execute(
             update(Notice)
             .where(Notice.id.in_(ids))
-            .values(state=DeliveryState.SENDING, claimed_until=now + LEASE, claimed_by=sender_id)
+            .values(state=DeliveryState.SENDING, claimed_until=now + lease(), claimed_by=sender_id)
         )
     db.session.commit()
     return ids
@@ -83,8 +89,7 @@ def render_batch(ids: list[int], sender_id: str) -> list[Outgoing]:
             .order_by(Notice.priority, Notice.id)
         ).all()
         cache = LetterCache()
-        cache.load({notice.letter_id for notice in notices if notice.letter_id})
-        cache.load({i for notice in notices for i in notice.listed_letter_ids})
+        cache.load(letters_to_load(notices))
         batch = [render_item(notice, cache) for notice in notices]
         db.session.commit()
     return batch
@@ -144,19 +149,21 @@ def send_batch(ids: list[int], transport: Transport, sender_id: str) -> int:
     batch = render_batch(ids, sender_id)
     envelope_from = current_app.config["MAIL_DEFAULT_SENDER"]
     outcomes = OutcomeLog()
-    renew_at = utc_now() + LEASE / 2
+    renew_at = utc_now() + lease() / 2
     sent = 0
     try:
         for position, item in enumerate(batch):
             if utc_now() > renew_at:
                 outcomes.flush()
                 renew_lease([waiting.id for waiting in batch[position:]], sender_id)
-                renew_at = utc_now() + LEASE / 2
+                renew_at = utc_now() + lease() / 2
             if item.dropped:
                 outcomes.dropped(item)
                 continue
             if item.render_error:
-                outcomes.retry_later(item, item.render_error)
+                # A notice that cannot be rendered fails the same way next time: it is
+                # shown to admins with its error, and the queue goes on.
+                outcomes.failed(item, item.render_error)
                 continue
             try:
                 transport.send(envelope_from, item.recipient, item.raw)
@@ -182,7 +189,7 @@ def renew_lease(ids: list[int], sender_id: str) -> None:
     db.session.execute(
         update(Notice)
         .where(Notice.id.in_(ids), Notice.claimed_by == sender_id)
-        .values(claimed_until=utc_now() + LEASE)
+        .values(claimed_until=utc_now() + lease())
     )
     db.session.commit()
 
