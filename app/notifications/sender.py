@@ -223,18 +223,22 @@ def run_once(
 ) -> int:
     """Fan out new events, queue due digests, and send everything due now. Returns sent count."""
     sender_id = sender_id or new_sender_id()
-    fan_out_pending_events()
+    began = time.monotonic()
+    if letters := fan_out_pending_events():
+        log.info("fanned out %d letters in %.2f s", letters, time.monotonic() - began)
     refresh_queued_neighbours()
     if check_digests:
         queue_due_digests(utc_now())
         db.session.commit()
-    started = utc_now()
+    started, began = utc_now(), time.monotonic()
     sent = 0
     with Transport() as transport:
         while not transport.gave_up and (
             ids := claim_due_notices(batch_size, sender_id, due_by=started)
         ):
             sent += send_batch(ids, transport, sender_id)
+    if sent:
+        log.info("sent %d notices in %.2f s", sent, time.monotonic() - began)
     return sent
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 from sqlalchemy import insert, or_, select
 
@@ -16,6 +18,8 @@ from app.notifications.models import LetterEvent
 from app.outbox import NOTICE_PRIORITY, Notice, NoticeKind
 from app.subscriptions.models import Frequency, Subscription, Target
 
+# Notice rows written per statement, and subscriptions read per query, during a fan-out.
+FAN_OUT_CHUNK = 5_000
 # The first matching rule names the email; one person gets one email per event.
 RULE_ORDER = (
     NoticeKind.LETTER_TO_YOU,
@@ -72,42 +76,52 @@ def fan_out_next_event() -> bool:
     return bool(events)
 
 
-def write_notices(event: LetterEvent, recipients: list[Recipient]) -> None:
-    """One bulk insert for all recipients of the event."""
-    if not recipients:
-        return
+def write_notices(event: LetterEvent, recipients: Iterable[Recipient]) -> None:
+    """Bulk inserts of a bounded number of rows each, however many people are told."""
     now = utc_now()
-    rows = [
-        {
-            "event_id": event.id,
-            "recipient": recipient.email,
-            "kind": recipient.kind,
-            "locale": recipient.locale,
-            "letter_id": event.letter_id,
-            "user_id": recipient.user_id,
-            "subscription_id": recipient.subscription_id,
-            "priority": NOTICE_PRIORITY,
-            "next_attempt_at": now,
-            "created_at": now,
-        }
-        for recipient in recipients
-    ]
-    db.session.execute(insert(Notice), rows)
+    remaining = iter(recipients)
+    while chunk := list(islice(remaining, FAN_OUT_CHUNK)):
+        rows = [
+            {
+                "event_id": event.id,
+                "recipient": recipient.email,
+                "kind": recipient.kind,
+                "locale": recipient.locale,
+                "letter_id": event.letter_id,
+                "user_id": recipient.user_id,
+                "subscription_id": recipient.subscription_id,
+                "priority": NOTICE_PRIORITY,
+                "next_attempt_at": now,
+                "created_at": now,
+            }
+            for recipient in chunk
+        ]
+        db.session.execute(insert(Notice), rows)
 
 
-def recipients_for(letter: Letter) -> list[Recipient]:
-    """Everyone to tell about this letter, each once, never its author."""
+def recipients_for(letter: Letter) -> Iterator[Recipient]:
+    """Everyone to tell about this letter, each once, never its author.
+
+    Colleagues come first, each under the first rule that names them; subscribers follow as
+    they are read, so that 100,000 of them never sit in memory at once.
+    """
     author = db.session.get(User, letter.author_id)
-    excluded = {author.email.lower()} if author else set()
+    seen = {author.email.lower()} if author else set()
     chosen: dict[str, Recipient] = {}
-    for recipient in colleague_recipients(letter) + subscriber_recipients(letter):
+    for recipient in colleague_recipients(letter):
         email = recipient.email.lower()
-        if email in excluded:
+        if email in seen:
             continue
         current = chosen.get(email)
         if current is None or RULE_ORDER.index(recipient.kind) < RULE_ORDER.index(current.kind):
             chosen[email] = recipient
-    return list(chosen.values())
+    yield from chosen.values()
+    seen.update(chosen)
+    for recipient in subscriber_recipients(letter):
+        email = recipient.email.lower()
+        if email not in seen:
+            seen.add(email)
+            yield recipient
 
 
 def colleague_recipients(letter: Letter) -> list[Recipient]:
@@ -150,17 +164,26 @@ def colleague_recipients(letter: Letter) -> list[Recipient]:
     return recipients
 
 
-def subscriber_recipients(letter: Letter) -> list[Recipient]:
-    """Confirmed instant subscribers of the site, the author, the thread or a tag."""
-    query = select(Subscription.id, Subscription.email, Subscription.locale).where(
-        Subscription.confirmed_at.is_not(None),
-        Subscription.frequency == Frequency.INSTANT,
-        or_(*subscription_targets_of(letter)),
+def subscriber_recipients(letter: Letter) -> Iterator[Recipient]:
+    """Confirmed instant subscribers of the site, the author, the thread or a tag, page by page."""
+    query = (
+        select(Subscription.id, Subscription.email, Subscription.locale)
+        .where(
+            Subscription.confirmed_at.is_not(None),
+            Subscription.frequency == Frequency.INSTANT,
+            or_(*subscription_targets_of(letter)),
+        )
+        .order_by(Subscription.id)
+        .limit(FAN_OUT_CHUNK)
     )
-    return [
-        Recipient(email, NoticeKind.SUBSCRIPTION, locale, subscription_id=subscription_id)
-        for subscription_id, email, locale in db.session.execute(query)
-    ]
+    after = 0
+    while True:
+        rows = db.session.execute(query.where(Subscription.id > after)).all()
+        for subscription_id, email, locale in rows:
+            yield Recipient(email, NoticeKind.SUBSCRIPTION, locale, subscription_id=subscription_id)
+        if len(rows) < FAN_OUT_CHUNK:
+            return
+        after = rows[-1][0]
 
 
 def subscription_targets_of(letter: Letter) -> list:
