@@ -99,10 +99,9 @@ def test_a_sender_killed_50_times_mid_batch_loses_nothing_and_repeats_little(
     finally:
         last.kill()
     duplicates = duplicates_by_kill(mails, ends)
-    print(
-        f"\n{KILLS} kills in {time.monotonic() - started:.0f} s; mails before the last "
-        f"kill: {ends[-1]} of {NOTICES}; moments: {Counter(m.split()[0] for m in moments)}"
-    )
+    kinds = Counter("after a pause" if "start" in moment else "mid-send" for moment in moments)
+    print(f"\n{KILLS} kills in {time.monotonic() - started:.0f} s ({dict(kinds)}); mails "
+          f"taken before the last kill: {ends[-1]} of {NOTICES}")  # fmt: skip
     print(f"duplicates: {sum(duplicates)} in all, at most {max(duplicates)} per kill, "
           f"per kill: {duplicates}")  # fmt: skip
     assert notice_states() == {DeliveryState.SENT: NOTICES}
