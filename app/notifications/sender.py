@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import select, update
 
 from app.database import read_only_transactions, utc_now
 from app.discovery.suggestions import refresh_next_neighbours
@@ -42,11 +42,32 @@ def lease() -> timedelta:
     return timedelta(seconds=float(seconds)) if seconds else LEASE
 
 
-def due_condition(now: datetime):
-    """Pending and due, or claimed by a sender whose lease ran out (it died mid-batch)."""
-    return or_(
-        and_(Notice.state == DeliveryState.PENDING, Notice.next_attempt_at <= now),
-        and_(Notice.state == DeliveryState.SENDING, Notice.claimed_until < now),
+def due_notices(due_by: datetime, limit: int) -> list[int]:
+    """Notices whose sender died mid-batch (its lease ran out), then the pending ones due.
+
+    Two queries, each in the order of an index: the pending ones walk ix_notifications_due
+    (state, priority, next_attempt_at) and stop at `limit`. One query with OR sorted every
+    due row for each batch: 100,000 of them at every claim.
+    """
+    abandoned = list(
+        db.session.scalars(
+            select(Notice.id)
+            .where(Notice.state == DeliveryState.SENDING, Notice.claimed_until < due_by)
+            .order_by(Notice.priority, Notice.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
+    if len(abandoned) == limit:
+        return abandoned
+    return abandoned + list(
+        db.session.scalars(
+            select(Notice.id)
+            .where(Notice.state == DeliveryState.PENDING, Notice.next_attempt_at <= due_by)
+            .order_by(Notice.priority, Notice.next_attempt_at, Notice.id)
+            .limit(limit - len(abandoned))
+            .with_for_update(skip_locked=True)
+        )
     )
 
 
@@ -57,15 +78,7 @@ def claim_due_notices(limit: int, sender_id: str, due_by: datetime | None = None
     for the next one, so that a run ends.
     """
     now = utc_now()
-    ids = list(
-        db.session.scalars(
-            select(Notice.id)
-            .where(due_condition(due_by or now))
-            .order_by(Notice.priority, Notice.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-    )
+    ids = due_notices(due_by or now, limit)
     if ids:
         db.session.execute(
             update(Notice)
