@@ -46,8 +46,8 @@ def due_notices(due_by: datetime, limit: int) -> list[int]:
     """Notices whose sender died mid-batch (its lease ran out), then the pending ones due.
 
     Two queries, each in the order of an index: the pending ones walk ix_notifications_due
-    (state, priority, next_attempt_at) and stop at `limit`. One query with OR sorted every
-    due row for each batch: 100,000 of them at every claim.
+    (state, priority, next_attempt_at) and stop at `limit`, where one query joining both
+    with OR would sort every due row at each claim (100,000 after a large fan-out).
     """
     abandoned = list(
         db.session.scalars(
