@@ -7,7 +7,7 @@ PORT ?= 5000
 # Set here once, because honcho gives every process of the Procfile a PORT of its own.
 SITE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 
-.PHONY: run test lint format install clean translations
+.PHONY: run test soak lint format install clean translations
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || python3 -m venv $(VENV)
@@ -36,7 +36,12 @@ $(CHECKERS): tests/pages/package.json tests/pages/package-lock.json
 # TEST_DATABASE_URL (without it those tests skip with their reason). Browser tests stay on
 # one worker (their xdist_group), one Chromium at a time.
 test: $(STAMP) $(CHECKERS)
-	$(VENV)/bin/pytest -n auto --dist loadgroup
+	$(VENV)/bin/pytest -n auto --dist loadgroup -m "not soak"
+
+# The long fault runs, one at a time: a real sender killed 50 times mid-batch, several
+# senders over 5,000 notices, PostgreSQL restarted under load (a few minutes in all).
+soak: $(STAMP)
+	$(VENV)/bin/pytest -m soak -rP
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

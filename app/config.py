@@ -71,6 +71,11 @@ def settings_from_environment() -> dict[str, Any]:
         "MAIL_USE_TLS": env_flag("MAIL_USE_TLS"),
         "MAIL_USE_SSL": env_flag("MAIL_USE_SSL"),
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "briefwechsel@localhost"),
+        # Seconds the sender waits for the mail server to answer before trying again later.
+        "SMTP_TIMEOUT_SECONDS": float(os.environ.get("SMTP_TIMEOUT_SECONDS") or 30),
+        # How long a sender's claim on a batch holds: a sender that died mid-batch leaves its
+        # notices to the others only once this has passed.
+        "SENDER_LEASE_SECONDS": float(os.environ.get("SENDER_LEASE_SECONDS") or 300),
         "MAIL_UNSUBSCRIBE_ADDRESS": os.environ.get("MAIL_UNSUBSCRIBE_ADDRESS", ""),
         "DKIM_PRIVATE_KEY": os.environ.get("DKIM_PRIVATE_KEY", ""),
         "DKIM_SELECTOR": os.environ.get("DKIM_SELECTOR", ""),

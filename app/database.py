@@ -13,7 +13,7 @@ from typing import Any
 from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import DateTime, Enum, event
 from sqlalchemy.engine import Dialect, Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.types import TypeDecorator
 
@@ -120,6 +120,8 @@ def begin_immediate(connection: Any, deadline: float) -> None:
 def init_database(app: Flask) -> None:
     """Bind SQLAlchemy and apply the SQLite settings where SQLite is used."""
     db.init_app(app)
+    # Registered after Flask-SQLAlchemy's own teardown, so it runs first.
+    app.teardown_appcontext(end_session)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(
@@ -127,6 +129,20 @@ def init_database(app: Flask) -> None:
                 app.config["SQLITE_REQUEST_WAIT_MS"],
                 app.config["SQLITE_BACKGROUND_WAIT_MS"],
             )
+
+
+def end_session(_error: BaseException | None = None) -> None:
+    """End the session of a request or command, even on a connection the server has cut.
+
+    A database restarting ends every open connection; a request that had read its page
+    before then still rolls back at its end, which fails: the reader should get the page,
+    not a bare 500. The failed connection is discarded (SQLAlchemy invalidates it).
+    """
+    try:
+        db.session.remove()
+    except DBAPIError as error:
+        current_app.logger.warning("Ending the database session failed: %s", error)
+        db.session.registry.clear()
 
 
 class UTCDateTime(TypeDecorator[datetime]):

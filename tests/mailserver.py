@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import time
 from collections.abc import Callable
@@ -11,6 +12,9 @@ from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
+
+# Longer than any timeout the tests give the sender, short enough not to delay the server's stop.
+SILENCE_SECONDS = 3
 
 
 def free_port() -> int:
@@ -46,7 +50,12 @@ class Inbox:
 
     mails: list[ReceivedMail] = field(default_factory=list)
     refused: set[str] = field(default_factory=set)
-    busy: set[str] = field(default_factory=set)
+    busy: dict[str, str] = field(default_factory=dict)
+    # A stage of the exchange ("MAIL", "RCPT" or "DATA") and the reply given there to every
+    # message, instead of taking it: a server in trouble for a while.
+    trouble: dict[str, str] = field(default_factory=dict)
+    # Once this many mails were taken, the server reads the next one and never answers.
+    silent_after: int | None = None
     # Runs the outbox sender before waiting, as the sender process would in production.
     run_sender: Callable[[], object] | None = None
 
@@ -54,9 +63,23 @@ class Inbox:
         """Answer 550 for this recipient, as a server does for an unknown mailbox."""
         self.refused.add(address)
 
-    def defer(self, address: str) -> None:
+    def defer(self, address: str, reply: str = "451 4.3.0 Try again later") -> None:
         """Answer 451 for this recipient, as a greylisting or overloaded server does."""
-        self.busy.add(address)
+        self.busy[address] = reply
+
+    async def handle_MAIL(
+        self,
+        server: Any,
+        session: Any,
+        envelope: Any,
+        address: str,  # noqa: N802
+        mail_options: list[str],
+    ) -> str:
+        if "MAIL" in self.trouble:
+            return self.trouble["MAIL"]
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(
         self,
@@ -69,11 +92,18 @@ class Inbox:
         if address in self.refused:
             return "550 5.1.1 No such mailbox"
         if address in self.busy:
-            return "451 4.3.0 Try again later"
+            return self.busy[address]
+        if "RCPT" in self.trouble:
+            return self.trouble["RCPT"]
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        if "DATA" in self.trouble:
+            return self.trouble["DATA"]
+        if self.silent_after is not None and len(self.mails) >= self.silent_after:
+            await asyncio.sleep(SILENCE_SECONDS)
+            return "451 4.3.0 Too late"  # the sender has long given up
         self.mails.append(
             ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content)
         )

@@ -37,12 +37,12 @@ LETTER_KINDS = frozenset(NoticeKind) - {
 def render_item(notice: Notice, cache: LetterCache) -> Outgoing:
     """One notice rendered, or marked as dropped, or carrying the error that stopped it."""
     item = Outgoing(notice.id, notice.recipient, notice.attempts, notice.created_at)
-    if not tells_of_published_letters(notice, cache):
-        item.dropped = True
-        return item
     try:
+        if not tells_of_published_letters(notice, cache):
+            item.dropped = True
+            return item
         item.raw, item.message_id = render_notice(notice, cache)
-    except Exception as error:  # noqa: BLE001 — recorded on the row, tried again later
+    except Exception as error:  # noqa: BLE001 — recorded on the row as its failure
         log.exception("rendering notice %s failed", notice.id)
         item.render_error = f"{type(error).__name__}: {error}"
     return item
@@ -60,3 +60,19 @@ def tells_of_published_letters(notice: Notice, cache: LetterCache) -> bool:
 def is_published(cache: LetterCache, letter_id: int | None) -> bool:
     letter = cache.letters.get(letter_id) if letter_id else None
     return letter is not None and letter.is_published
+
+
+def letters_to_load(notices: list[Notice]) -> set[int]:
+    """The letters a batch tells of, loaded at once; a row that names them wrongly is skipped.
+
+    That row fails on its own when it is rendered: it must not stop the rest of the batch.
+    """
+    ids: set[int] = set()
+    for notice in notices:
+        if notice.letter_id:
+            ids.add(notice.letter_id)
+        try:
+            ids.update(notice.listed_letter_ids)
+        except ValueError:
+            continue
+    return ids

@@ -14,6 +14,9 @@ from app.extensions import db
 from app.notifications.models import MailboxMessage
 
 SMTP_TIMEOUT_SECONDS = 30
+# "Service not available, closing transmission channel": smtplib has hung up already, and
+# the transport must not hand the next message to that closed connection.
+CLOSING = 421
 
 
 class PermanentDeliveryError(Exception):
@@ -99,6 +102,8 @@ class Transport:
             self.connect().sendmail(envelope_from, [recipient], raw)
         except smtplib.SMTPRecipientsRefused as error:
             codes = [code for code, _ in error.recipients.values()]
+            if CLOSING in codes:
+                self.close()  # the next message opens a new connection
             if codes and all(500 <= code < 600 for code in codes):
                 raise PermanentDeliveryError(str(error.recipients)) from error
             raise
