@@ -64,22 +64,7 @@ def settings_from_environment() -> dict[str, Any]:
         ),
         "SITE_URL": site_url,
         "SITE_NAME": os.environ.get("SITE_NAME", "Briefwechsel"),
-        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
-        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
-        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
-        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
-        "MAIL_USE_TLS": env_flag("MAIL_USE_TLS"),
-        "MAIL_USE_SSL": env_flag("MAIL_USE_SSL"),
-        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "briefwechsel@localhost"),
-        # Seconds the sender waits for the mail server to answer before trying again later.
-        "SMTP_TIMEOUT_SECONDS": float(os.environ.get("SMTP_TIMEOUT_SECONDS") or 30),
-        # How long a sender's claim on a batch holds: a sender that died mid-batch leaves its
-        # notices to the others only once this has passed.
-        "SENDER_LEASE_SECONDS": float(os.environ.get("SENDER_LEASE_SECONDS") or 300),
-        "MAIL_UNSUBSCRIBE_ADDRESS": os.environ.get("MAIL_UNSUBSCRIBE_ADDRESS", ""),
-        "DKIM_PRIVATE_KEY": os.environ.get("DKIM_PRIVATE_KEY", ""),
-        "DKIM_SELECTOR": os.environ.get("DKIM_SELECTOR", ""),
-        "DKIM_DOMAIN": os.environ.get("DKIM_DOMAIN", ""),
+        **mail_settings_from_environment(),
         "DIGEST_HOUR": int(os.environ.get("DIGEST_HOUR", "7") or 7),
         "REDIS_URL": os.environ.get("REDIS_URL", ""),
         # Pages for readers who are not signed in, kept rendered (off: made for every request).
@@ -97,6 +82,28 @@ def settings_from_environment() -> dict[str, Any]:
         # `flask doctor` warns below this much free space beside the SQLite file.
         "DISK_SPACE_MIN_MB": int(os.environ.get("DISK_SPACE_MIN_MB", "1024") or 1024),
         **cookie_security_from_environment(),
+    }
+
+
+def mail_settings_from_environment() -> dict[str, Any]:
+    """How mail leaves the site: the server, its timeouts, the sender's lease and DKIM."""
+    return {
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": env_flag("MAIL_USE_TLS"),
+        "MAIL_USE_SSL": env_flag("MAIL_USE_SSL"),
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "briefwechsel@localhost"),
+        # Seconds the sender waits for the mail server to answer before trying again later.
+        "SMTP_TIMEOUT_SECONDS": float(os.environ.get("SMTP_TIMEOUT_SECONDS") or 30),
+        # How long a sender's claim on a batch holds: a sender that died mid-batch leaves its
+        # notices to the others only once this has passed.
+        "SENDER_LEASE_SECONDS": float(os.environ.get("SENDER_LEASE_SECONDS") or 300),
+        "MAIL_UNSUBSCRIBE_ADDRESS": os.environ.get("MAIL_UNSUBSCRIBE_ADDRESS", ""),
+        "DKIM_PRIVATE_KEY": os.environ.get("DKIM_PRIVATE_KEY", ""),
+        "DKIM_SELECTOR": os.environ.get("DKIM_SELECTOR", ""),
+        "DKIM_DOMAIN": os.environ.get("DKIM_DOMAIN", ""),
     }
 
 
