@@ -10,6 +10,7 @@ import functools
 import os
 import re
 import shutil
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email.message import EmailMessage
@@ -311,3 +312,10 @@ def link_in(text: str) -> str:
     links = SITE_LINK.findall(text)
     assert len(links) == 1, f"expected one link in the mail, found {links}"
     return links[0].removeprefix(SITE_URL)
+
+
+def occupy_a_worker(port: int) -> socket.socket:
+    """A request whose last line has not been sent: the worker that took it waits for it."""
+    connection = socket.create_connection(("127.0.0.1", port), timeout=30)
+    connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+    return connection

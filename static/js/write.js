@@ -42,6 +42,9 @@
 
   [addressee, language].forEach((el) => el.addEventListener("change", update));
   if (outsideName) outsideName.addEventListener("input", update);
+  // A writer quicker than this script (a slow line) chose someone before it listened.
+  const chosen = addressee.value || (outsideName && outsideName.value.trim());
+  if (salutation.value === "" && chosen) update();
 })();
 
 // The closing follows the letter's language ("Viele Grüße" / "Best wishes") until edited.

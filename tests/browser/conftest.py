@@ -19,6 +19,17 @@ from tests.browser.live_server import (
 )
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+HERE = Path(__file__).resolve().parent
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in this folder drives Chromium: marked, one at a time, skipped without it."""
+    for item in items:
+        if HERE in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.xdist_group("browser"))
+            item.add_marker(pytest.mark.skipif(not CHROMIUM.exists(), reason=CHROMIUM_MISSING))
 
 
 # Module scope, not session: Playwright's sync API keeps an asyncio loop on the main thread

@@ -13,13 +13,10 @@ import pytest
 
 from tests.browser.axe_checks import Axe
 from tests.browser.demo_site import serving_demo, sign_in
-from tests.browser.live_server import CHROMIUM, CHROMIUM_MISSING, PageLog
+from tests.browser.live_server import PageLog
 from tests.page_types import AXE_JS, AXE_MISSING
 
 pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.xdist_group("browser"),  # under pytest-xdist: one Chromium at a time
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=CHROMIUM_MISSING),
     pytest.mark.skipif(not AXE_JS.exists(), reason=AXE_MISSING),
 ]
 

@@ -11,15 +11,9 @@ from app.accounts.invitations import send_invitation
 from app.extensions import db
 from app.notifications.sender import run_once
 from tests.browser.demo_site import serving_site, sign_in
-from tests.browser.live_server import CHROMIUM, CHROMIUM_MISSING, LiveServer
+from tests.browser.live_server import LiveServer
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.xdist_group("browser"),  # under pytest-xdist: one Chromium at a time
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=CHROMIUM_MISSING),
-]
 
 
 @pytest.fixture(scope="module")

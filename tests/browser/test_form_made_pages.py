@@ -20,16 +20,10 @@ import pytest
 from tests.browser.axe_checks import Axe
 from tests.browser.demo_site import sign_in
 from tests.browser.form_made_site import FIRST_TITLE, SEARCH, TITLE, make_content
-from tests.browser.live_server import CHROMIUM, CHROMIUM_MISSING, add_colleague
+from tests.browser.live_server import add_colleague
 from tests.browser.site_forms import ignore, press, submit, visit
 from tests.page_types import AXE_JS, AXE_MISSING, VNU_MISSING, vnu_available, vnu_errors
 from tests.support import PASSWORD
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.xdist_group("browser"),  # under pytest-xdist: one Chromium at a time
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=CHROMIUM_MISSING),
-]
 
 LOCALES = {"en": "en-GB", "de": "de-DE"}
 ATOM = "{http://www.w3.org/2005/Atom}"

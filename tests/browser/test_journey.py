@@ -7,17 +7,12 @@ from typing import Any
 
 import pytest
 
-from tests.browser.live_server import CHROMIUM, CHROMIUM_MISSING, add_colleague
+from tests.browser.live_server import add_colleague
 from tests.support import PASSWORD
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 expect = sync_api.expect
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.xdist_group("browser"),  # under pytest-xdist: one Chromium at a time
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=CHROMIUM_MISSING),
-]
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}

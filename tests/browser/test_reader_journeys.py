@@ -19,18 +19,13 @@ from app.letters.service import LetterDraft, save_letter
 from app.notifications.sender import run_once
 from app.subscriptions.models import Subscription, Target
 from tests.browser.demo_site import serving_site, sign_in
-from tests.browser.live_server import CHROMIUM, CHROMIUM_MISSING, LiveServer
+from tests.browser.live_server import LiveServer
 from tests.mailserver import MailServer, ReceivedMail
 from tests.page_types import add_subscription
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 expect = sync_api.expect
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.xdist_group("browser"),  # under pytest-xdist: one Chromium at a time
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=CHROMIUM_MISSING),
-]
 
 THREAD = "on-writing-things-down"
 SEARCH_WORD = "paragraph"

@@ -12,15 +12,10 @@ from typing import Any
 import pytest
 
 from tests.browser.demo_site import serving_site, sign_in
-from tests.browser.live_server import CHROMIUM, CHROMIUM_MISSING, LiveServer
+from tests.browser.live_server import LiveServer
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.xdist_group("browser"),  # under pytest-xdist: one Chromium at a time
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=CHROMIUM_MISSING),
-]
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}

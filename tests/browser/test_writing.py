@@ -7,17 +7,12 @@ from typing import Any
 import pytest
 
 from tests.browser.demo_site import sign_in
-from tests.browser.live_server import CHROMIUM, CHROMIUM_MISSING, add_colleague
+from tests.browser.live_server import add_colleague
 from tests.support import PASSWORD
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 expect = sync_api.expect
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.xdist_group("browser"),  # under pytest-xdist: one Chromium at a time
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=CHROMIUM_MISSING),
-]
 
 TITLE = "On slow decisions"
 BODY = "We decide too quickly in meetings.\n\nLet us try deciding in writing."
@@ -228,3 +223,14 @@ def test_the_write_page_is_laid_out_like_the_letter_it_makes(new_context, base):
     assert form == letter
     assert preview_title == {key: letter["title"][key] for key in ("fontSize", "fontWeight")}
     assert preview_width == box(page, "article.letter")["width"]
+
+
+def test_a_colleague_chosen_before_the_script_ran_still_gets_the_salutation(new_context, base):
+    # On a slow line a writer can pick the addressee before write.js listens for it.
+    page = writer(new_context, base).new_page()
+    page.route("**/static/js/write.js*", lambda route: route.abort())
+    page.goto(f"{base}/letters/new")
+    page.get_by_label("To a colleague", exact=True).select_option("svenja")
+    page.unroute("**/static/js/write.js*")
+    page.add_script_tag(url=f"{base}/static/js/write.js")
+    expect(page.get_by_label("Salutation", exact=True)).to_have_value("Dear Svenja,")

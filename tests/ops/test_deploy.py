@@ -6,7 +6,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -19,7 +18,7 @@ import pytest
 from tests.mailserver import free_port
 from tests.ops.support import migrated_site
 from tests.ops.test_health_and_metrics import metric
-from tests.support import database_url
+from tests.support import database_url, occupy_a_worker
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -72,13 +71,6 @@ def wait_for_workers(server: subprocess.Popen[bytes], port: int) -> None:
         except OSError:
             assert time.monotonic() < deadline, "gunicorn did not answer"
             time.sleep(0.2)
-
-
-def occupy_a_worker(port: int) -> socket.socket:
-    """A request whose last line has not been sent: the worker that took it waits for it."""
-    connection = socket.create_connection(("127.0.0.1", port), timeout=30)
-    connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
-    return connection
 
 
 def test_gunicorn_config_serves_the_site_and_metrics_add_up_every_worker(gunicorn):
