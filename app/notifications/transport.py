@@ -71,18 +71,24 @@ class Transport:
     def timeout(self) -> float:
         return float(self.config.get("SMTP_TIMEOUT_SECONDS") or SMTP_TIMEOUT_SECONDS)
 
-    def open_connection(self) -> smtplib.SMTP:
+    def open_connection(self, timeout: float | None = None) -> smtplib.SMTP:
+        """Connect, with STARTTLS and login as set; a step that fails closes the socket."""
         server, port = self.config["MAIL_SERVER"], int(self.config.get("MAIL_PORT") or 25)
+        timeout = timeout or self.timeout
         if self.config.get("MAIL_USE_SSL"):
             smtp: smtplib.SMTP = smtplib.SMTP_SSL(
-                server, port, timeout=self.timeout, context=ssl.create_default_context()
+                server, port, timeout=timeout, context=ssl.create_default_context()
             )
         else:
-            smtp = smtplib.SMTP(server, port, timeout=self.timeout)
-            if self.config.get("MAIL_USE_TLS"):
+            smtp = smtplib.SMTP(server, port, timeout=timeout)
+        try:
+            if self.config.get("MAIL_USE_TLS") and not self.config.get("MAIL_USE_SSL"):
                 smtp.starttls(context=ssl.create_default_context())
-        if self.config.get("MAIL_USERNAME") and self.config.get("MAIL_PASSWORD"):
-            smtp.login(self.config["MAIL_USERNAME"], self.config["MAIL_PASSWORD"])
+            if self.config.get("MAIL_USERNAME") and self.config.get("MAIL_PASSWORD"):
+                smtp.login(self.config["MAIL_USERNAME"], self.config["MAIL_PASSWORD"])
+        except BaseException:
+            smtp.close()
+            raise
         return smtp
 
     def close(self) -> None:

@@ -7,7 +7,6 @@ database or mail server that does not answer costs seconds, not minutes.
 from __future__ import annotations
 
 import smtplib
-import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -25,7 +24,7 @@ from sqlalchemy.pool import NullPool
 from app.database import utc_now
 from app.notifications.heartbeat import SenderHeartbeat
 from app.notifications.models import LetterEvent
-from app.notifications.transport import is_stall
+from app.notifications.transport import Transport, is_stall
 from app.ops.findings import Finding, problem, public_site
 from app.outbox import DeliveryState, Notice
 
@@ -182,25 +181,12 @@ def check_mail_server() -> Finding:
 
 
 def greet_mail_server(timeout: float) -> str:
-    """Connect, EHLO, STARTTLS and log in as the settings say, then QUIT; the EHLO answer.
-
-    The connection is closed whatever step fails, unlike a sender's, which stays open.
-    """
-    config = current_app.config
-    server, port = config["MAIL_SERVER"], int(config.get("MAIL_PORT") or 25)
-    context = ssl.create_default_context()
-    if config.get("MAIL_USE_SSL"):
-        smtp: smtplib.SMTP = smtplib.SMTP_SSL(server, port, timeout=timeout, context=context)
-    else:
-        smtp = smtplib.SMTP(server, port, timeout=timeout)
+    """Connect as the sender does (STARTTLS and login as set), EHLO, QUIT; the EHLO answer."""
+    smtp = Transport().open_connection(timeout)
     try:
-        if config.get("MAIL_USE_TLS"):
-            smtp.starttls(context=context)
         code, answer = smtp.ehlo()
         if code != 250:
             raise smtplib.SMTPHeloError(code, answer)
-        if config.get("MAIL_USERNAME") and config.get("MAIL_PASSWORD"):
-            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         smtp.quit()
     finally:
         smtp.close()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import time
+import warnings
 from collections import Counter
 from typing import Any
 
@@ -176,3 +178,20 @@ def test_claiming_a_batch_reads_due_notices_in_index_order_without_sorting_them_
     # The pending notices, the many, come in the index's order; the few whose sender died
     # (state "sending") may be sorted.
     assert "TEMP B-TREE" not in plans[-1], plans
+
+
+def test_a_server_without_starttls_leaves_the_notices_waiting_and_no_connection_open(
+    app, make_user, make_letter, subscribe, send_notices
+):
+    # A sender runs for weeks: a socket left open at every failed STARTTLS or login adds up.
+    app.config["MAIL_USE_TLS"] = True  # the test server offers no STARTTLS
+    author = make_user("Author")
+    subscribe(READERS[0], Target.AUTHOR, author.id)
+    make_letter(author, None, title="Over a plain line")
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always", ResourceWarning)
+        assert send_notices() == 0
+        gc.collect()
+    assert [notice.state for notice in all_notices()] == [DeliveryState.PENDING]
+    assert "STARTTLS" in all_notices()[0].last_error
+    assert [str(w.message) for w in seen if w.category is ResourceWarning] == []
