@@ -97,6 +97,9 @@ def test_the_signed_in_header_fits_a_phone_in_two_lines(site, new_context, artif
     page.screenshot(path=artifacts / f"polish-header-{language}-phone.png")
     assert header["rows"] <= 2, f"the header takes {header['rows']} lines"
     assert header["scrollWidth"] <= PHONE["width"] and header["outside"] == []
+    # Drafts stay one click from the header, outside the account menu.
+    drafts = {"en": "My drafts", "de": "Meine Entwürfe"}[language]
+    sync_api.expect(page.locator(".site-header").get_by_role("link", name=drafts)).to_be_visible()
 
     # The rest is in the account menu, which opens inside the screen too.
     page.locator(".account-menu summary").click()
