@@ -38,6 +38,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         instance_path=str(INSTANCE_DIR),
     )
     app.config.update(build_config(config))
+    app.static_folder = app.config["STATIC_FOLDER"]
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
     register_extensions(app)
     register_blueprints(app)
@@ -51,7 +52,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from app.accounts.session import init_login
     from app.database import init_database
-    from app.extensions import csrf, db, limiter, mail, migrate
+    from app.extensions import csrf, db, limiter, mail, migrate, static_digest
     from app.i18n import init_i18n
     from app.page_cache import init_page_cache
     from app.web import init_web
@@ -64,6 +65,7 @@ def register_extensions(app: Flask) -> None:
     init_login(app)
     init_i18n(app)
     init_web(app)
+    static_digest.init_app(app)
     init_page_cache(app)
 
 
@@ -93,11 +95,15 @@ def register_templates(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from flask_static_digest.cli import digest
+
     from app.cli import init_commands
     from app.notifications.cli import notify
     from app.ops.cli import backup_command, doctor_command
 
     init_commands(app)
+    # Also an entry point of the package, but only `flask` finds those, not app.cli.
+    app.cli.add_command(digest)
     app.cli.add_command(notify)
     app.cli.add_command(doctor_command)
     app.cli.add_command(backup_command)

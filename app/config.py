@@ -64,6 +64,8 @@ def settings_from_environment() -> dict[str, Any]:
         ),
         "SITE_URL": site_url,
         "SITE_NAME": os.environ.get("SITE_NAME", "Briefwechsel"),
+        # Stylesheets and scripts; `flask digest compile` adds copies with hashed names there.
+        "STATIC_FOLDER": os.environ.get("STATIC_FOLDER", str(INSTANCE_DIR.parent / "static")),
         **mail_settings_from_environment(),
         "DIGEST_HOUR": int(os.environ.get("DIGEST_HOUR", "7") or 7),
         "REDIS_URL": os.environ.get("REDIS_URL", ""),

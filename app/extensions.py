@@ -9,6 +9,7 @@ from flask_login import LoginManager
 from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_static_digest import FlaskStaticDigest
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -41,3 +42,5 @@ babel = Babel()
 limiter = Limiter(key_func=client_address, default_limits=[])
 # Pages for readers who are not signed in (app/page_cache.py): in-process, or Redis.
 cache = Cache()
+# Static files under names that carry a hash of their content (`flask digest compile`).
+static_digest = FlaskStaticDigest()

@@ -16,6 +16,7 @@ carries a form token, is `private, no-store`: nobody keeps it.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import time
 from collections.abc import Callable
@@ -26,7 +27,7 @@ from flask import Flask, Response, current_app, g, request, session
 from flask_login.config import COOKIE_NAME
 from werkzeug.http import http_date, parse_date, quote_etag
 
-from app.extensions import cache
+from app.extensions import cache, static_digest
 from app.i18n import reader_language
 from app.page_version import (
     VERSION_KEY,
@@ -84,7 +85,7 @@ def serve_kept_page() -> Response | None:
     query = request.query_string.decode("ascii", "replace")
     if not current_app.config["PAGE_CACHE"] or not KEPT_QUERY.fullmatch(query):
         return None
-    key = f"{reader_language()}:{this_page()}"
+    key = f"{current_app.config['STATIC_RELEASE']}:{reader_language()}:{this_page()}"
     try:
         version, kept = look_up(key)
     except Exception:  # noqa: BLE001 — without the store the page is made as usual
@@ -176,7 +177,18 @@ def labels(body: bytes, version: int) -> tuple[tuple[str, str], ...]:
 def init_page_cache(app: Flask) -> None:
     """Bind the store; look pages up before the views and label them after."""
     cache.init_app(app)
+    app.config["STATIC_RELEASE"] = static_release()
     # Right after the input guard: a kept page needs none of the other hooks (rate limits
     # apply to no shared page), and skipping them is much of what makes it quick.
     app.before_request_funcs.setdefault(None, []).insert(1, serve_kept_page)
     app.after_request(label_page)
+
+
+def static_release() -> str:
+    """A name for the static files' hashed names: pages kept under another are not served.
+
+    A page names its stylesheet by hash; after `flask digest compile` and a reload, a page
+    kept in Redis by the release before would link the old stylesheet.
+    """
+    manifest = json.dumps(static_digest.manifests, sort_keys=True).encode()
+    return hashlib.blake2b(manifest, digest_size=4).hexdigest()

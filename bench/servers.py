@@ -87,14 +87,23 @@ def replaced(text: str, old: str, new: str) -> str:
     return text.replace(old, new)
 
 
-def nginx_config(folder: Path, port: int, app_port: int) -> Path:
+def compiled_static(folder: Path) -> Path:
+    """A copy of static/ in `folder`, with the hashed copies `flask digest compile` adds."""
+    shutil.copytree(ROOT / "static", folder)
+    environment = {**os.environ, "STATIC_FOLDER": str(folder), "FLASK_APP": "app:create_app"}
+    command = [str(VENV_BIN / "flask"), "digest", "compile"]
+    subprocess.run(command, cwd=ROOT, env=environment, check=True, capture_output=True)
+    return folder
+
+
+def nginx_config(folder: Path, port: int, app_port: int, static: Path = ROOT / "static") -> Path:
     """An nginx.conf in `folder` that serves the deploy/ site on `port` in front of the app."""
     site = (DEPLOY / "briefwechsel.conf").read_text()
     http_part = site[: site.index("\nserver {")]
     http_part = replaced(http_part, "/var/cache/nginx/briefwechsel", str(folder / "cache"))
     http_part = replaced(http_part, "server 127.0.0.1:8000;", f"server 127.0.0.1:{app_port};")
     locations = (DEPLOY / "briefwechsel-locations.conf").read_text()
-    locations = replaced(locations, "/srv/briefwechsel/static/", f"{ROOT / 'static'}/")
+    locations = replaced(locations, "/srv/briefwechsel/static/", f"{static}/")
     (folder / "locations.conf").write_text(locations)
     temporary = "\n".join(
         f"    {kind}_temp_path {folder / kind};"
@@ -115,11 +124,13 @@ def nginx_config(folder: Path, port: int, app_port: int) -> Path:
     return config
 
 
-def start_nginx(folder: Path, port: int, app_port: int) -> subprocess.Popen:
+def start_nginx(
+    folder: Path, port: int, app_port: int, static: Path = ROOT / "static"
+) -> subprocess.Popen:
     """nginx with the deploy/ site on 127.0.0.1:port, in front of the app on app_port."""
     nginx = find_nginx()
     if nginx is None:
         raise RuntimeError("nginx is missing: apt-get install nginx")
-    config = nginx_config(folder, port, app_port)
+    config = nginx_config(folder, port, app_port, static)
     command = [nginx, "-p", str(folder), "-e", str(folder / "error.log"), "-c", str(config)]
     return subprocess.Popen(command, start_new_session=True, stdin=subprocess.DEVNULL)

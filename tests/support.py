@@ -319,3 +319,12 @@ def occupy_a_worker(port: int) -> socket.socket:
     connection = socket.create_connection(("127.0.0.1", port), timeout=30)
     connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
     return connection
+
+
+def redis_answers() -> bool:
+    """Whether Redis listens on its usual port (tests that need it skip otherwise)."""
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        return False
+    return True

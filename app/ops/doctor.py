@@ -6,6 +6,8 @@ checks that talk to another server (database, mail, Redis) give up after a few s
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +23,7 @@ from app.ops.doctor_services import (
     check_redis,
     check_sender,
 )
-from app.ops.findings import Finding, is_public, problem
+from app.ops.findings import Finding, is_public, problem, public_site
 
 # Shorter keys can be guessed; a key of few different characters is a placeholder.
 SECRET_KEY_MIN_LENGTH = 32
@@ -100,6 +102,39 @@ def check_disk_space() -> Finding:
     return Finding("disk space", True, found)
 
 
+def check_static_files() -> Finding:
+    """Compiled static files let browsers keep them for a year; stale ones would look broken."""
+    folder = Path(current_app.static_folder or "")
+    manifest_file = folder / "cache_manifest.json"
+    if not manifest_file.exists():
+        if public_site():
+            return problem(
+                "static files",
+                "not compiled: pages link the plain names, which browsers may keep only an "
+                "hour, and after an upgrade some would show the old stylesheet for that hour",
+                "run `flask digest compile` after each release, then reload the web processes",
+            )
+        return Finding("static files", True, "plain names (development; compile for a public site)")
+    stale = [name for name, hashed in json.loads(manifest_file.read_text()).items()
+             if not compiled_copy_is_current(folder / name, hashed)]  # fmt: skip
+    if stale:
+        return problem(
+            "static files",
+            f"{', '.join(sorted(stale))} changed since `flask digest compile`: pages link the "
+            "copy from before",
+            "run `flask digest compile` again, then reload the web processes",
+        )
+    return Finding("static files", True, f"compiled and current, in {folder}")
+
+
+def compiled_copy_is_current(source: Path, hashed_name: str) -> bool:
+    """The hash in the compiled copy's name is the md5 of the source as it is now."""
+    if not source.exists():
+        return True  # removed since: nothing links it any more
+    digest = hashlib.md5(source.read_bytes(), usedforsecurity=False).hexdigest()
+    return f"-{digest}." in hashed_name
+
+
 def megabytes(size: int) -> str:
     return f"{size / 2**20:,.1f} MB"
 
@@ -112,6 +147,7 @@ CHECKS: tuple[Callable[[], Finding], ...] = (
     check_sender,
     check_redis,
     check_disk_space,
+    check_static_files,
 )
 
 

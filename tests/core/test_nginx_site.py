@@ -6,6 +6,7 @@ test's database; its X-Cache-Status says whether it answered from its cache.
 
 from __future__ import annotations
 
+import gzip
 import re
 import subprocess
 import urllib.error
@@ -20,6 +21,7 @@ from flask import Flask
 
 from app.extensions import db
 from bench.servers import (
+    compiled_static,
     find_nginx,
     free_port,
     nginx_config,
@@ -40,13 +42,14 @@ def proxy(app: Flask, tmp_path: Path, make_user, make_letter) -> Iterator[str]:
     make_letter(svenja, title="On slow decisions", body="We decide too quickly.")
     db.session.commit()
     app_port, port = free_port(), free_port()
+    static = compiled_static(tmp_path / "static")
     environment = {"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "nginx",
                    "SITE_URL": f"http://127.0.0.1:{port}", "REDIS_URL": "",
-                   "TRUSTED_PROXIES": "1"}  # fmt: skip
+                   "TRUSTED_PROXIES": "1", "STATIC_FOLDER": str(static)}  # fmt: skip
     servers = [start_gunicorn("app:create_app()", app_port, environment, options=("-w", "1"))]
     try:
         wait_until_up(f"http://127.0.0.1:{app_port}/healthz", servers[0])
-        servers.append(start_nginx(tmp_path, port, app_port))
+        servers.append(start_nginx(tmp_path, port, app_port, static))
         wait_until_up(f"http://127.0.0.1:{port}/healthz", servers[1])
         yield f"http://127.0.0.1:{port}"
     finally:
@@ -114,8 +117,23 @@ def test_pages_with_a_form_token_are_never_kept(proxy):
         assert headers["X-Cache-Status"] == "MISS"
 
 
-def test_static_files_come_from_nginx_with_a_lifetime(proxy):
-    status, headers, css = get(f"{proxy}/static/css/site.css")
-    assert status == 200 and "max-age=3600" in headers["Cache-Control"]
+def test_static_files_come_from_nginx_a_year_under_their_hashed_names(proxy):
+    page = get(f"{proxy}/letters/on-slow-decisions")[2]
+    hashed = re.search(r'href="(/static/css/site-[0-9a-f]{32}\.css)"', page).group(1)
+    status, headers, css = get(f"{proxy}{hashed}")
+    assert status == 200 and "X-Cache-Status" not in headers  # not proxied: nginx read the file
+    assert (
+        "max-age=31536000" in headers["Cache-Control"] and "immutable" in headers["Cache-Control"]
+    )
     assert css == (Path(__file__).resolve().parents[2] / "static/css/site.css").read_text()
-    assert "X-Cache-Status" not in headers  # not proxied: nginx read the file
+    request = urllib.request.Request(f"{proxy}{hashed}", headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.headers["Content-Encoding"] == "gzip"  # the compiled .gz copy
+        assert gzip.decompress(response.read()).decode() == css
+
+
+def test_static_files_under_their_plain_names_are_kept_an_hour(proxy):
+    status, headers, css = get(f"{proxy}/static/css/site.css")
+    assert status == 200 and headers["Cache-Control"] == "max-age=3600"
+    assert css == (Path(__file__).resolve().parents[2] / "static/css/site.css").read_text()
+    assert "X-Cache-Status" not in headers

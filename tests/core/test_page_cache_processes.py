@@ -28,7 +28,7 @@ import pytest
 from flask import Flask
 
 from app.extensions import db
-from tests.support import PASSWORD, occupy_a_worker
+from tests.support import PASSWORD, occupy_a_worker, redis_answers
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
@@ -49,14 +49,6 @@ class Site:
         lines = self.log.read_text().splitlines()
         return [(pid, kept) for pid, method, where, kept in (line.split() for line in lines)
                 if method == "GET" and where == path]  # fmt: skip
-
-
-def redis_is_up() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
-    except OSError:
-        return False
-    return True
 
 
 def free_port() -> int:
@@ -188,7 +180,7 @@ def test_two_workers_never_serve_a_page_older_than_a_write(serve, letter_slug):
     check_no_worker_serves_the_old_page(serve(), slug, email)
 
 
-@pytest.mark.skipif(not redis_is_up(), reason="needs Redis on 127.0.0.1:6379")
+@pytest.mark.skipif(not redis_answers(), reason="needs Redis on 127.0.0.1:6379")
 def test_two_workers_sharing_redis_never_serve_a_page_older_than_a_write(serve, letter_slug):
     import redis
 

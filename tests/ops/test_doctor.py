@@ -13,10 +13,10 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
 from app.extensions import db
+from bench.servers import compiled_static
 from tests.mailserver import MailServer, free_port
 from tests.ops.support import run_doctor
-from tests.security.test_shared_rate_limits import redis_answers
-from tests.support import app_for_tests
+from tests.support import app_for_tests, redis_answers
 
 
 @pytest.fixture
@@ -179,3 +179,22 @@ def test_doctor_says_when_the_disk_of_the_sqlite_file_runs_full(app_factory):
     # More than any disk here has free: the state a full disk is in.
     report = run_doctor(app_factory(DISK_SPACE_MIN_MB=2**40))
     assert "free some space" in report.problem("disk space")
+
+
+def test_doctor_wants_compiled_static_files_for_a_public_site(app_factory):
+    local = run_doctor(app_factory(SITE_URL="http://127.0.0.1:5000"))
+    assert "plain names (development" in local.ok("static files")
+    public = run_doctor(app_factory(SITE_URL="https://briefe.example.org"))
+    assert "run `flask digest compile`" in public.lines["static files"]
+    assert "not compiled" in public.problem("static files")
+
+
+def test_doctor_says_which_static_file_changed_since_it_was_compiled(app_factory, tmp_path):
+    folder = compiled_static(tmp_path / "static")
+    settings = {"SITE_URL": "https://briefe.example.org", "STATIC_FOLDER": str(folder)}
+    assert "compiled and current" in run_doctor(app_factory(**settings)).ok("static files")
+    with (folder / "js/write.js").open("a") as script:
+        script.write("\n// changed after compiling\n")
+    line = run_doctor(app_factory(**settings)).problem("static files")
+    assert "js/write.js changed since `flask digest compile`" in line
+    assert "css/site.css" not in line

@@ -6,6 +6,7 @@ import secrets
 import socket
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from alembic.script import ScriptDirectory
@@ -19,6 +20,7 @@ from app.notifications.heartbeat import SenderHeartbeat
 from app.notifications.sender import claim_due_notices
 from app.outbox import Notice
 from app.subscriptions.models import Target
+from bench.servers import compiled_static
 from tests.mailserver import MailServer
 from tests.ops.support import run_doctor
 from tests.support import deliver_outbox
@@ -26,9 +28,12 @@ from tests.test_migrations import logging_left_alone
 
 
 @pytest.fixture
-def app(app_factory: Callable[..., Flask], mail_server: MailServer) -> Flask:
+def app(app_factory: Callable[..., Flask], mail_server: MailServer, tmp_path: Path) -> Flask:
     """A site set up as it should be: a long secret key, a mail server that answers."""
-    return app_factory(SECRET_KEY=secrets.token_urlsafe(48), **mail_server.settings)
+    static = compiled_static(tmp_path / "static")
+    return app_factory(
+        SECRET_KEY=secrets.token_urlsafe(48), STATIC_FOLDER=str(static), **mail_server.settings
+    )
 
 
 def heads() -> ScriptDirectory:

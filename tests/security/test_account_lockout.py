@@ -11,8 +11,7 @@ from flask import Flask
 
 from app import create_app
 from app.extensions import db
-from tests.security.test_shared_rate_limits import redis_answers
-from tests.support import PASSWORD, config_for_tests, server_like_client
+from tests.support import PASSWORD, config_for_tests, redis_answers, server_like_client
 
 REDIS_URL = "redis://127.0.0.1:6379/14"
 WRONG = "not the password"

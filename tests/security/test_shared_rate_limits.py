@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import uuid
 
 import pytest
@@ -10,17 +9,9 @@ import pytest
 from app import create_app
 from app.config import build_config
 from app.extensions import db
-from tests.support import config_for_tests, server_like_client
+from tests.support import config_for_tests, redis_answers, server_like_client
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
-
-
-def redis_answers() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
-    except OSError:
-        return False
-    return True
 
 
 def test_redis_url_becomes_the_rate_limit_storage():
