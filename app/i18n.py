@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 import tempfile
-from datetime import datetime
+from datetime import datetime, tzinfo
+from functools import lru_cache
 from pathlib import Path
 
+from babel import dates
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, current_app, has_request_context, request
-from flask_babel import format_date, format_datetime, get_locale
+from babel.support import Translations
+from flask import Flask, current_app, g, has_request_context, request
+from flask_babel import get_locale, get_timezone, get_translations
 from flask_login import current_user
 
 from app.extensions import babel
@@ -46,20 +49,63 @@ def select_timezone() -> str:
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
 
 
+LONG_DATE = {"de": "d. MMMM y", "en": "d MMMM y"}
+DATE_AND_TIME = {"de": "d. MMMM y, HH:mm", "en": "d MMMM y, HH:mm"}
+
+
 def long_date(moment: datetime | None) -> str:
     """ "17. September 2014" in German, "17 September 2014" in English."""
-    if moment is None:
-        return ""
-    pattern = "d. MMMM y" if str(get_locale()) == "de" else "d MMMM y"
-    return format_date(moment, pattern)
+    return in_reader_terms(moment, LONG_DATE)
 
 
 def date_and_time(moment: datetime | None) -> str:
     """A date with the time of day, in the reader's timezone."""
+    return in_reader_terms(moment, DATE_AND_TIME)
+
+
+def in_reader_terms(moment: datetime | None, patterns: dict[str, str]) -> str:
     if moment is None:
         return ""
-    pattern = "d. MMMM y, HH:mm" if str(get_locale()) == "de" else "d MMMM y, HH:mm"
-    return format_datetime(moment, pattern)
+    language = str(get_locale())
+    return formatted(moment, patterns.get(language, patterns["en"]), language, get_timezone())
+
+
+@lru_cache(maxsize=8192)
+def formatted(moment: datetime, pattern: str, language: str, zone: tzinfo) -> str:
+    """The moment in that zone and language (a naive moment is UTC, as the database keeps it).
+
+    The same dates come back on every page that lists letters, and Babel takes a while
+    to format one.
+    """
+    return dates.format_datetime(moment, pattern, tzinfo=zone, locale=language)
+
+
+def translations_in_use() -> Translations:
+    """The current language's catalogue, found once per request (and per forced language).
+
+    Flask-Babel finds it anew for every string, through several lookups of the request's
+    context: a thread page translates over a hundred strings. Its context remembers the
+    language as one Locale object until the language changes (force_locale makes a new one),
+    so the catalogue is kept beside that object and found again only when it is another.
+    """
+    state = g.get("_flask_babel")
+    locale = getattr(state, "babel_locale", None)
+    if locale is None:  # not chosen yet in this context: Flask-Babel chooses and remembers
+        return get_translations()
+    kept = getattr(state, "translations_in_use", None)
+    if kept is None or kept[0] is not locale:
+        kept = (locale, get_translations())
+        state.translations_in_use = kept
+    return kept[1]
+
+
+def translate(string: str) -> str:
+    """gettext, quicker (see translations_in_use)."""
+    return translations_in_use().ugettext(string)
+
+
+def translate_plural(singular: str, plural: str, count: int) -> str:
+    return translations_in_use().ungettext(singular, plural, count)
 
 
 def compile_catalogs(source: Path, target: Path) -> None:
@@ -87,6 +133,7 @@ def init_i18n(app: Flask) -> None:
     compile_catalogs(TRANSLATIONS, compiled)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.jinja_env.install_gettext_callables(translate, translate_plural, newstyle=True)
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["date_and_time"] = date_and_time
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())

@@ -6,8 +6,10 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request, url_for
+from markupsafe import Markup, escape
 
+from app.i18n import long_date, translate
 from app.text.markdown import find_video_embeds
 
 
@@ -35,6 +37,51 @@ def this_page() -> str:
     return f"{request.path}?{query}" if query else request.path
 
 
+def url_for_this_page(endpoint: str, **values: Any) -> str:
+    """url_for, remembered for the rest of the request.
+
+    A correspondence links each colleague's page a few times per letter; Werkzeug builds
+    an address in about as long as a whole line of the page takes to render.
+    """
+    try:
+        key = (endpoint, *sorted(values.items()))
+        urls: dict[tuple[Any, ...], str] = g.setdefault("urls_built", {})
+        return urls[key]
+    except TypeError:  # values that cannot be a key (a list of tags): built each time
+        return url_for(endpoint, **values)
+    except KeyError:
+        urls[key] = url = url_for(endpoint, **values)
+        return url
+
+
+def byline(letter: Any) -> Markup:
+    """ "by Sven to Svenja, 17 September 2014", linked, with microformats.
+
+    In Python rather than as a macro: a correspondence has one per letter, and a macro
+    with two nested blocks costs several times as much to call.
+    """
+    author = letter.author
+    profile = escape(url_for_this_page("discovery.profile", handle=author.handle))
+    author_link = f'<a class="p-author h-card" href="{profile}">{escape(author.display_name)}</a>'
+    if moment := letter.published_at:
+        date = f'<time class="dt-published" datetime="{datetime_attribute(moment)}">'
+        date += f"{escape(long_date(moment))}</time>"
+    else:
+        date = escape(translate("not yet published"))
+    line = escape(translate("by %(author)s to %(addressee)s, %(date)s"))
+    return line % {"author": Markup(author_link), "addressee": addressee_link(letter),
+                   "date": Markup(date)}  # fmt: skip
+
+
+def addressee_link(letter: Any) -> Markup:
+    """The addressee's name, linked to their page when they are a colleague."""
+    if not letter.addressee_id:
+        return escape(letter.addressee_name)
+    addressee = letter.addressee
+    profile = escape(url_for_this_page("discovery.profile", handle=addressee.handle))
+    return Markup(f'<a href="{profile}">{escape(addressee.display_name)}</a>')
+
+
 def site_globals() -> dict[str, Any]:
     return {"site_name": current_app.config["SITE_NAME"]}
 
@@ -46,5 +93,8 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["datetime_attribute"] = datetime_attribute
     app.jinja_env.globals["ps_mark"] = ps_mark
     app.jinja_env.globals["this_page"] = this_page
+    app.jinja_env.globals["url_for"] = url_for_this_page
+    app.jinja_env.globals["byline"] = byline
+    app.jinja_env.globals["addressee_link"] = addressee_link
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
