@@ -61,7 +61,8 @@ class Notice(db.Model):
         ForeignKey("letters.id", ondelete="CASCADE"), index=True
     )
     subscription_id: Mapped[int | None] = mapped_column(
-        ForeignKey("subscriptions.id", ondelete="SET NULL"), index=True  # unsubscribing
+        ForeignKey("subscriptions.id", ondelete="SET NULL"),
+        index=True,  # unsubscribing
     )
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     # Account mail is composed in the request (it carries a fresh token) and kept whole.

@@ -32,9 +32,7 @@ class LetterTag(db.Model):
     letter_id: Mapped[int] = mapped_column(
         ForeignKey("letters.id", ondelete="CASCADE"), primary_key=True
     )
-    tag_id: Mapped[int] = mapped_column(
-        ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True
-    )
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True)
     position: Mapped[int] = mapped_column(default=0)
     # The letter's, kept here too (None while a draft) so the index above orders by it.
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
