@@ -22,7 +22,7 @@ from werkzeug.security import generate_password_hash
 
 from app.accounts.models import User
 from app.discovery.models import LetterSuggestion
-from app.discovery.search_index import INSERT_ROW, is_sqlite
+from app.discovery.search_index import INSERT_ROW, PG_VECTOR_INDEX, is_sqlite
 from app.discovery.stems import name_stems, stemmed
 from app.extensions import db
 from app.letters.models import Language, Letter, LetterStatus
@@ -190,11 +190,12 @@ class LetterWriter:
                                "target_letter_id": None, "url": "https://example.org/essay",
                                "label": "An essay on this", "position": 1})  # fmt: skip
 
-    def write(self, letters: int) -> int:
-        """Correspondences of 1–50 letters, the last one of exactly 50; returns its root."""
+    def write(self, letters: int, longest: int) -> int:
+        """Correspondences of 1–`longest` letters, the last one of exactly 50; returns its
+        root."""
         number, started = 1, START
         while len(self.letters) < letters - LONGEST:
-            size = min(self.rng.randint(1, LONGEST), letters - LONGEST - len(self.letters))
+            size = min(self.rng.randint(1, longest), letters - LONGEST - len(self.letters))
             self.thread(number, size, started)
             number, started = number + 1, started + timedelta(minutes=self.rng.randint(20, 120))
         root, self.last_thread = len(self.letters) + 1, True
@@ -249,16 +250,23 @@ def past_notices(letters: int) -> tuple[list[dict[str, Any]], list[dict[str, Any
     return events, notices
 
 
-def seed_bulk(letters: int, seed: int = 20140917) -> Seeded:
-    """Fill the (empty, created) database of the current app context; commits."""
+def seed_bulk(letters: int, seed: int = 20140917, longest: int = LONGEST) -> Seeded:
+    """Fill the (empty, created) database of the current app context; commits.
+
+    On PostgreSQL the search index is built after the letters are in, not row by row."""
     rng = random.Random(seed)
     people, topic_tags = max(len(NAMES), letters // 160), max(8, letters // 100)
     db.session.execute(insert(User), user_rows(people))
     tags = tag_rows(topic_tags)
     db.session.execute(insert(Tag), tags)
     writer = LetterWriter(rng, people, topic_tags)
-    long_root = writer.write(letters)
+    long_root = writer.write(letters, longest)
+    postgres = not is_sqlite()
+    if postgres:
+        db.session.execute(text("DROP INDEX IF EXISTS ix_letters_search_vector"))
     insert_all(Letter, writer.letters)
+    if postgres:
+        db.session.execute(text(PG_VECTOR_INDEX))
     insert_all(LetterTag, writer.letter_tags)
     insert_all(Link, writer.links)
     insert_all(LetterSuggestion, suggestion_rows(writer, rng))
@@ -295,7 +303,12 @@ def seed_bulk(letters: int, seed: int = 20140917) -> Seeded:
 
 
 def analyze() -> None:
-    """Fresh statistics, as autovacuum (PostgreSQL) or `PRAGMA optimize` would give them."""
+    """Fresh statistics (and PostgreSQL's visibility map, for index-only scans), as
+    autovacuum or `PRAGMA optimize` would give them on a site that grew over time."""
     with db.engine.connect() as connection:
-        connection.execute(text("ANALYZE"))
-        connection.commit()
+        if connection.dialect.name == "postgresql":
+            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+            connection.execute(text("VACUUM ANALYZE"))
+        else:
+            connection.execute(text("ANALYZE"))
+            connection.commit()
