@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from app.accounts.models import User
+from app.discovery import search, suggestions
 from app.extensions import db
 from app.letters.models import Language, Letter
 from app.letters.service import LetterDraft, publish_draft, save_letter
@@ -46,9 +47,13 @@ def writes(seeded) -> dict:
 
 
 @pytest.fixture
-def seeded_site(app, backend):
+def seeded_site(app, backend, monkeypatch):
     if backend == "postgres" and not POSTGRES_URL:
         pytest.skip(POSTGRES_SKIP_REASON)
+    # The candidate bounds scaled to the test's site as they stand to a large one (500 of
+    # 100,000 letters): PostgreSQL rightly reads 1,000 of 2,000 letters whole, not 10.
+    monkeypatch.setattr(suggestions, "RECENT", 10)
+    monkeypatch.setattr(search, "SIMILAR_BOUND", 10)
     return lambda letters: seed_bulk(letters, longest=10)
 
 
