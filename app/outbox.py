@@ -56,9 +56,13 @@ class Notice(db.Model):
     recipient: Mapped[str] = mapped_column(String(254))
     kind: Mapped[NoticeKind] = mapped_column(string_enum(NoticeKind, 20))
     locale: Mapped[str] = mapped_column(String(5), default="en")
-    letter_id: Mapped[int | None] = mapped_column(ForeignKey("letters.id", ondelete="CASCADE"))
+    # Indexed: deleting a letter cascades here, and a scan of every notice would be slow.
+    letter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("letters.id", ondelete="CASCADE"), index=True
+    )
     subscription_id: Mapped[int | None] = mapped_column(
-        ForeignKey("subscriptions.id", ondelete="SET NULL")
+        ForeignKey("subscriptions.id", ondelete="SET NULL"),
+        index=True,  # unsubscribing
     )
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     # Account mail is composed in the request (it carries a fresh token) and kept whole.

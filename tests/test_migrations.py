@@ -134,3 +134,31 @@ def test_upgrade_rebuilds_an_old_style_search_index(backend, client, make_user, 
         upgrade()
     db.session.remove()
     assert "1 letter found." in client.get(search).get_data(as_text=True)
+
+
+def test_upgrade_to_the_scale_indexes_keeps_tag_pages_and_search(client, make_user):
+    """Letters written before 0012scale: their tags get the letter's date, and PostgreSQL's
+    stored search column is filled for them as it is added."""
+    from sqlalchemy import select
+
+    from app.letters.models import Language
+    from app.letters.service import LetterDraft, save_letter
+    from app.links.models import LetterTag
+
+    author = make_user("Svenja Hartmann")
+    draft = LetterDraft(title="Wandel", salutation="", body="Die Transformation der Abteilungen.",
+                        closing="", signature="S", postscript="", language=Language.DE,
+                        addressee=None, addressee_name="Alle", tags=["Leadership"])  # fmt: skip
+    published_at = save_letter(author, draft, publish=True).published_at
+    db.session.commit()
+    with logging_left_alone():
+        stamp()
+        downgrade(revision="0011pageversions")
+    db.session.remove()
+    with logging_left_alone():
+        upgrade()
+    db.session.remove()
+    dated = db.session.scalars(select(LetterTag.published_at)).one()
+    assert dated is not None and abs(dated - published_at).total_seconds() < 1
+    assert "Wandel" in client.get("/tags/leadership").get_data(as_text=True)
+    assert "1 letter found." in client.get("/search?q=Transformation").get_data(as_text=True)

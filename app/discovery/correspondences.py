@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, select, union
-from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy import Select, and_, func, or_, select, union
+from sqlalchemy.orm import aliased, joinedload, load_only
 
 from app.accounts.models import User
 from app.discovery.service import name_order
@@ -39,24 +39,28 @@ CARD_COLUMNS = (
 
 
 def latest_letters_of_correspondences() -> Select:
-    """The latest published letter of every correspondence, newest first, ready to paginate."""
-    ranked = (
-        select(
-            Letter.id,
-            func.row_number()
-            .over(
-                partition_by=Letter.thread_root_id,
-                order_by=(Letter.published_at.desc(), Letter.id.desc()),
-            )
-            .label("rank"),
+    """The latest published letter of every correspondence, newest first, ready to paginate.
+
+    Published letters are read newest first along their index, keeping each one that no
+    later letter of its correspondence follows (an index probe per letter): the first page
+    reads a few dozen letters however many the site holds.
+    """
+    later = aliased(Letter, name="later")
+    followed = (
+        select(later.id)
+        .where(
+            later.thread_root_id == Letter.thread_root_id,
+            later.status == LetterStatus.PUBLISHED,
+            or_(
+                later.published_at > Letter.published_at,
+                and_(later.published_at == Letter.published_at, later.id > Letter.id),
+            ),
         )
-        .where(Letter.status == LetterStatus.PUBLISHED)
-        .subquery()
+        .exists()
     )
     return (
         select(Letter)
-        .join(ranked, ranked.c.id == Letter.id)
-        .where(ranked.c.rank == 1)
+        .where(Letter.status == LetterStatus.PUBLISHED, ~followed)
         .order_by(Letter.published_at.desc(), Letter.id.desc())
         .options(
             load_only(*CARD_COLUMNS),

@@ -15,7 +15,6 @@ from app.letters.events import (
     letter_page_shown,
     letter_published,
     letter_restored,
-    letter_saved,
     letter_withdrawn,
 )
 from app.letters.models import Letter
@@ -26,7 +25,9 @@ def keep_search_index(letter: Letter, **_: Any) -> None:
     index_letter(letter)
 
 
-for _signal in (letter_saved, letter_published, letter_withdrawn, letter_hidden, letter_restored):
+# Not letter_saved: a draft is never in the index, and a letter saved and published at once
+# would be written twice; an edit of a public letter comes as letter_edited.
+for _signal in (letter_published, letter_edited, letter_withdrawn, letter_hidden, letter_restored):
     _signal.connect(keep_search_index)
 
 

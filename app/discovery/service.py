@@ -10,18 +10,19 @@ from sqlalchemy import Select, func, select
 from app.accounts.models import User
 from app.extensions import db
 from app.letters.models import Letter, LetterStatus
-from app.letters.queries import published_letters
+from app.letters.queries import published_letters, with_people
 from app.links.models import LetterTag, Tag
 
 FEED_SIZE = 30
 
 
 def letters_tagged(tag: Tag) -> Select:
-    """Published letters with this tag, newest first."""
-    return (
-        published_letters()
+    """Published letters with this tag, newest first, in the order of the tag's index."""
+    return with_people(
+        select(Letter)
         .join(LetterTag, LetterTag.letter_id == Letter.id)
-        .where(LetterTag.tag_id == tag.id)
+        .where(LetterTag.tag_id == tag.id, Letter.status == LetterStatus.PUBLISHED)
+        .order_by(LetterTag.published_at.desc(), LetterTag.letter_id.desc())
     )
 
 

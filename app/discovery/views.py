@@ -5,14 +5,13 @@ from __future__ import annotations
 from flask import abort, current_app, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select
 from werkzeug.wrappers import Response
 
 from app.accounts.service import set_locale, user_by_handle
 from app.discovery import bp, service
 from app.discovery.correspondences import correspondences_of, latest_letters_of_correspondences
 from app.discovery.feeds import atom_feed
+from app.discovery.paging import list_page
 from app.discovery.search import search_letters
 from app.extensions import db, limiter
 from app.i18n import LANGUAGE_COOKIE
@@ -33,20 +32,11 @@ from app.web import absolute_url, safe_next_path
 ATOM = "application/atom+xml; charset=utf-8"
 
 
-def paginated(query: Select) -> Pagination:
-    page = db.paginate(
-        query, per_page=current_app.config["LETTERS_PER_PAGE"], max_per_page=100, error_out=False
-    )
-    if page.page > 1 and not page.items:
-        abort(404)
-    return page
-
-
 @bp.route("/")
 @shared_page
 def index():
     """Correspondences, each once under its latest published letter, latest first."""
-    page = paginated(latest_letters_of_correspondences())
+    page = list_page(latest_letters_of_correspondences())
     return render_template(
         "discovery/index.html", page=page, correspondences=correspondences_of(page.items)
     )
@@ -72,7 +62,7 @@ def tag(slug: str):
     found = public_tag_by_slug(slug)
     if found is None:
         abort(404)
-    page = paginated(service.letters_tagged(found))
+    page = list_page(service.letters_tagged(found))
     sizes = thread_sizes({letter.thread_root_id for letter in page.items})
     return render_template("discovery/tag.html", tag=found, page=page, sizes=sizes)
 

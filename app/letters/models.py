@@ -29,7 +29,13 @@ class Letter(db.Model):
     __tablename__ = "letters"
     __table_args__ = (
         Index("ix_letters_status_published_at", "status", "published_at"),
-        Index("ix_letters_thread_root_id", "thread_root_id"),
+        # A correspondence's letters, and whether a later one follows (the front page).
+        Index(
+            "ix_letters_thread_root_id_status_published_at",
+            "thread_root_id",
+            "status",
+            "published_at",
+        ),  # fmt: skip
         Index("ix_letters_in_reply_to_id", "in_reply_to_id"),
         Index("ix_letters_author_id", "author_id"),
         Index("ix_letters_addressee_id", "addressee_id"),

@@ -58,24 +58,26 @@ class LetterDraft:
 
 
 def unique_slug(title: str, letter_id: int | None = None) -> str:
-    """The title's slug, numbered if another letter already has it."""
+    """The title's slug, numbered if another letter already has it.
+
+    The numbered forms are looked up by equality, a batch at a time (one lookup for most
+    titles): a LIKE over every slug that starts alike would read more the more letters there
+    are, and PostgreSQL reads no index for it.
+    """
     base = slugify(title)
-    pattern = f"{base}-%"
-    taken = set(
-        db.session.scalars(
-            select(Letter.slug).where(
-                (Letter.slug == base) | Letter.slug.like(pattern),
-                Letter.id != (letter_id or 0),
+    first, size = 2, 20
+    while True:
+        numbered = [f"{base}-{number}" for number in range(first, first + size)]
+        wanted = [base, *numbered] if first == 2 else numbered
+        taken = set(
+            db.session.scalars(
+                select(Letter.slug).where(Letter.slug.in_(wanted), Letter.id != (letter_id or 0))
             )
         )
-    )
-    taken |= RESERVED_SLUGS
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"
+        free = [slug for slug in wanted if slug not in taken and slug not in RESERVED_SLUGS]
+        if free:
+            return free[0]
+        first, size = first + size, size * 4
 
 
 def store_with_unique_slug(letter: Letter, attempts: int = 5) -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.database import string_enum
+from app.database import UTCDateTime, string_enum
 from app.extensions import db
 
 
@@ -23,14 +24,18 @@ class LetterTag(db.Model):
     """A tag on a letter; the first (position 0) is shown as the letter's category."""
 
     __tablename__ = "letter_tags"
+    # A tag page reads a tag's newest letters straight from this index, however many it has.
+    __table_args__ = (
+        Index("ix_letter_tags_tag_id_published_at", "tag_id", "published_at", "letter_id"),
+    )
 
     letter_id: Mapped[int] = mapped_column(
         ForeignKey("letters.id", ondelete="CASCADE"), primary_key=True
     )
-    tag_id: Mapped[int] = mapped_column(
-        ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True)
     position: Mapped[int] = mapped_column(default=0)
+    # The letter's, kept here too (None while a draft) so the index above orders by it.
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     tag: Mapped[Tag] = relationship(lazy="joined")
 

@@ -9,11 +9,13 @@ from app.letters.events import (
     letter_form_filled,
     letter_page_shown,
     letter_preview_asked,
+    letter_published,
     letter_saved,
 )
 from app.letters.models import Letter
 from app.letters.service import LetterDraft
 from app.links.service import (
+    date_tags,
     links_around,
     related_text,
     set_links,
@@ -29,6 +31,12 @@ def store_tags_and_links(letter: Letter, draft: LetterDraft, **_: Any) -> None:
     """The writer's tags and related discussions, and the letters the text links to."""
     set_tags(letter, draft.tags)
     set_links(letter, draft.related)
+
+
+@letter_published.connect
+def date_the_tags(letter: Letter, **_: Any) -> None:
+    """Tag pages list the letter by its publication date (a draft published from its page)."""
+    date_tags(letter)
 
 
 @letter_page_shown.connect

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import Exists, bindparam, delete, func, select
+from sqlalchemy import Exists, bindparam, delete, func, select, update
 from sqlalchemy.orm import aliased
 
 from app.accounts.models import User
@@ -45,7 +45,17 @@ def set_tags(letter: Letter, names: list[str]) -> None:
             tag = existing[slug] = Tag(name=name, slug=slug)
             db.session.add(tag)
             db.session.flush()
-        db.session.add(LetterTag(letter_id=letter.id, tag_id=tag.id, position=position))
+        db.session.add(LetterTag(letter_id=letter.id, tag_id=tag.id, position=position,
+                                 published_at=letter.published_at))  # fmt: skip
+
+
+def date_tags(letter: Letter) -> None:
+    """The letter was published: its tags carry the date that orders the tag's pages."""
+    db.session.execute(
+        update(LetterTag)
+        .where(LetterTag.letter_id == letter.id)
+        .values(published_at=letter.published_at)
+    )
 
 
 def set_links(letter: Letter, related: RelatedInput) -> None:

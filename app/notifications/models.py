@@ -17,7 +17,8 @@ class LetterEvent(db.Model):
     __tablename__ = "letter_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id", ondelete="CASCADE"))
+    # Indexed: deleting a letter (a draft) finds its events without reading them all.
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id", ondelete="CASCADE"), index=True)
     # The author's display name at publishing: notices show it even if they rename themselves
     # before the sender runs. NULL on events recorded before it was kept.
     author_name: Mapped[str | None] = mapped_column(String(100))

@@ -130,7 +130,7 @@ def test_front_page_is_paginated(client, app, make_user, make_letter):
     first = client.get("/").get_data(as_text=True)
     assert "Letter number 6" in first and "Letter number 3" not in first
     third = client.get("/?page=3").get_data(as_text=True)
-    assert "Letter number 0" in third and "Page 3 of 3" in third
+    assert "Letter number 0" in third and "Page 3" in third and "Older" not in third
     assert client.get("/?page=9").status_code == 404
     assert client.get("/?page=abc").status_code == 200  # falls back to the first page
 
