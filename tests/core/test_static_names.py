@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from app.extensions import db
 from bench.servers import compiled_static
 from tests.support import app_for_tests, redis_answers, server_like_client
 
@@ -79,5 +80,7 @@ def test_a_page_kept_before_an_upgrade_is_not_served_after_it(
                           **shared)  # fmt: skip
     with after.app_context():
         page = server_like_client(after).get(f"/letters/{slug}")
+        db.session.remove()
+        db.engine.dispose()  # the fixture closes only its own app's connections
     assert page.headers["X-Page-Cache"] == "miss"
     assert HASHED_STYLESHEET.search(page.get_data(as_text=True))
