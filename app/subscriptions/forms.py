@@ -79,9 +79,10 @@ def letter_in_mail_field() -> RadioField:
     """Whether notices carry the whole letter or a short excerpt (digests list excerpts)."""
     return RadioField(
         _l("What the emails about letters carry"),
+        # Lazy labels: the form is built once, and shown in each reader's language.
         choices=[
-            SelectChoice(WHOLE, str(_l("The whole letter"))),
-            SelectChoice(EXCERPT, str(_l("A short excerpt, with a link to the letter"))),
+            SelectChoice(WHOLE, _l("The whole letter")),
+            SelectChoice(EXCERPT, _l("A short excerpt, with a link to the letter")),
         ],
         # A form from before the choice existed leaves it as it is.
         validators=[Optional()],

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from app.subscriptions.models import Target
 from tests.notifications.letter_samples import IMAGE, PARTS, VIDEO, full_letter, long_body
 from tests.support import SITE_URL
 
@@ -133,3 +134,41 @@ def test_a_5000_word_letter_is_cut_at_a_paragraph_with_read_on(
     # The letter still ends as a letter.
     assert html.index(parts["read_on"]) < html.index(f"{parts['closing']}<br>")
     assert f"<strong>{parts['mark']}</strong>" in html and parts["watch"] in html
+
+
+def test_a_line_too_long_for_smtp_does_not_stop_the_notice(
+    make_user, make_letter, send_notices, mail_server
+):
+    """Folding keeps prose lines short; an unbreakable line makes the part quoted-printable."""
+    address = "https://example.org/" + "a" * 1500
+    code = "    " + "x = 1; " * 200
+    body = f"Ein Absatz mit Umlauten: {'Größe ' * 400}\n\n{address}\n\n{code}\n\nDas Ende."
+    publish_to_svenja("de", make_user, make_letter, send_notices, body=body)
+    mail = notice_to(mail_server, "svenja@example.org")
+    assert max(len(line) for line in mail.raw.splitlines()) <= 998
+    assert address in mail.html and address in mail.text
+    assert "x = 1; " * 200 in mail.text and "Das Ende." in mail.text
+
+
+def test_one_rendering_serves_every_reader_told_alike(
+    app, make_user, make_letter, subscribe, mail_server
+):
+    """The whole letter, umlauts and long paragraphs included, is still rendered once per
+    language and choice, and each copy made from it: fan-out stays fast."""
+    from app.notifications.compose import LetterCache, letter_notice_bytes
+    from app.notifications.sender import fan_out_pending_events
+    from tests.support import all_notices
+
+    sven = make_user("Sven Albrecht")
+    for number in range(3):
+        subscribe(f"leser{number}@example.org", Target.SITE, locale="de")
+        subscribe(f"reader{number}@example.org", Target.SITE, whole_letter=False)
+    body, _ = long_body("de", words=800)
+    make_letter(sven, None, **{**full_letter("de"), "body": body})
+    fan_out_pending_events()
+    cache = LetterCache()
+    notices = all_notices()
+    cache.load({notices[0].letter_id})
+    for notice in notices:
+        letter_notice_bytes(notice, cache)
+    assert len(cache.skeletons) == 2 and None not in cache.skeletons.values()
