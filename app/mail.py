@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from email import message_from_bytes
+from email.charset import QP, Charset
 from email.header import Header
 from email.message import EmailMessage
 from email.mime.base import MIMEBase
+from email.mime.text import MIMEText
 from email.policy import SMTP, compat32
 from email.utils import make_msgid
 from typing import cast
@@ -36,6 +38,13 @@ SPECIALS = re.compile(r'[][\\()<>@,:;".]')
 AS_BUILT = compat32.clone(linesep="\r\n", max_line_length=998)
 
 
+# SMTP refuses a line of more than 998 octets (RFC 5321 4.5.3.1.6); Flask-Mail sends UTF-8
+# text as 8bit, line by line as written.
+LONGEST_LINE = 998
+QUOTED_PRINTABLE_UTF8 = Charset("utf-8")
+QUOTED_PRINTABLE_UTF8.body_encoding = QP
+
+
 class NoticeMessage(Message):
     """Flask-Mail's message, generated without refolding the headers we set."""
 
@@ -43,6 +52,16 @@ class NoticeMessage(Message):
         built = super()._message()
         built.policy = AS_BUILT
         return built
+
+    def _mimetext(self, text: str | None, subtype: str = "plain") -> MIMEText:
+        """A part as Flask-Mail makes it; quoted-printable where a line is too long for SMTP.
+
+        Letters are folded into short lines before they get here; a line that cannot be
+        (a very long address, a line of code) must not make the whole email undeliverable.
+        """
+        if text and any(len(line.encode()) > LONGEST_LINE for line in text.splitlines()):
+            return MIMEText(text, _subtype=subtype, _charset=QUOTED_PRINTABLE_UTF8)
+        return super()._mimetext(text, subtype)
 
 
 class UnsafeHeaderError(ValueError):

@@ -10,7 +10,16 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.database import UTCDateTime, string_enum, utc_now
@@ -67,6 +76,8 @@ class Notice(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     # Account mail is composed in the request (it carries a fresh token) and kept whole.
     raw: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # A letter notice carries the whole letter, or a short excerpt: the recipient's choice.
+    whole_letter: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # Digest: the ids of the letters it lists, comma-separated.
     letter_ids: Mapped[str] = mapped_column(Text, default="")
     priority: Mapped[int] = mapped_column(default=NOTICE_PRIORITY)

@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Index, LargeBinary, String, Text, text
+from sqlalchemy import Boolean, ForeignKey, Index, LargeBinary, String, Text, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.config import DEFAULT_TIMEZONE
@@ -86,6 +86,8 @@ class NoticeSettings(db.Model):
     letters_to_me: Mapped[bool] = mapped_column(Boolean, default=True)
     replies_to_my_letters: Mapped[bool] = mapped_column(Boolean, default=True)
     threads_i_wrote_in: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Notices carry the whole letter, or a short excerpt.
+    whole_letter: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 # A personal note on an invitation is a few lines, not a letter.

@@ -25,7 +25,11 @@ NOTICE_LABELS = {
 
 def all_notices_on(user_id: int) -> NoticeSettings:
     return NoticeSettings(
-        user_id=user_id, letters_to_me=True, replies_to_my_letters=True, threads_i_wrote_in=True
+        user_id=user_id,
+        letters_to_me=True,
+        replies_to_my_letters=True,
+        threads_i_wrote_in=True,
+        whole_letter=True,
     )
 
 
@@ -34,12 +38,12 @@ def notice_settings_of(user: User) -> NoticeSettings:
     return db.session.get(NoticeSettings, user.id) or all_notices_on(user.id)
 
 
-def save_notice_settings(user: User, **choices: bool) -> None:
-    """Store which notices a colleague wants."""
+def save_notice_settings(user: User, **choices: bool | None) -> None:
+    """Store which notices a colleague wants, and whether they carry the whole letter."""
     save_notice_settings_by_id(user.id, user.email, **choices)
 
 
-def save_notice_settings_by_id(user_id: int, email: str, **choices: bool) -> None:
+def save_notice_settings_by_id(user_id: int, email: str, **choices: bool | None) -> None:
     """Change notice choices of the colleague with this id and address (links in emails)."""
     user = db.session.get(User, user_id)
     if user is None or user.email.lower() != email.lower():
@@ -48,6 +52,6 @@ def save_notice_settings_by_id(user_id: int, email: str, **choices: bool) -> Non
     if settings is None:
         settings = all_notices_on(user_id)
         db.session.add(settings)
-    for name in PREFERENCE_OF.values():
-        if name in choices:
+    for name in (*PREFERENCE_OF.values(), "whole_letter"):
+        if choices.get(name) is not None:
             setattr(settings, name, bool(choices[name]))

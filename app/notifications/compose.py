@@ -7,6 +7,7 @@ from dataclasses import astuple, dataclass, field
 from email.parser import BytesHeaderParser
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_mail import Message
 from sqlalchemy import select
@@ -16,6 +17,7 @@ from app.letters.models import Letter
 from app.letters.queries import with_people
 from app.mail import compose_email, header_phrase, safe_address, safe_header_value
 from app.notifications.dkim import sign_with_dkim
+from app.notifications.letter_in_mail import LetterInMail, letter_in_mail
 from app.notifications.models import LetterEvent
 from app.outbox import Notice, NoticeKind
 from app.subscriptions.tokens import manage_token, manage_url, unsubscribe_token, unsubscribe_url
@@ -36,7 +38,11 @@ class LetterCache:
 
     letters: dict[int, Letter] = field(default_factory=dict)
     parents: dict[int, dict[int, int | None]] = field(default_factory=dict)
-    skeletons: dict[tuple[int, NoticeKind, str, str], bytes | None] = field(default_factory=dict)
+    skeletons: dict[tuple[int, NoticeKind, str, str, bool], bytes | None] = field(
+        default_factory=dict
+    )
+    # Each letter's text for email, by letter and locale (image links are named in it).
+    texts_for_mail: dict[tuple[int, str], LetterInMail] = field(default_factory=dict)
     # The author's name at publishing, by event and by letter (its latest event).
     names_by_event: dict[int, str] = field(default_factory=dict)
     names_by_letter: dict[int, str] = field(default_factory=dict)
@@ -67,6 +73,14 @@ class LetterCache:
         """The name the author published under, else (older events) their current one."""
         recorded = self.names_by_event.get(event_id) if event_id is not None else None
         return recorded or self.names_by_letter.get(letter.id) or letter.author.display_name
+
+    def letter_in_mail(self, letter: Letter, locale: str) -> LetterInMail:
+        """The letter's text for a notice, worked out once per batch for each language."""
+        key = (letter.id, locale)
+        if key not in self.texts_for_mail:
+            with force_locale(locale):
+                self.texts_for_mail[key] = letter_in_mail(letter, absolute_letter_url(letter))
+        return self.texts_for_mail[key]
 
     def ancestors(self, letter: Letter) -> list[int]:
         """Ids from the thread's root down to the letter's parent."""
@@ -145,8 +159,12 @@ def list_headers(unsubscribe_link: str) -> dict[str, str]:
 
 
 def letter_notice(letter: Letter, kind: NoticeKind, locale: str, personal: Personal,
-                  cache: LetterCache, author_name: str | None = None) -> Message:  # fmt: skip
-    """The email telling one person about one letter, under the author's name at publishing."""
+                  cache: LetterCache, author_name: str | None = None,
+                  whole_letter: bool = True) -> Message:  # fmt: skip
+    """The email telling one person about one letter, under the author's name at publishing.
+
+    It carries the whole letter, or (the recipient's choice) its beginning.
+    """
     author_name = author_name or cache.author_name(letter)
     unsubscribe_link = absolute_url("subscriptions.unsubscribe", token=personal.unsubscribe_token)
     message = compose_email(
@@ -160,6 +178,7 @@ def letter_notice(letter: Letter, kind: NoticeKind, locale: str, personal: Perso
         author_name=author_name,
         kind=kind.value,
         read_url=absolute_letter_url(letter),
+        whole=cache.letter_in_mail(letter, locale) if whole_letter else None,
         unsubscribe_url=unsubscribe_link,
         manage_url=absolute_url("subscriptions.manage", token=personal.manage_token),
     )
@@ -178,10 +197,11 @@ def letter_notice_bytes(notice: Notice, cache: LetterCache) -> tuple[bytes, str]
     letter = cache.letters[notice.letter_id]
     personal = personal_values(notice)
     author_name = cache.author_name(letter, notice.event_id)
-    key = (letter.id, notice.kind, notice.locale, author_name)
+    whole_letter = notice.whole_letter is not False  # not set yet: the default, whole
+    key = (letter.id, notice.kind, notice.locale, author_name, whole_letter)
     if key not in cache.skeletons:
         skeleton = letter_notice(
-            letter, notice.kind, notice.locale, PLACEHOLDERS, cache, author_name
+            letter, notice.kind, notice.locale, PLACEHOLDERS, cache, author_name, whole_letter
         )
         raw = skeleton.as_bytes()
         # Only if every stand-in survived encoding verbatim can copies be made from it.
@@ -190,7 +210,9 @@ def letter_notice_bytes(notice: Notice, cache: LetterCache) -> tuple[bytes, str]
     message_id = message_id_for(letter.id, personal.recipient_hash)
     raw = cache.skeletons[key]
     if raw is None:
-        message = letter_notice(letter, notice.kind, notice.locale, personal, cache, author_name)
+        message = letter_notice(
+            letter, notice.kind, notice.locale, personal, cache, author_name, whole_letter
+        )
         return message.as_bytes(), message_id
     for before, after in personal.replacements():
         raw = raw.replace(before, after)

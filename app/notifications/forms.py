@@ -6,9 +6,11 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField
 
 from app.forms import Form
+from app.subscriptions.forms import letter_in_mail_field
 
 
 class NoticeSettingsForm(Form):
     letters_to_me = BooleanField(_l("A letter is written to me"))
     replies_to_my_letters = BooleanField(_l("Someone answers one of my letters"))
     threads_i_wrote_in = BooleanField(_l("A correspondence I wrote in gets a new letter"))
+    letter = letter_in_mail_field()

@@ -32,6 +32,7 @@ class Recipient:
     locale: str
     user_id: int | None = None
     subscription_id: int | None = None
+    whole_letter: bool = True
 
 
 def record_letter_published(letter: Letter) -> None:
@@ -97,6 +98,7 @@ def write_notices(event: LetterEvent, recipients: list[Recipient]) -> None:
             "letter_id": event.letter_id,
             "user_id": recipient.user_id,
             "subscription_id": recipient.subscription_id,
+            "whole_letter": recipient.whole_letter,
             "priority": NOTICE_PRIORITY,
             "next_attempt_at": now,
             "created_at": now,
@@ -129,6 +131,7 @@ def write_subscriber_notices(event: LetterEvent, letter: Letter, told: set[str])
         "locale": Subscription.locale,
         "letter_id": literal(event.letter_id),
         "subscription_id": Subscription.id,
+        "whole_letter": Subscription.whole_letter,
         "priority": literal(NOTICE_PRIORITY),
         "state": literal(DeliveryState.PENDING, Notice.state.type),
         "attempts": literal(0),
@@ -196,7 +199,8 @@ def colleague_recipients(letter: Letter) -> list[Recipient]:
         user, settings = people[user_id]
         if settings is not None and not getattr(settings, PREFERENCE_OF[kind]):
             continue
-        recipients.append(Recipient(user.email, kind, user.locale, user_id=user.id))
+        whole_letter = settings is None or settings.whole_letter
+        recipients.append(Recipient(user.email, kind, user.locale, user.id, None, whole_letter))
     return recipients
 
 

@@ -14,16 +14,19 @@ from app.forms import ConfirmForm
 from app.notifications import bp
 from app.notifications.forms import NoticeSettingsForm
 from app.outbox import DeliveryState, Notice
+from app.subscriptions.forms import chosen_whole_letter, letter_in_mail_choice
 
 
 @bp.route("/settings/notifications", methods=["GET", "POST"])
 @login_required
 def settings():
     """Which emails a colleague gets about letters."""
-    form = NoticeSettingsForm(obj=notice_settings_of(current_user))
+    current = notice_settings_of(current_user)
+    form = NoticeSettingsForm(obj=current, letter=letter_in_mail_choice(current.whole_letter))
     if form.validate_on_submit():
+        choices = {name: form[name].data for name in PREFERENCE_OF.values()}
         save_notice_settings(
-            current_user, **{name: form[name].data for name in PREFERENCE_OF.values()}
+            current_user, **choices, whole_letter=chosen_whole_letter(form.letter.data)
         )
         flash(_("Your email settings are saved."), "success")
         return redirect(url_for("notifications.settings"))

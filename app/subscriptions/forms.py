@@ -5,7 +5,15 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, HiddenField, IntegerField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, Email, Length, NumberRange, ValidationError
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    Email,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from app.accounts.forms import TIMEZONES
 from app.accounts.service import AccountError, checked_email
@@ -64,6 +72,32 @@ class RemoveForm(Form):
     subscription_id = IntegerField(validators=[NumberRange(min=1, max=2**31 - 1)])
 
 
+WHOLE, EXCERPT = "whole", "excerpt"
+
+
+def letter_in_mail_field() -> RadioField:
+    """Whether notices carry the whole letter or a short excerpt (digests list excerpts)."""
+    return RadioField(
+        _l("What the emails about letters carry"),
+        # Lazy labels: the form is built once, and shown in each reader's language.
+        choices=[
+            SelectChoice(WHOLE, _l("The whole letter")),
+            SelectChoice(EXCERPT, _l("A short excerpt, with a link to the letter")),
+        ],
+        # A form from before the choice existed leaves it as it is.
+        validators=[Optional()],
+    )
+
+
+def letter_in_mail_choice(whole_letter: bool) -> str:
+    return WHOLE if whole_letter else EXCERPT
+
+
+def chosen_whole_letter(choice: str | None) -> bool | None:
+    """True or False as chosen; None where the form did not say."""
+    return {WHOLE: True, EXCERPT: False}.get(choice or "")
+
+
 class ReaderSettingsForm(Form):
     """The language and timezone of every email to the address (digests go out by its clock)."""
 
@@ -72,3 +106,4 @@ class ReaderSettingsForm(Form):
         choices=[SelectChoice("de", "Deutsch"), SelectChoice("en", "English")],
     )
     timezone = SelectField(_l("Timezone"), choices=[SelectChoice(zone) for zone in TIMEZONES])
+    letter = letter_in_mail_field()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Index, String, UniqueConstraint
+from sqlalchemy import Boolean, Index, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.config import DEFAULT_TIMEZONE
@@ -49,6 +49,8 @@ class Subscription(db.Model):
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Digests list the letters published after this moment.
     last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Notices carry the whole letter, or a short excerpt (the same for every row of an address).
+    whole_letter: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     @property
     def is_confirmed(self) -> bool:

@@ -147,6 +147,7 @@ def request_subscription(
         return info
     if subscription is None:
         subscription = Subscription(email=email, target=target, target_id=info.target_id)
+        subscription.whole_letter = address_wants_whole_letters(email)
         db.session.add(subscription)
     subscription.frequency = frequency
     subscription.locale = locale
@@ -155,6 +156,14 @@ def request_subscription(
     if confirmations_sent_today(email) < CONFIRMATIONS_PER_ADDRESS_PER_DAY:
         queue_confirmation(subscription, info)
     return info
+
+
+def address_wants_whole_letters(email: str) -> bool:
+    """What the address chose for its other subscriptions (one choice per address)."""
+    chosen = db.session.scalar(
+        select(Subscription.whole_letter).where(Subscription.email == email).limit(1)
+    )
+    return chosen is not False
 
 
 FREQUENCY_LABELS = {
@@ -222,13 +231,15 @@ def change_frequency(email: str, subscription_id: int, frequency: Frequency) -> 
         subscription.last_digest_at = utc_now()  # a digest starts from now, not from the past
 
 
-def change_reader_settings(email: str, locale: str, timezone: str) -> None:
-    """Every subscription of the address: emails in this language, digests by this clock."""
-    db.session.execute(
-        update(Subscription)
-        .where(Subscription.email == email)
-        .values(locale=locale, timezone=timezone)
-    )
+def change_reader_settings(
+    email: str, locale: str, timezone: str, whole_letter: bool | None = None
+) -> None:
+    """Every subscription of the address: emails in this language, digests by this clock,
+    notices with the whole letter or an excerpt (None: as they are)."""
+    values: dict[str, object] = {"locale": locale, "timezone": timezone}
+    if whole_letter is not None:
+        values["whole_letter"] = whole_letter
+    db.session.execute(update(Subscription).where(Subscription.email == email).values(values))
 
 
 def remove_subscription(email: str, subscription_id: int) -> None:

@@ -16,6 +16,8 @@ from app.subscriptions.forms import (
     ReaderSettingsForm,
     RemoveForm,
     SubscribeForm,
+    chosen_whole_letter,
+    letter_in_mail_choice,
 )
 from app.subscriptions.models import Frequency, Target
 from app.subscriptions.tokens import manage_token, read_manage_token, read_unsubscribe_token
@@ -133,6 +135,7 @@ def reader_settings_form(subscriptions: list) -> ReaderSettingsForm:
         formdata=None,
         locale=first.locale if first else str(get_locale()),
         timezone=first.timezone if first else str(get_timezone()),
+        letter=letter_in_mail_choice(first.whole_letter if first else True),
     )
 
 
@@ -148,7 +151,9 @@ def change_subscriptions(token: str, email: str) -> Response:
             service.remove_subscription(email, form.subscription_id.data)
             flash(_("The subscription is removed."), "success")
         elif action == "settings" and (form := ReaderSettingsForm()).validate_on_submit():
-            service.change_reader_settings(email, form.locale.data, form.timezone.data)
+            service.change_reader_settings(
+                email, form.locale.data, form.timezone.data, chosen_whole_letter(form.letter.data)
+            )
             flash(_("Saved."), "success")
         elif action == "remove_all" and ConfirmForm().validate_on_submit():
             service.remove_all_subscriptions(email)

@@ -6,12 +6,15 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape, unescape
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
 import nh3
 from flask_babel.speaklater import LazyString
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import OptionsDict
 
 from app.text.markdown_limits import MarkupTooComplex, limit_work
 
@@ -51,10 +54,19 @@ LINK_REL = "nofollow ugc noopener"
 
 # Raw HTML in the source is shown as text (html=False); a bare https:// address becomes a
 # link (linkify), as writers expect and as "mentioned in" needs for pasted permalinks.
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
-_markdown.enable(["table", "strikethrough", "linkify"])
-_markdown.linkify.set({"fuzzy_link": False, "fuzzy_email": False}).add("ftp:", None).add("//", None)
-limit_work(_markdown)
+
+
+def letter_parser() -> MarkdownIt:
+    """The parser of letters, with the work it may do bounded."""
+    parser = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
+    parser.enable(["table", "strikethrough", "linkify"])
+    parser.linkify.set({"fuzzy_link": False, "fuzzy_email": False})
+    parser.linkify.add("ftp:", None).add("//", None)
+    limit_work(parser)
+    return parser
+
+
+_markdown = letter_parser()
 # markdown-it-py is linear, but spends 10-20 µs on every "[" looking for the end of a link
 # label: 100 KB of "[[]" took a second. A letter has a few dozen links, so a text with
 # thousands of brackets is an attack on the parser and is shown with its brackets as text.
@@ -70,9 +82,9 @@ EXCERPT_SOURCE_LIMIT = 4000
 _REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[(?:[^\]\\\n]|\\.){1,999}\]:[^\n]*", re.MULTILINE)
 
 
-def parser_for(source: str) -> MarkdownIt:
+def parser_for(source: str, usual: MarkdownIt = _markdown) -> MarkdownIt:
     """The parser for a text: without links where brackets are far too many."""
-    return _markdown_without_links if source.count("[") > MAX_LINK_BRACKETS else _markdown
+    return _markdown_without_links if source.count("[") > MAX_LINK_BRACKETS else usual
 
 
 def markdown_to_html(source: str) -> str:
@@ -81,6 +93,33 @@ def markdown_to_html(source: str) -> str:
         return parser_for(source).render(source)
     except MarkupTooComplex:
         return plain_paragraphs(source)
+
+
+def image_as_link(renderer: RendererHTML, tokens: list[Token], index: int, options: OptionsDict,
+                  env: dict) -> str:  # fmt: skip
+    """An image as a link to it, named by its description ("Image: a cat")."""
+    image = tokens[index]
+    source = str(image.attrGet("src") or "")
+    description = renderer.renderInlineAsText(image.children or [], options, env) or source
+    label = env.get("image_label", "") + description
+    return f'<a href="{escape(source)}">{escape(label)}</a>'
+
+
+_markdown_images_as_links = letter_parser()
+_markdown_images_as_links.add_render_rule("image", image_as_link)
+
+
+def render_markdown_images_as_links(source: str, image_label: str = "") -> str:
+    """render_markdown with every image a link to it: for email, which loads no images.
+
+    The page drops images (the sanitiser allows no <img>); a mail names and links them.
+    """
+    try:
+        parser = parser_for(source, _markdown_images_as_links)
+        html = parser.render(source, {"image_label": image_label})
+    except MarkupTooComplex:
+        html = plain_paragraphs(source)
+    return sanitized(html)
 
 
 def plain_paragraphs(source: str) -> str:
@@ -118,8 +157,11 @@ def render_markdown(source: str) -> str:
     return rendering_of(source).html
 
 
-def sanitized(html: str) -> str:
-    """Only the allowed tags, attributes and URL schemes; links marked as the writer's."""
+def sanitized(html: str, **options: Any) -> str:
+    """Only the allowed tags, attributes and URL schemes; links marked as the writer's.
+
+    `options` are nh3's further ones (email rewrites addresses and adds inline styles).
+    """
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -127,6 +169,7 @@ def sanitized(html: str) -> str:
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel=LINK_REL,
         strip_comments=True,
+        **options,
     )
 
 

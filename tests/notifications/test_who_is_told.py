@@ -178,7 +178,7 @@ def test_notice_is_in_the_recipients_language(
     assert letter_mail.message["Subject"] == (
         "Sven Albrecht hat dir einen offenen Brief geschrieben: Über das Zuhören"
     )
-    assert "Den ganzen Brief lesen:" in letter_mail.text
+    assert "Der Brief auf Briefwechsel:" in letter_mail.text
     assert "Mit einem Klick abbestellen" in letter_mail.html
     assert mails["leserin@example.org"].message["Subject"] == (
         "Neuer Brief von Sven Albrecht: Über das Zuhören"
