@@ -1,7 +1,7 @@
 """Notices carry the whole letter or a short excerpt: the subscriber's or colleague's choice
 
-Revision ID: 0014wholeletter
-Revises: 0011pageversions
+Revision ID: 0013wholeletter
+Revises: 0012scale
 Create Date: 2026-12-10 10:00:00.000000
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0014wholeletter'
-down_revision = '0011pageversions'
+revision = '0013wholeletter'
+down_revision = '0012scale'
 branch_labels = None
 depends_on = None
 
