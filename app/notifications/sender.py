@@ -140,7 +140,7 @@ class OutcomeLog:
 
     def dropped(self, item: Outgoing) -> None:
         self.add(item, state=DeliveryState.DROPPED, claimed_until=None, raw=None,
-                 last_error="The letter is no longer published.")  # fmt: skip
+                 last_error=item.dropped)  # fmt: skip
 
     def failed(self, item: Outgoing, error: str) -> None:
         self.add(item, state=DeliveryState.FAILED, attempts=item.attempts + 1,

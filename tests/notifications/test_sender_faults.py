@@ -18,7 +18,7 @@ from app.letters.models import LetterStatus
 from app.notifications import outgoing, sender
 from app.outbox import DeliveryState, Notice, NoticeKind
 from app.subscriptions.models import Frequency, Target
-from tests.support import all_notices
+from tests.support import all_notices, server_like_client
 
 
 @pytest.mark.parametrize("leaves", [LetterStatus.WITHDRAWN, LetterStatus.HIDDEN])
@@ -38,6 +38,35 @@ def test_notice_of_a_letter_that_left_before_sending_is_dropped_not_sent(
     assert notice.attempts == 0 and "no longer published" in notice.last_error
     make_due_now()
     assert send_notices() == 0  # dropped for good, not retried
+
+
+def test_notice_to_a_subscriber_who_unsubscribed_before_sending_is_dropped_not_failed(
+    app, make_user, make_letter, mail_server, subscribe, send_notices
+):
+    # Found under load (bench/load): the notice of a subscription removed between the
+    # fan-out and the sending failed to render (KeyError) and stood among the failures.
+    author = make_user("Author")
+    subscribe("leaving@example.org", Target.AUTHOR, author.id)
+    subscribe("staying@example.org", Target.AUTHOR, author.id)
+    make_letter(author, None, title="First thoughts")
+    assert send_notices() == 2
+    (earlier,) = mail_server.inbox.to("leaving@example.org")
+    one_click = earlier.message["List-Unsubscribe"].split(",")[0].strip("<> ")
+    make_letter(author, None, title="Second thoughts")
+    sender.fan_out_pending_events()
+    db.session.commit()
+    path = one_click.removeprefix("https://briefe.example.org")
+    assert (
+        server_like_client(app).post(path, data={"List-Unsubscribe": "One-Click"}).status_code
+        == 200
+    )
+    assert send_notices() == 1
+    assert [mail.recipients for mail in mail_server.inbox.mails[2:]] == [["staying@example.org"]]
+    last = {notice.recipient: notice for notice in all_notices()[2:]}
+    assert last["leaving@example.org"].state == DeliveryState.DROPPED
+    assert "unsubscribed" in last["leaving@example.org"].last_error
+    make_due_now()
+    assert send_notices() == 0
 
 
 def test_digest_lists_only_letters_still_published(
