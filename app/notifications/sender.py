@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from app.database import read_only_transactions, utc_now
-from app.discovery.suggestions import refresh_next_neighbours
+from app.discovery.suggestions import plan_next_neighbours, store_neighbours
 from app.extensions import db
 from app.notifications.compose import LetterCache
 from app.notifications.digests import queue_due_digests
@@ -223,13 +223,20 @@ def fan_out_pending_events() -> int:
 
 
 def refresh_queued_neighbours() -> int:
-    """Work out "more letters" again under the letters that new ones resemble."""
+    """Work out "more letters" again under the letters that new ones resemble.
+
+    Each letter in two transactions: one that only reads and ranks (on SQLite it takes no
+    write lock), then a short one that stores the result.
+    """
     done = 0
-    while refresh_next_neighbours():
+    while True:
+        with read_only_transactions():
+            plan = plan_next_neighbours()
+            db.session.commit()
+        if plan is None:
+            return done
+        done += store_neighbours(plan)
         db.session.commit()
-        done += 1
-    db.session.commit()
-    return done
 
 
 def run_once(

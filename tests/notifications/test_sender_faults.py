@@ -10,9 +10,11 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from app.database import utc_now
+from app.discovery import suggestions
+from app.discovery.models import LetterSuggestion, NeighbourRefresh
 from app.extensions import db
 from app.letters.models import LetterStatus
 from app.notifications import outgoing, sender
@@ -194,3 +196,36 @@ def test_rendering_a_batch_leaves_the_write_lock_free(
     monkeypatch.setattr(outgoing, "render_notice", render_while_someone_writes)
     assert sender.run_once() == 1
     assert other_writer_got_the_lock == [True]
+
+
+def test_working_out_more_letters_leaves_the_write_lock_free(
+    backend, app, make_user, make_letter, mail_server, monkeypatch
+):
+    # Found under load (bench/load): ranking a new letter's ten neighbours took the sender
+    # seconds on a busy machine, all of it holding SQLite's write lock, and a colleague's
+    # answer waited past its 5 s and got a 503.
+    if backend != "sqlite":
+        pytest.skip("SQLite's write lock")
+    author, other = make_user("Author"), make_user("Other")
+    for number in range(4):
+        make_letter(author, other, title=f"On slow meetings {number}", body="Slow meetings.")
+    database = db.engine.url.database
+    other_writer_got_the_lock: list[bool] = []
+    rank = suggestions.best_candidates
+
+    def rank_while_someone_writes(letter, count):
+        with sqlite3.connect(database, timeout=0, isolation_level=None) as writer:
+            try:
+                writer.execute("BEGIN IMMEDIATE")
+                writer.execute("ROLLBACK")
+                other_writer_got_the_lock.append(True)
+            except sqlite3.OperationalError:
+                other_writer_got_the_lock.append(False)
+        return rank(letter, count)
+
+    monkeypatch.setattr(suggestions, "best_candidates", rank_while_someone_writes)
+    assert sender.refresh_queued_neighbours() == 4
+    assert other_writer_got_the_lock and all(other_writer_got_the_lock)
+    shown = db.session.scalars(select(LetterSuggestion.letter_id).distinct()).all()
+    assert len(shown) == 4  # and the results were stored: each letter shows the others
+    assert db.session.scalar(select(func.count()).select_from(NeighbourRefresh)) == 0
