@@ -170,6 +170,17 @@ def test_a_run_takes_only_the_notices_due_when_it_started(
     assert "451" in notice.last_error
 
 
+def another_writer_gets_the_lock(database: str) -> bool:
+    """Whether a connection of its own can take SQLite's write lock at once."""
+    with sqlite3.connect(database, timeout=0, isolation_level=None) as other:
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            return True
+        except sqlite3.OperationalError:
+            return False
+
+
 def test_rendering_a_batch_leaves_the_write_lock_free(
     backend, app, make_user, make_letter, mail_server, subscribe, monkeypatch
 ):
@@ -184,13 +195,7 @@ def test_rendering_a_batch_leaves_the_write_lock_free(
     render = outgoing.render_notice
 
     def render_while_someone_writes(notice, cache):
-        with sqlite3.connect(database, timeout=0, isolation_level=None) as other:
-            try:
-                other.execute("BEGIN IMMEDIATE")
-                other.execute("ROLLBACK")
-                other_writer_got_the_lock.append(True)
-            except sqlite3.OperationalError:
-                other_writer_got_the_lock.append(False)
+        other_writer_got_the_lock.append(another_writer_gets_the_lock(database))
         return render(notice, cache)
 
     monkeypatch.setattr(outgoing, "render_notice", render_while_someone_writes)
@@ -214,13 +219,7 @@ def test_working_out_more_letters_leaves_the_write_lock_free(
     rank = suggestions.best_candidates
 
     def rank_while_someone_writes(letter, count):
-        with sqlite3.connect(database, timeout=0, isolation_level=None) as writer:
-            try:
-                writer.execute("BEGIN IMMEDIATE")
-                writer.execute("ROLLBACK")
-                other_writer_got_the_lock.append(True)
-            except sqlite3.OperationalError:
-                other_writer_got_the_lock.append(False)
+        other_writer_got_the_lock.append(another_writer_gets_the_lock(database))
         return rank(letter, count)
 
     monkeypatch.setattr(suggestions, "best_candidates", rank_while_someone_writes)
