@@ -222,14 +222,19 @@ def fan_out_pending_events() -> int:
     return done
 
 
-def refresh_queued_neighbours() -> int:
+NEIGHBOUR_SECONDS_PER_ROUND = 2.0
+
+
+def refresh_queued_neighbours(seconds: float | None = None) -> int:
     """Work out "more letters" again under the letters that new ones resemble.
 
     Each letter in two transactions: one that only reads and ranks (on SQLite it takes no
-    write lock), then a short one that stores the result.
+    write lock), then a short one that stores the result. With `seconds`, no new letter is
+    begun once they have passed: the rest waits for the next round.
     """
     done = 0
-    while True:
+    began = time.monotonic()
+    while seconds is None or time.monotonic() - began < seconds:
         with read_only_transactions():
             plan = plan_next_neighbours()
             db.session.commit()
@@ -237,6 +242,7 @@ def refresh_queued_neighbours() -> int:
             return done
         done += store_neighbours(plan)
         db.session.commit()
+    return done
 
 
 def run_once(
@@ -248,7 +254,6 @@ def run_once(
     began = time.monotonic()
     if letters := fan_out_pending_events():
         log.info("fanned out %d letters in %.2f s", letters, time.monotonic() - began)
-    refresh_queued_neighbours()
     if check_digests:
         queue_due_digests(utc_now())
         db.session.commit()
@@ -261,6 +266,10 @@ def run_once(
             sent += send_batch(ids, transport, sender_id)
     if sent:
         log.info("sent %d notices in %.2f s", sent, time.monotonic() - began)
+    # After the notices, and for a while only: under load on PostgreSQL a new letter's ten
+    # neighbours took ten seconds to rank, and with letters coming faster than that the
+    # sender worked out "more letters" round after round while no notice went out.
+    refresh_queued_neighbours(NEIGHBOUR_SECONDS_PER_ROUND)
     return sent
 
 
