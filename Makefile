@@ -38,8 +38,10 @@ $(CHECKERS): tests/pages/package.json tests/pages/package-lock.json
 test: $(STAMP) $(CHECKERS)
 	$(VENV)/bin/pytest -n auto --dist loadgroup -m "not soak"
 
-# The long fault runs, one at a time: a real sender killed 50 times mid-batch, several
-# senders over 5,000 notices, PostgreSQL restarted under load (a few minutes in all).
+# The long fault and load runs, one at a time: a real sender killed 50 times mid-batch,
+# several senders over 5,000 notices, PostgreSQL restarted under load, and the load scenario
+# of bench/load (32 people for 60 s under locust: readers, writers, subscribers, with the
+# sender running) on SQLite and on PostgreSQL (about 7 minutes in all).
 soak: $(STAMP)
 	$(VENV)/bin/pytest -m soak -rP
 

@@ -107,6 +107,12 @@ def best_candidates(letter: Letter, count: int) -> list[int]:
 def refresh_suggestions(letter: Letter) -> list[int]:
     """Work out and store the letters to show under this one; returns its best candidates."""
     ranked = best_candidates(letter, max(KEPT, NEIGHBOURS))
+    store_suggestions(letter, ranked)
+    return ranked
+
+
+def store_suggestions(letter: Letter, ranked: list[int]) -> None:
+    """Keep the best of `ranked` as the letters shown under this one (none unless published)."""
     db.session.execute(delete(LetterSuggestion).where(LetterSuggestion.letter_id == letter.id))
     if letter.status == LetterStatus.PUBLISHED and ranked:
         db.session.execute(
@@ -114,15 +120,14 @@ def refresh_suggestions(letter: Letter) -> list[int]:
             [{"letter_id": letter.id, "suggested_id": other, "position": position}
              for position, other in enumerate(ranked[:KEPT])],
         )  # fmt: skip
-    return ranked
 
 
-def refresh_neighbours(letter: Letter) -> None:
-    """A new letter may belong under the letters it resembles: work theirs out again."""
-    for other_id in refresh_suggestions(letter)[:NEIGHBOURS]:
-        other = db.session.get(Letter, other_id)
-        if other is not None:
-            refresh_suggestions(other)
+@dataclass(frozen=True)
+class NeighbourPlan:
+    """The suggestions a queued letter changes: its own and those of the letters it resembles."""
+
+    letter_id: int
+    ranked: dict[int, list[int]]
 
 
 def queue_neighbour_refresh(letter: Letter) -> None:
@@ -131,22 +136,55 @@ def queue_neighbour_refresh(letter: Letter) -> None:
         db.session.add(NeighbourRefresh(letter_id=letter.id))
 
 
-def refresh_next_neighbours() -> bool:
-    """Work out the neighbours of the next queued letter; False when none waits.
-
-    The row is locked, so a second sender skips it; the caller commits after each letter.
-    """
-    queued = db.session.scalars(
+def next_queued_refresh() -> NeighbourRefresh | None:
+    """The letter that waits longest for its neighbours, locked so a second sender skips it."""
+    return db.session.scalars(
         select(NeighbourRefresh)
         .order_by(NeighbourRefresh.queued_at, NeighbourRefresh.letter_id)
         .limit(1)
         .with_for_update(skip_locked=True)
     ).first()
+
+
+def plan_next_neighbours() -> NeighbourPlan | None:
+    """Work out what the next queued letter changes, only reading; None when none waits.
+
+    Ranking a letter and its ten neighbours takes a dozen searches: the sender does it in a
+    transaction that only reads, so on SQLite colleagues saving letters meanwhile do not wait
+    for the write lock (a busy machine held it for seconds, and a save answered 503).
+    """
+    queued = next_queued_refresh()
+    if queued is None:
+        return None
+    letter = db.session.get(Letter, queued.letter_id)
+    ranked: dict[int, list[int]] = {}
+    if letter is not None and letter.status == LetterStatus.PUBLISHED:
+        ranked[letter.id] = best_candidates(letter, max(KEPT, NEIGHBOURS))
+        for other_id in ranked[letter.id][:NEIGHBOURS]:
+            other = db.session.get(Letter, other_id)
+            if other is not None:
+                ranked[other.id] = best_candidates(other, max(KEPT, NEIGHBOURS))
+    return NeighbourPlan(queued.letter_id, ranked)
+
+
+def store_neighbours(plan: NeighbourPlan) -> bool:
+    """Store a plan and take its letter off the queue; False if another sender did meanwhile.
+
+    A letter edited between the plan and now is queued again by the edit, so a plan a little
+    out of date is soon replaced.
+    """
+    queued = db.session.scalars(
+        select(NeighbourRefresh)
+        .where(NeighbourRefresh.letter_id == plan.letter_id)
+        .with_for_update(skip_locked=True)
+    ).first()
     if queued is None:
         return False
-    letter = db.session.get(Letter, queued.letter_id)
-    if letter is not None and letter.status == LetterStatus.PUBLISHED:
-        refresh_neighbours(letter)
+    for letter_id, ranked in plan.ranked.items():
+        letter = db.session.get(Letter, letter_id)
+        if letter is not None:
+            store_suggestions(letter, ranked)
+    if plan.ranked:
         pages_changed()  # their pages' "more letters"
     db.session.delete(queued)
     return True

@@ -23,8 +23,9 @@ class Outgoing:
     raw: bytes = b""
     message_id: str = ""
     render_error: str = ""
-    # The letter was withdrawn or hidden after the notice was written: nothing to tell.
-    dropped: bool = False
+    # Why it is not sent after all ("" while it is): its letter was withdrawn or hidden, or
+    # its subscriber unsubscribed, after the notice was written.
+    dropped: str = ""
 
 
 LETTER_KINDS = frozenset(NoticeKind) - {
@@ -38,14 +39,29 @@ def render_item(notice: Notice, cache: LetterCache) -> Outgoing:
     """One notice rendered, or marked as dropped, or carrying the error that stopped it."""
     item = Outgoing(notice.id, notice.recipient, notice.attempts, notice.created_at)
     try:
-        if not tells_of_published_letters(notice, cache):
-            item.dropped = True
+        item.dropped = reason_to_drop(notice, cache)
+        if item.dropped:
             return item
         item.raw, item.message_id = render_notice(notice, cache)
     except Exception as error:  # noqa: BLE001 — recorded on the row as its failure
         log.exception("rendering notice %s failed", notice.id)
         item.render_error = f"{type(error).__name__}: {error}"
     return item
+
+
+LETTER_GONE = "The letter is no longer published."
+SUBSCRIPTION_GONE = "The subscriber unsubscribed before it was sent."
+
+
+def reason_to_drop(notice: Notice, cache: LetterCache) -> str:
+    """Why the notice is no longer wanted, or "" if it still is."""
+    if not tells_of_published_letters(notice, cache):
+        return LETTER_GONE
+    if notice.kind == NoticeKind.SUBSCRIPTION and notice.subscription_id is None:
+        # Removing a subscription sets its notices' key to NULL: the subscriber has left,
+        # between the fan-out and now (a one-click unsubscribe from an earlier notice).
+        return SUBSCRIPTION_GONE
+    return ""
 
 
 def tells_of_published_letters(notice: Notice, cache: LetterCache) -> bool:

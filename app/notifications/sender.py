@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from app.database import read_only_transactions, utc_now
-from app.discovery.suggestions import refresh_next_neighbours
+from app.discovery.suggestions import plan_next_neighbours, store_neighbours
 from app.extensions import db
 from app.notifications.compose import LetterCache
 from app.notifications.digests import queue_due_digests
@@ -140,7 +140,7 @@ class OutcomeLog:
 
     def dropped(self, item: Outgoing) -> None:
         self.add(item, state=DeliveryState.DROPPED, claimed_until=None, raw=None,
-                 last_error="The letter is no longer published.")  # fmt: skip
+                 last_error=item.dropped)  # fmt: skip
 
     def failed(self, item: Outgoing, error: str) -> None:
         self.add(item, state=DeliveryState.FAILED, attempts=item.attempts + 1,
@@ -222,13 +222,26 @@ def fan_out_pending_events() -> int:
     return done
 
 
-def refresh_queued_neighbours() -> int:
-    """Work out "more letters" again under the letters that new ones resemble."""
+NEIGHBOUR_SECONDS_PER_ROUND = 2.0
+
+
+def refresh_queued_neighbours(seconds: float | None = None) -> int:
+    """Work out "more letters" again under the letters that new ones resemble.
+
+    Each letter in two transactions: one that only reads and ranks (on SQLite it takes no
+    write lock), then a short one that stores the result. With `seconds`, no new letter is
+    begun once they have passed: the rest waits for the next round.
+    """
     done = 0
-    while refresh_next_neighbours():
+    began = time.monotonic()
+    while seconds is None or time.monotonic() - began < seconds:
+        with read_only_transactions():
+            plan = plan_next_neighbours()
+            db.session.commit()
+        if plan is None:
+            return done
+        done += store_neighbours(plan)
         db.session.commit()
-        done += 1
-    db.session.commit()
     return done
 
 
@@ -241,7 +254,6 @@ def run_once(
     began = time.monotonic()
     if letters := fan_out_pending_events():
         log.info("fanned out %d letters in %.2f s", letters, time.monotonic() - began)
-    refresh_queued_neighbours()
     if check_digests:
         queue_due_digests(utc_now())
         db.session.commit()
@@ -254,6 +266,10 @@ def run_once(
             sent += send_batch(ids, transport, sender_id)
     if sent:
         log.info("sent %d notices in %.2f s", sent, time.monotonic() - began)
+    # After the notices, and for a while only: under load on PostgreSQL a new letter's ten
+    # neighbours took ten seconds to rank, and with letters coming faster than that the
+    # sender worked out "more letters" round after round while no notice went out.
+    refresh_queued_neighbours(NEIGHBOUR_SECONDS_PER_ROUND)
     return sent
 
 
