@@ -68,9 +68,20 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app import accounts, admin, discovery, letters, links, notifications, ops, subscriptions
+    from app import (
+        accounts,
+        admin,
+        discovery,
+        inbound,
+        letters,
+        links,
+        notifications,
+        ops,
+        subscriptions,
+    )
 
-    for feature in (accounts, letters, links, discovery, subscriptions, notifications, admin, ops):
+    features = (accounts, letters, links, discovery, subscriptions, notifications, inbound)
+    for feature in (*features, admin, ops):
         app.register_blueprint(feature.bp)
 
 
@@ -94,10 +105,12 @@ def register_templates(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from app.cli import init_commands
+    from app.inbound.cli import mail as mail_commands
     from app.notifications.cli import notify
     from app.ops.cli import backup_command, doctor_command
 
     init_commands(app)
     app.cli.add_command(notify)
+    app.cli.add_command(mail_commands)
     app.cli.add_command(doctor_command)
     app.cli.add_command(backup_command)
