@@ -65,13 +65,21 @@ def decoded(part: EmailMessage) -> str:
 
 
 def attachment_count(message: EmailMessage) -> int:
-    """Parts the sender attached (files, pictures): they are not imported."""
+    """Parts the sender attached (files, pictures, inline ones too): they are not imported."""
     try:
-        return sum(1 for _ in message.iter_attachments()) + sum(
-            1 for part in message.walk() if part.get_content_maintype() == "image"
-        )
+        return sum(1 for part in message.walk() if is_attachment(part))
     except Exception:  # noqa: BLE001 — an unreadable structure: nothing we could import
         return 0
+
+
+def is_attachment(part: EmailMessage) -> bool:
+    if part.is_multipart():
+        return False
+    return (
+        part.get_content_disposition() == "attachment"
+        or bool(part.get_filename())
+        or part.get_content_maintype() not in ("text", "message")
+    )
 
 
 def reply_parts(text: str) -> ReplyParts | None:
