@@ -26,6 +26,7 @@ from tests.inbound.replying import (
 from tests.mailserver import free_port
 from tests.support import app_for_tests, sqlite_file
 
+MX = "mx.replies.example.org; "
 TEXT = "Lieber Sven,\n\nich antworte gern.\n\nGruß\nSvenja\n"
 
 
@@ -81,10 +82,10 @@ def test_an_internationalised_domain_matches_its_ascii_form(
 @pytest.mark.parametrize(
     ("results", "taken"),
     [
-        ("mx.replies.example.org; dkim=fail header.d=example.org; spf=fail smtp.mailfrom=svenja@example.org", False),
-        ("mx.replies.example.org; dkim=pass header.d=example.org; spf=fail smtp.mailfrom=svenja@example.org", True),
-        ("mx.replies.example.org; dkim=fail header.d=example.org; spf=pass smtp.mailfrom=svenja@example.org", True),
-        ("mx.replies.example.org; dkim=fail header.d=other.example; spf=fail smtp.mailfrom=x@other.example", True),
+        (MX + "dkim=fail header.d=example.org; spf=fail smtp.mailfrom=svenja@example.org", False),
+        (MX + "dkim=pass header.d=example.org; spf=fail smtp.mailfrom=svenja@example.org", True),
+        (MX + "dkim=fail header.d=example.org; spf=pass smtp.mailfrom=svenja@example.org", True),
+        (MX + "dkim=fail header.d=other.example; spf=fail smtp.mailfrom=x@other.example", True),
         ("mx.replies.example.org; none", True),
         ("this is not ; = a header", True),
     ],
@@ -104,7 +105,10 @@ def test_only_our_own_servers_results_count(reply_app, listener, notice_to_svenj
     reply_app.config["INBOUND_AUTHSERV_ID"] = "mx.replies.example.org"
     letter, notice = notice_to_svenja()
     raw = reply_message(notice, TEXT)
-    ours = b"Authentication-Results: mx.replies.example.org; dkim=fail header.d=example.org; spf=fail smtp.mailfrom=example.org\r\n"
+    ours = (
+        b"Authentication-Results: mx.replies.example.org; dkim=fail header.d=example.org;"
+        b" spf=fail smtp.mailfrom=example.org\r\n"
+    )
     forged = (
         b"Authentication-Results: mx.replies.example.org.evil; dkim=pass header.d=example.org\r\n"
     )
