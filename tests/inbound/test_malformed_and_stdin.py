@@ -26,12 +26,12 @@ def headers_for(reply_to: str, extra: bytes = b"") -> bytes:
 
 # Each made by hand: what careless or hostile senders put on the wire.
 MALFORMED = {
-    "cr_lf_in_a_header": b"Subject: =?utf-8?q?Re=0D=0ABcc=3A_x=40evil.example?=\r\n\r\n" + TEXT.encode(),
+    "cr_lf_in_a_header": b"Subject: =?utf-8?q?Re=0D=0ABcc=3A_x=40evil.example?=\r\n\r\n" + TEXT.encode(),  # noqa: E501
     "broken_encoded_word": b"Subject: =?utf-8?b?////?= =?unknown-8?q?x?=\r\n\r\n" + TEXT.encode(),
     "eight_bit_headers": "Subject: Grüße aus Köln\r\n\r\n".encode("latin-1") + TEXT.encode(),
     "unknown_charset": b"Content-Type: text/plain; charset=x-nonsense\r\n\r\n" + TEXT.encode(),
-    "invalid_utf8_body": b"Content-Type: text/plain; charset=utf-8\r\n\r\nLieber Sven,\r\n\r\n\xff\xfe kaputt\r\n",
-    "bad_base64": b"Content-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!not*base64\r\n",
+    "invalid_utf8_body": b"Content-Type: text/plain; charset=utf-8\r\n\r\nLieber Sven,\r\n\r\n\xff\xfe kaputt\r\n",  # noqa: E501
+    "bad_base64": b"Content-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!not*base64\r\n",  # noqa: E501
     "nested_multiparts": (
         b'Content-Type: multipart/mixed; boundary="a"\r\n\r\n--a\r\n'
         b'Content-Type: multipart/alternative; boundary="b"\r\n\r\n--b\r\n'
@@ -39,11 +39,11 @@ MALFORMED = {
         b"Content-Type: text/plain\r\n\r\nTief verschachtelt.\r\n--c--\r\n--b--\r\n--a--\r\n"
     ),
     "multipart_without_boundary": b"Content-Type: multipart/mixed\r\n\r\nno parts at all\r\n",
-    "unterminated_multipart": b'Content-Type: multipart/mixed; boundary="z"\r\n\r\n--z\r\nContent-Type: text/plain\r\n\r\nHallo\r\n',
+    "unterminated_multipart": b'Content-Type: multipart/mixed; boundary="z"\r\n\r\n--z\r\nContent-Type: text/plain\r\n\r\nHallo\r\n',  # noqa: E501
     "no_body": b"Subject: nothing\r\n\r\n",
     "only_headers_no_blank_line": b"Subject: nothing",
-    "huge_header": b"X-Filler: " + b"x" * 900 + b"\r\n" + b"".join(b"\t" + b"y" * 900 + b"\r\n" for _ in range(200)) + b"\r\n" + TEXT.encode(),
-    "html_with_scripts_only": b"Content-Type: text/html\r\n\r\n<script>alert(1)</script><style>p{}</style>\r\n",
+    "huge_header": b"X-Filler: " + b"x" * 900 + b"\r\n" + b"".join(b"\t" + b"y" * 900 + b"\r\n" for _ in range(200)) + b"\r\n" + TEXT.encode(),  # noqa: E501
+    "html_with_scripts_only": b"Content-Type: text/html\r\n\r\n<script>alert(1)</script><style>p{}</style>\r\n",  # noqa: E501
     "null_bytes": b"Subject: a\x00b\r\n\r\nLieber Sven,\r\n\r\nmit \x00 Nullbyte.\r\n",
 }  # fmt: skip
 
