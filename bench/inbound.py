@@ -119,6 +119,12 @@ def time_until_draft(reader: sqlite3.Connection, key: str, since: float) -> floa
     return float("inf")
 
 
+def cpu_seconds(pid: int) -> float:
+    """The process's user + system time so far (/proc/<pid>/stat, fields 14 and 15)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def peak_memory_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -143,24 +149,30 @@ def main() -> None:
         ]
         arguments = [(address, options.port, share, database, delays) for share in shares]
         threads = [threading.Thread(target=send_share, args=args) for args in arguments]
+        cpu_before = cpu_seconds(listener.pid)
         started = time.monotonic()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         seconds = time.monotonic() - started
+        cpu = cpu_seconds(listener.pid) - cpu_before
         memory = peak_memory_mb(listener.pid)
         listener.terminate()
         listener.wait(timeout=30)
-    report(options.replies, seconds, delays, memory)
+    report(options.replies, seconds, cpu, delays, memory)
 
 
-def report(replies: int, seconds: float, delays: list[float], memory: float) -> None:
+def report(replies: int, seconds: float, cpu: float, delays: list[float], memory: float) -> None:
     rate = len(delays) / seconds
     worst = max(delays) if delays else float("inf")
     p99 = statistics.quantiles(delays, n=100)[98] if len(delays) > 1 else worst
     print(f"replies taken        {len(delays)} of {replies} in {seconds:.1f} s")
     print(f"taken per second     {rate:.1f}   (aim: at least 50)")
+    # The listener's own CPU time: what the rate would be on a quiet core, whatever else runs.
+    per_reply = max(cpu / max(len(delays), 1), 1e-6)
+    print(f"listener CPU a reply {per_reply * 1000:.1f} ms   (at most {1 / per_reply:.0f} a second"
+          " on one free core)")  # fmt: skip
     print(
         f"draft after its 250  p99 {p99 * 1000:.1f} ms, worst {worst * 1000:.1f} ms"
         "   (aim: within 1 s)"

@@ -18,12 +18,13 @@ from app.letters.events import (
     letter_saved,
     letter_withdrawn,
 )
-from app.letters.models import Letter
+from app.letters.models import Letter, LetterStatus
 
 
 def keep_search_index(letter: Letter, **_: Any) -> None:
     """Readers find a letter exactly while it is published."""
-    index_letter(letter)
+    if letter.status != LetterStatus.DRAFT:  # a draft was never published: in no index
+        index_letter(letter)
 
 
 for _signal in (letter_saved, letter_published, letter_withdrawn, letter_hidden, letter_restored):

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from app.accounts.models import User
 from app.inbound.reply_text import ReplyParts
-from app.letters.events import letter_form_filled, values_from
 from app.letters.models import Letter
-from app.letters.related import parse_tags
 from app.letters.salutations import closing_for
 from app.letters.service import LetterDraft, save_letter
+from app.links.service import tag_names
 
 TITLE_LENGTH = 200
 
@@ -26,7 +25,7 @@ def reply_letter(colleague: User, parent: Letter, parts: ReplyParts, publish: bo
         addressee=parent.author if parent.author_id != colleague.id else parent.addressee,
         addressee_name="" if parent.author_id != colleague.id else parent.addressee_name,
         # The parent's tags, as the reply page suggests them.
-        tags=parse_tags(values_from(letter_form_filled, parent).get("tags", "")),
+        tags=tag_names(parent),
     )
     return save_letter(colleague, draft, publish=publish, in_reply_to=parent)
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
 from app.accounts.service import user_by_email
@@ -27,12 +28,17 @@ from app.inbound.message import IncomingMail, same_address
 from app.inbound.models import InboundReply, ReplyOutcome
 from app.inbound.reply_text import ReplyParts, attachment_count, message_text, reply_parts
 from app.letters.models import Letter
-from app.letters.queries import with_people
 from app.notifications.reply_address import ReplyTarget, read_reply_token
 from app.outbox import Notice
 
 # Replies from one reader's address passed on to authors in a day; more are refused.
 READER_REPLIES_PER_DAY = 5
+# The letter replied to, with the people a reply is addressed to; built once.
+PARENT = (
+    select(Letter)
+    .options(joinedload(Letter.author), joinedload(Letter.addressee))
+    .where(Letter.id == bindparam("letter_id"))
+)
 
 
 def check_token(token: str) -> Answer | None:
@@ -67,8 +73,7 @@ def take_reply(token: str, mail: IncomingMail) -> Answer:
         return answers.WRONG_SENDER
     if failed_authentication(mail, sender):
         return answers.NOT_AUTHENTIC
-    parent = db.session.scalars(with_people(select(Letter).where(Letter.id == notice.letter_id)))
-    letter = parent.unique().first()
+    letter = db.session.scalars(PARENT, {"letter_id": notice.letter_id}).unique().first()
     if letter is None or not letter.is_published:
         return answers.CLOSED
     parts = reply_parts(message_text(mail.message))
