@@ -63,6 +63,8 @@ def recipient_of(raw: bytes) -> str:
 def lmtp_command(host: str, port: int, if_configured: bool) -> None:
     """Serve LMTP for REPLY_DOMAIN: answers 250, 550 (unknown, expired), 451, 552."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s inbound %(message)s")
+    # aiosmtpd tells every command line at INFO, reply addresses included: its warnings suffice.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     signal.signal(signal.SIGINT, lambda *_: stopped.set())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from email import policy
+from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import EmailMessage
 from email.parser import BytesParser
 from typing import cast
@@ -13,6 +14,25 @@ from email_validator import EmailNotValidError, validate_email
 
 # Longer Message-IDs are not kept as they are: the digest of the message stands in.
 MESSAGE_KEY_LENGTH = 255
+
+
+class HeadersParsedOnce(HeaderRegistry):
+    """The header objects of one message, each parsed once, however often it is read.
+
+    The email package parses a header anew on every read, and finding the body reads each
+    part's Content-Type and Content-Disposition many times over. The objects are immutable;
+    one registry serves one message, so nothing outlives it.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parsed: dict[tuple[str, str], BaseHeader] = {}
+
+    def __call__(self, name: str, value: str) -> BaseHeader:
+        key = (name, value)
+        if key not in self.parsed:
+            self.parsed[key] = super().__call__(name, value)
+        return self.parsed[key]
 
 
 @dataclass(frozen=True)
@@ -26,7 +46,8 @@ class IncomingMail:
 
     @classmethod
     def parse(cls, raw: bytes, envelope_sender: str | None = None) -> IncomingMail:
-        message = cast(EmailMessage, BytesParser(policy=policy.default).parsebytes(raw))
+        parsing = policy.default.clone(header_factory=HeadersParsedOnce())
+        message = cast(EmailMessage, BytesParser(policy=parsing).parsebytes(raw))
         if envelope_sender is None:
             envelope_sender = header_text(message, "Return-Path")
         return cls(raw, message, envelope_sender)
