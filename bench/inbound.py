@@ -6,7 +6,9 @@ is there after its 250, and how much memory the listener takes.
 The listener runs as `flask mail lmtp` does in production, in a process of its own, on a
 temporary SQLite file; the replies are sent over LMTP as Postfix would. Aims (issue 12):
 at least 50 taken a second, every draft readable within 1 s of its 250, the listener's
-peak memory (VmHWM) under 150 MB.
+peak memory (VmHWM) under 150 MB. Beside the rate it prints the listener's CPU time (user +
+system, from /proc) per reply, which other work on a shared machine moves much less than the
+rate; bench/profile_inbound.py shows where that time goes.
 """
 
 from __future__ import annotations

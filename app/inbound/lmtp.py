@@ -10,6 +10,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.lmtp import LMTP
 from flask import Flask
 
+from app.extensions import db
 from app.inbound.delivery import deliver
 from app.inbound.routing import check_recipient
 
@@ -61,11 +62,18 @@ class InboundHandler:
         return "\r\n".join(replies)
 
 
+def workers_for(app: Flask) -> int:
+    """SQLite lets one transaction write at a time: more workers would only queue for its
+    lock (and, waiting, leave it free for the web's requests first); PostgreSQL takes several."""
+    with app.app_context():
+        return 1 if db.engine.dialect.name == "sqlite" else 4
+
+
 class LMTPListener(Controller):
     """The listener on host:port, served from a thread of its own (start() and stop())."""
 
     def __init__(self, app: Flask, host: str, port: int) -> None:
-        self.handler = InboundHandler(app)
+        self.handler = InboundHandler(app, workers_for(app))
         super().__init__(
             self.handler,
             hostname=host,

@@ -138,6 +138,7 @@ def test_automatic_replies_are_dropped_silently_and_never_answered(
     listener, notice_to_svenja, headers, mail_from
 ):
     letter, notice = notice_to_svenja()
+    headers = dict(headers)  # the same dict serves the SQLite and the PostgreSQL run
     subject = headers.pop("Subject", None)
     raw = reply_message(notice, TEXT, headers=headers)
     if subject:
