@@ -75,7 +75,8 @@ def message_text(message: EmailMessage) -> str:
         return ""
     if part is None:
         return ""
-    text = decoded(part)
+    # A NUL is never part of what someone wrote, and PostgreSQL refuses it in text.
+    text = decoded(part).replace("\x00", "")
     return get_text(text) if part.get_content_subtype() == "html" else text
 
 
