@@ -70,9 +70,20 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app import accounts, admin, discovery, letters, links, notifications, ops, subscriptions
+    from app import (
+        accounts,
+        admin,
+        discovery,
+        inbound,
+        letters,
+        links,
+        notifications,
+        ops,
+        subscriptions,
+    )
 
-    for feature in (accounts, letters, links, discovery, subscriptions, notifications, admin, ops):
+    features = (accounts, letters, links, discovery, subscriptions, notifications, inbound)
+    for feature in (*features, admin, ops):
         app.register_blueprint(feature.bp)
 
 
@@ -98,6 +109,7 @@ def register_commands(app: Flask) -> None:
     from flask_static_digest.cli import digest
 
     from app.cli import init_commands
+    from app.inbound.cli import mail as mail_commands
     from app.notifications.cli import notify
     from app.ops.cli import backup_command, doctor_command
 
@@ -105,5 +117,6 @@ def register_commands(app: Flask) -> None:
     # Also an entry point of the package, but only `flask` finds those, not app.cli.
     app.cli.add_command(digest)
     app.cli.add_command(notify)
+    app.cli.add_command(mail_commands)
     app.cli.add_command(doctor_command)
     app.cli.add_command(backup_command)

@@ -67,6 +67,7 @@ def settings_from_environment() -> dict[str, Any]:
         # Stylesheets and scripts; `flask digest compile` adds copies with hashed names there.
         "STATIC_FOLDER": os.environ.get("STATIC_FOLDER", str(INSTANCE_DIR.parent / "static")),
         **mail_settings_from_environment(),
+        **inbound_settings_from_environment(),
         "DIGEST_HOUR": int(os.environ.get("DIGEST_HOUR", "7") or 7),
         "REDIS_URL": os.environ.get("REDIS_URL", ""),
         # Pages for readers who are not signed in, kept rendered (off: made for every request).
@@ -106,6 +107,22 @@ def mail_settings_from_environment() -> dict[str, Any]:
         "DKIM_PRIVATE_KEY": os.environ.get("DKIM_PRIVATE_KEY", ""),
         "DKIM_SELECTOR": os.environ.get("DKIM_SELECTOR", ""),
         "DKIM_DOMAIN": os.environ.get("DKIM_DOMAIN", ""),
+    }
+
+
+def inbound_settings_from_environment() -> dict[str, Any]:
+    """How mail comes in: replies to notices, through `flask mail receive` or LMTP."""
+    return {
+        # Notices carry Reply-To reply+<token>@REPLY_DOMAIN; without it, no replies by email.
+        "REPLY_DOMAIN": os.environ.get("REPLY_DOMAIN", "").strip().lower(),
+        # How long the address in a notice takes replies.
+        "REPLY_TOKEN_DAYS": int(os.environ.get("REPLY_TOKEN_DAYS") or 30),
+        # "draft": a colleague's reply waits for them to publish it; "publish": it goes out.
+        "REPLY_BY_EMAIL": os.environ.get("REPLY_BY_EMAIL", "draft").strip().lower() or "draft",
+        # Bigger messages are refused (552); a reply is text, not a file transfer.
+        "INBOUND_MAX_BYTES": int(os.environ.get("INBOUND_MAX_BYTES") or 1024 * 1024),
+        # The authserv-id of our own MTA's Authentication-Results header; empty: the topmost.
+        "INBOUND_AUTHSERV_ID": os.environ.get("INBOUND_AUTHSERV_ID", "").strip(),
     }
 
 

@@ -48,17 +48,18 @@ LAYERS: dict[str, int] = {
     "discovery": 5,
     "subscriptions": 5,
     "notifications": 6,
-    "admin": 7,
-    "ops": 8,
-    "demo": 9,
-    "cli": 9,
+    "inbound": 7,
+    "admin": 8,
+    "ops": 9,
+    "demo": 10,
+    "cli": 10,
     # app/__init__.py, the application factory, wires everything.
-    "": 9,
+    "": 10,
 }
 
 ORDER = (
     "low to high: core, accounts, letters, links, discovery | subscriptions, notifications, "
-    "admin, ops, then demo, cli and the factory in app/__init__.py"
+    "inbound, admin, ops, then demo, cli and the factory in app/__init__.py"
 )
 
 INDEPENDENT = frozenset({frozenset({"discovery", "subscriptions"})})

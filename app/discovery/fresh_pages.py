@@ -18,6 +18,7 @@ from app.letters.events import (
     letter_saved,
     letter_withdrawn,
 )
+from app.letters.models import Letter, LetterStatus
 from app.page_version import pages_changed
 
 
@@ -26,8 +27,14 @@ def make_pages_anew(_sender: Any, **_: Any) -> None:
     pages_changed()
 
 
+@letter_saved.connect
+def make_pages_anew_unless_draft(letter: Letter, **_: Any) -> None:
+    """A draft shows on no shared page (its tags and links count once it is published)."""
+    if letter.status != LetterStatus.DRAFT:
+        pages_changed()
+
+
 for _signal in (
-    letter_saved,
     letter_published,
     letter_edited,
     letter_withdrawn,

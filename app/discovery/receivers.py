@@ -17,12 +17,13 @@ from app.letters.events import (
     letter_restored,
     letter_withdrawn,
 )
-from app.letters.models import Letter
+from app.letters.models import Letter, LetterStatus
 
 
 def keep_search_index(letter: Letter, **_: Any) -> None:
     """Readers find a letter exactly while it is published."""
-    index_letter(letter)
+    if letter.status != LetterStatus.DRAFT:  # a draft was never published: in no index
+        index_letter(letter)
 
 
 # Not letter_saved: a draft is never in the index, and a letter saved and published at once

@@ -18,7 +18,8 @@ from app.letters.models import Letter
 
 letter_signals = Namespace()
 
-# Saved from the write form, as a draft or published (draft=LetterDraft): tags, links, index.
+# Saved from the write form, as a draft or published (draft=LetterDraft; created=True when
+# the letter is new, so it has no tags or links yet): tags, links, index.
 letter_saved = letter_signals.signal("letter-saved")
 # A draft became public (announce=False for a letter published with a date of its own).
 letter_published = letter_signals.signal("letter-published")

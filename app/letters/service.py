@@ -148,11 +148,12 @@ def save_letter(
     in without telling anyone.
     """
     was_public = letter is not None and letter.status != LetterStatus.DRAFT
+    created = letter is None
     letter = write_draft_onto(author, draft, letter, in_reply_to)
     newly_published = publish and letter.status == LetterStatus.DRAFT
     if newly_published:
         publish_letter(letter, published_at)
-    letter_saved.send(letter, draft=draft)
+    letter_saved.send(letter, draft=draft, created=created)
     db.session.flush()
     if newly_published:
         letter_published.send(letter, announce=published_at is None)

@@ -27,10 +27,12 @@ from app.links.service import (
 
 
 @letter_saved.connect
-def store_tags_and_links(letter: Letter, draft: LetterDraft, **_: Any) -> None:
+def store_tags_and_links(
+    letter: Letter, draft: LetterDraft, created: bool = False, **_: Any
+) -> None:
     """The writer's tags and related discussions, and the letters the text links to."""
-    set_tags(letter, draft.tags)
-    set_links(letter, draft.related)
+    set_tags(letter, draft.tags, replace=not created)
+    set_links(letter, draft.related, replace=not created)
 
 
 @letter_published.connect

@@ -33,9 +33,12 @@ def mentioned_slugs(*html_parts: str) -> list[str]:
     return slugs
 
 
-def set_tags(letter: Letter, names: list[str]) -> None:
-    """Replace the letter's tags, creating the ones that do not exist yet."""
-    db.session.execute(delete(LetterTag).where(LetterTag.letter_id == letter.id))
+def set_tags(letter: Letter, names: list[str], replace: bool = True) -> None:
+    """Replace the letter's tags (replace=False: it has none yet), creating new ones."""
+    if replace:
+        db.session.execute(delete(LetterTag).where(LetterTag.letter_id == letter.id))
+    if not names:
+        return
     tags = tags_made_where_missing({slugify(name, "tag"): name for name in reversed(names)})
     for position, name in enumerate(names):
         tag = tags[slugify(name, "tag")]
@@ -67,9 +70,11 @@ def tags_made_where_missing(wanted: dict[str, str]) -> dict[str, Tag]:
     return {tag.slug: tag for tag in db.session.scalars(select(Tag).where(Tag.slug.in_(wanted)))}
 
 
-def set_links(letter: Letter, related: RelatedInput) -> None:
-    """Store the author's related discussions and the letters the text links to."""
-    db.session.execute(delete(Link).where(Link.letter_id == letter.id))
+def set_links(letter: Letter, related: RelatedInput, replace: bool = True) -> None:
+    """Store the author's related discussions and the letters the text links to
+    (replace=False: the letter has none stored yet)."""
+    if replace:
+        db.session.execute(delete(Link).where(Link.letter_id == letter.id))
     mentions = mentioned_slugs(letter.body_html, letter.postscript_html)
     targets = letter_ids_by_slug(set(related.slugs) | set(mentions))
     position = 0

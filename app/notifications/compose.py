@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import astuple, dataclass, field
+from dataclasses import astuple, dataclass, field, replace
 from email.parser import BytesHeaderParser
 
 from flask import current_app
@@ -19,6 +19,7 @@ from app.mail import compose_email, header_phrase, safe_address, safe_header_val
 from app.notifications.dkim import sign_with_dkim
 from app.notifications.letter_in_mail import LetterInMail, letter_in_mail
 from app.notifications.models import LetterEvent
+from app.notifications.reply_address import replies_by_email, reply_address, reply_token
 from app.outbox import Notice, NoticeKind
 from app.subscriptions.tokens import manage_token, manage_url, unsubscribe_token, unsubscribe_url
 from app.web import absolute_url
@@ -106,16 +107,23 @@ class Personal:
     recipient_hash: str
     unsubscribe_token: str
     manage_token: str
+    # Empty without REPLY_DOMAIN: the notice then has no reply address at all.
+    reply_token: str = ""
 
     def replacements(self) -> list[tuple[bytes, bytes]]:
-        values = (self.recipient, self.recipient_hash, self.unsubscribe_token, self.manage_token)
-        return [(before, after.encode()) for before, after in zip(STAND_INS, values, strict=True)]
+        values = astuple(self)
+        pairs = zip(STAND_INS, values, strict=True)
+        return [(before, after.encode()) for before, after in pairs if after]
 
 
 # Stand-ins rendered once per letter, kind and language, then replaced in each copy:
 # templates are rendered once for 10,000 subscribers, not 10,000 times.
 PLACEHOLDERS = Personal(
-    "recipient@personal.invalid", "personalhash0000", "PERSONAL-UNSUBSCRIBE", "PERSONAL-MANAGE"
+    "recipient@personal.invalid",
+    "personalhash0000",
+    "PERSONAL-UNSUBSCRIBE",
+    "PERSONAL-MANAGE",
+    "PERSONAL-REPLY",
 )
 
 
@@ -128,7 +136,13 @@ def personal_values(notice: Notice) -> Personal:
         recipient_hash(notice.recipient),
         unsubscribe_token(notice),
         manage_token(notice.recipient),
+        reply_token(notice.id, notice.letter_id) if replies_by_email() and notice.letter_id else "",
     )
+
+
+def stand_ins() -> Personal:
+    """The stand-ins of a shared rendering; the reply one only where notices take replies."""
+    return PLACEHOLDERS if replies_by_email() else replace(PLACEHOLDERS, reply_token="")
 
 
 def recipient_hash(recipient: str) -> str:
@@ -181,9 +195,13 @@ def letter_notice(letter: Letter, kind: NoticeKind, locale: str, personal: Perso
         whole=cache.letter_in_mail(letter, locale) if whole_letter else None,
         unsubscribe_url=unsubscribe_link,
         manage_url=absolute_url("subscriptions.manage", token=personal.manage_token),
+        reply_by_email=bool(personal.reply_token),
     )
     message.msgId = message_id_for(letter.id, personal.recipient_hash)
     headers = list_headers(unsubscribe_link)
+    if personal.reply_token:
+        # A reply from the mail client answers the letter (app.inbound takes it).
+        headers["Reply-To"] = reply_address(personal.reply_token)
     ancestry = [message_id_for(i, personal.recipient_hash) for i in cache.ancestors(letter)]
     if ancestry:
         headers["In-Reply-To"] = ancestry[-1]
@@ -201,7 +219,7 @@ def letter_notice_bytes(notice: Notice, cache: LetterCache) -> tuple[bytes, str]
     key = (letter.id, notice.kind, notice.locale, author_name, whole_letter)
     if key not in cache.skeletons:
         skeleton = letter_notice(
-            letter, notice.kind, notice.locale, PLACEHOLDERS, cache, author_name, whole_letter
+            letter, notice.kind, notice.locale, stand_ins(), cache, author_name, whole_letter
         )
         raw = skeleton.as_bytes()
         # Only if every stand-in survived encoding verbatim can copies be made from it.

@@ -9,7 +9,8 @@ from sqlalchemy import update
 
 from app.accounts.models import User
 from app.extensions import db
-from app.letters.models import Letter
+from app.letters.models import Language, Letter
+from app.letters.service import LetterDraft, publish_draft, save_letter
 from app.page_version import PageVersion
 from tests.support import server_like_client, sign_in
 
@@ -60,6 +61,23 @@ def test_a_reader_who_has_the_page_gets_304_until_it_changes(app, letter, svenja
     author.post(f"/letters/{letter.slug}/withdraw")
     assert reader.get(path, headers={"If-None-Match": etag}).status_code == 410
     assert reader.get("/", headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_a_draft_changes_no_shared_page_until_it_is_published(app, letter, svenja):
+    reader = server_like_client(app)
+    modified = {path: reader.get(path).headers["Last-Modified"] for path in shared_paths(letter)}
+    text = LetterDraft("A private draft", "", "Not yet.", "", "", "", Language.EN, None,
+                       "Anyone", tags=["Unpublished thoughts"])  # fmt: skip
+    draft = save_letter(svenja, text, publish=False)
+    db.session.commit()
+    for path, since in modified.items():  # nothing readers see changed: pages stay as they were
+        again = reader.get(path, headers={"If-Modified-Since": since})
+        assert again.status_code == 304, path
+    publish_draft(draft)
+    db.session.commit()
+    tags = reader.get("/tags", headers={"If-Modified-Since": modified["/tags"]})
+    assert tags.status_code == 200
+    assert "Unpublished thoughts" in tags.get_data(as_text=True)
 
 
 def test_if_modified_since_answers_304_until_a_change(app, letter, svenja, make_letter):
