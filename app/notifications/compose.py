@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 from dataclasses import astuple, dataclass, field, replace
 from email.parser import BytesHeaderParser
 
@@ -117,13 +118,16 @@ class Personal:
 
 
 # Stand-ins rendered once per letter, kind and language, then replaced in each copy:
-# templates are rendered once for 10,000 subscribers, not 10,000 times.
+# templates are rendered once for 10,000 subscribers, not 10,000 times. The notice carries
+# the writer's whole letter, so the stand-ins must be nothing a writer can type: a fixed
+# one written into a link would become each reader's own manage or unsubscribe token.
+_UNGUESSABLE = secrets.token_hex(8)
 PLACEHOLDERS = Personal(
-    "recipient@personal.invalid",
-    "personalhash0000",
-    "PERSONAL-UNSUBSCRIBE",
-    "PERSONAL-MANAGE",
-    "PERSONAL-REPLY",
+    f"recipient-{_UNGUESSABLE}@personal.invalid",
+    secrets.token_hex(8),
+    f"PERSONAL-UNSUBSCRIBE-{_UNGUESSABLE}",
+    f"PERSONAL-MANAGE-{_UNGUESSABLE}",
+    f"PERSONAL-REPLY-{_UNGUESSABLE}",
 )
 
 

@@ -172,3 +172,22 @@ def test_one_rendering_serves_every_reader_told_alike(
     for notice in notices:
         letter_notice_bytes(notice, cache)
     assert len(cache.skeletons) == 2 and None not in cache.skeletons.values()
+
+
+def test_a_letter_cannot_make_a_link_to_the_readers_own_tokens(
+    make_user, make_letter, send_notices, mail_server
+):
+    """Each copy of a notice gets the reader's tokens by replacing stand-ins in one rendering:
+    a writer who types a stand-in into a link must not get each reader's token there."""
+    guesses = [
+        "PERSONAL-MANAGE",
+        "PERSONAL-UNSUBSCRIBE",
+        "recipient@personal.invalid",
+        "personalhash0000",
+    ]  # the stand-ins as they once were, readable in the source
+    link = "https://elsewhere.example/?" + "&".join(f"t{n}={g}" for n, g in enumerate(guesses))
+    publish_to_svenja("en", make_user, make_letter, send_notices,
+                      body=f"Please [look here]({link}).")  # fmt: skip
+    mail = notice_to(mail_server, "svenja@example.org")
+    assert f'href="{link.replace("&", "&amp;")}"' in mail.html
+    assert link in text_of(mail).replace("\n", "")
