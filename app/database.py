@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import DateTime, Enum, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, SessionTransaction
@@ -213,3 +214,9 @@ def forget_request_work() -> None:
         db.session.rollback()
     except Exception:  # noqa: BLE001 — the connection itself may be broken
         current_app.logger.warning("Rolling back after a failed request failed too.")
+
+
+def upsert_insert(model: Any) -> Any:
+    """INSERT for this database's dialect, the one with ON CONFLICT (PostgreSQL and SQLite)."""
+    dialect = db.session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)

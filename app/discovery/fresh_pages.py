@@ -2,7 +2,9 @@
 change readers would see (app/page_version.py moves the version on when the change commits).
 
 Tags, links and backlinks change with the letter signals (the links feature stores them on
-letter_saved), and "more letters" of other letters change in the sender, which says so itself.
+letter_saved, which for a letter readers can see always comes with letter_published or
+letter_edited; a draft shows on no shared page), and "more letters" of other letters change
+in the sender, which says so itself.
 """
 
 from __future__ import annotations
@@ -15,23 +17,14 @@ from app.letters.events import (
     letter_hidden,
     letter_published,
     letter_restored,
-    letter_saved,
     letter_withdrawn,
 )
-from app.letters.models import Letter, LetterStatus
 from app.page_version import pages_changed
 
 
 def make_pages_anew(_sender: Any, **_: Any) -> None:
     """Every shared page may show what changed: its letter, its people, its lists."""
     pages_changed()
-
-
-@letter_saved.connect
-def make_pages_anew_unless_draft(letter: Letter, **_: Any) -> None:
-    """A draft shows on no shared page (its tags and links count once it is published)."""
-    if letter.status != LetterStatus.DRAFT:
-        pages_changed()
 
 
 for _signal in (

@@ -17,13 +17,12 @@ from app.letters.events import (
     letter_restored,
     letter_withdrawn,
 )
-from app.letters.models import Letter, LetterStatus
+from app.letters.models import Letter
 
 
 def keep_search_index(letter: Letter, **_: Any) -> None:
-    """Readers find a letter exactly while it is published."""
-    if letter.status != LetterStatus.DRAFT:  # a draft was never published: in no index
-        index_letter(letter)
+    """Readers find a letter exactly while it is published (index_letter leaves others out)."""
+    index_letter(letter)
 
 
 # Not letter_saved: a draft is never in the index, and a letter saved and published at once

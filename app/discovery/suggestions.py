@@ -168,10 +168,12 @@ def plan_next_neighbours() -> NeighbourPlan | None:
 
 
 def store_neighbours(plan: NeighbourPlan) -> bool:
-    """Store a plan and take its letter off the queue; False if another sender did meanwhile.
+    """Store the neighbours' lists and take the letter off the queue; False if another sender
+    did meanwhile.
 
-    A letter edited between the plan and now is queued again by the edit, so a plan a little
-    out of date is soon replaced.
+    The letter's own list was stored by the request that published or edited it (its ranking
+    here only finds the neighbours). A neighbour edited between the plan and now may get a
+    list ranked on its earlier text, until the next letter near it is published.
     """
     queued = db.session.scalars(
         select(NeighbourRefresh)
@@ -181,6 +183,8 @@ def store_neighbours(plan: NeighbourPlan) -> bool:
     if queued is None:
         return False
     for letter_id, ranked in plan.ranked.items():
+        if letter_id == plan.letter_id:
+            continue
         letter = db.session.get(Letter, letter_id)
         if letter is not None:
             store_suggestions(letter, ranked)

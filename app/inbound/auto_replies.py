@@ -3,7 +3,7 @@ answered, so that no loop between two robots can start."""
 
 from __future__ import annotations
 
-from app.inbound.message import IncomingMail, header_text
+from app.inbound.message import IncomingMail, read_header
 
 # RFC 3834's Auto-Submitted, and the headers common autoresponders add instead.
 AUTORESPONDER_HEADERS = ("X-Autoreply", "X-Autorespond", "X-Autoresponder")
@@ -36,7 +36,7 @@ def is_automatic(mail: IncomingMail) -> bool:
     auto_submitted = header_value(mail, "Auto-Submitted")
     if auto_submitted and auto_submitted != "no":
         return True
-    if any(header_text(mail.message, name) is not None for name in AUTORESPONDER_HEADERS):
+    if any(read_header(mail.message, name) is not None for name in AUTORESPONDER_HEADERS):
         return True
     if header_value(mail, "Precedence") in BULK_PRECEDENCE:
         return True
@@ -45,7 +45,7 @@ def is_automatic(mail: IncomingMail) -> bool:
 
 def header_value(mail: IncomingMail, name: str) -> str:
     """The keyword a header starts with, lower-case ("auto-replied; ..." gives "auto-replied")."""
-    value = header_text(mail.message, name) or ""
+    value = read_header(mail.message, name) or ""
     for stop in (";", "("):
         value = value.partition(stop)[0]
     return value.strip().lower()

@@ -13,10 +13,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from app.inbound.answers import TOO_BIG
 from app.inbound.delivery import deliver
 from app.inbound.lmtp import LMTPListener
-from app.inbound.message import IncomingMail, header_text
+from app.inbound.message import IncomingMail, read_header
 
 mail = AppGroup("mail", help="Take mail coming in: replies to notices.")
 
@@ -26,13 +25,10 @@ mail = AppGroup("mail", help="Take mail coming in: replies to notices.")
 @click.option("--sender", default=None, help="The envelope sender (else $SENDER, Return-Path).")
 def receive_command(recipient: str | None, sender: str | None) -> None:
     """Read one message from standard input; exit 0 taken, 75 try again, 65/67 refused."""
-    limit = current_app.config["INBOUND_MAX_BYTES"]
-    raw = sys.stdin.buffer.read(limit + 1)
-    if len(raw) > limit:
-        answer = TOO_BIG
-    else:
-        sender = sender if sender is not None else os.environ.get("SENDER")
-        answer = deliver(raw, recipient or recipient_of(raw), sender)
+    # One byte past the limit is enough for deliver to refuse it as too big.
+    raw = sys.stdin.buffer.read(current_app.config["INBOUND_MAX_BYTES"] + 1)
+    sender = sender if sender is not None else os.environ.get("SENDER")
+    answer = deliver(raw, recipient or recipient_of(raw), sender)
     click.echo(answer.reply, err=True)
     sys.exit(answer.exit_code)
 
@@ -45,7 +41,7 @@ def recipient_of(raw: bytes) -> str:
     message = IncomingMail.parse(raw).message
     domain = current_app.config.get("REPLY_DOMAIN", "")
     for name in ("Delivered-To", "X-Original-To", "To", "Cc"):
-        values = [header_text(message, name) or ""]
+        values = [read_header(message, name) or ""]
         for _name, address in getaddresses(values):
             if domain and address.lower().endswith("@" + domain):
                 return address

@@ -3,32 +3,27 @@
 from __future__ import annotations
 
 from app.accounts.models import User
-from app.inbound.reply_text import ReplyParts
+from app.inbound.reply_text import ReplyParts, markdown_paragraphs
 from app.letters.models import Letter
-from app.letters.salutations import closing_for
+from app.letters.salutations import closing_for, reply_addressee, reply_title
 from app.letters.service import LetterDraft, save_letter
 from app.links.service import tag_names
-
-TITLE_LENGTH = 200
 
 
 def reply_letter(colleague: User, parent: Letter, parts: ReplyParts, publish: bool) -> Letter:
     """The reply letter, a draft unless asked to publish (then notices go out as usual)."""
+    addressee, addressee_name = reply_addressee(parent, colleague)
     draft = LetterDraft(
-        title=reply_title(parent.title),
+        title=reply_title(parent),
         salutation=parts.salutation,  # empty: the addressee's preferred greeting
-        body=parts.body,
+        body=markdown_paragraphs(parts.body),
         closing=parts.closing or closing_for(parent.language, colleague),
         signature=parts.signature or colleague.greeting_name,
         postscript="",
         language=parent.language,
-        addressee=parent.author if parent.author_id != colleague.id else parent.addressee,
-        addressee_name="" if parent.author_id != colleague.id else parent.addressee_name,
+        addressee=addressee,
+        addressee_name=addressee_name,
         # The parent's tags, as the reply page suggests them.
         tags=tag_names(parent),
     )
     return save_letter(colleague, draft, publish=publish, in_reply_to=parent)
-
-
-def reply_title(title: str) -> str:
-    return (title if title.lower().startswith("re:") else f"Re: {title}")[:TITLE_LENGTH]

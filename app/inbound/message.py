@@ -12,6 +12,8 @@ from typing import cast
 
 from email_validator import EmailNotValidError, validate_email
 
+from app.accounts.service import normalise_email
+
 # Longer Message-IDs are not kept as they are: the digest of the message stands in.
 MESSAGE_KEY_LENGTH = 255
 
@@ -49,13 +51,13 @@ class IncomingMail:
         parsing = policy.default.clone(header_factory=HeadersParsedOnce())
         message = cast(EmailMessage, BytesParser(policy=parsing).parsebytes(raw))
         if envelope_sender is None:
-            envelope_sender = header_text(message, "Return-Path")
+            envelope_sender = read_header(message, "Return-Path")
         return cls(raw, message, envelope_sender)
 
     @property
     def message_key(self) -> str:
         """The Message-ID, or a digest of the whole message when it has none usable."""
-        message_id = header_text(self.message, "Message-ID") or ""
+        message_id = read_header(self.message, "Message-ID") or ""
         message_id = message_id.strip()
         if message_id and len(message_id) <= MESSAGE_KEY_LENGTH and message_id.isprintable():
             return message_id
@@ -77,10 +79,10 @@ class IncomingMail:
 
     @property
     def subject(self) -> str:
-        return header_text(self.message, "Subject") or ""
+        return read_header(self.message, "Subject") or ""
 
 
-def header_text(message: EmailMessage, name: str) -> str | None:
+def read_header(message: EmailMessage, name: str) -> str | None:
     """A header as text; None when it is missing or cannot be decoded at all."""
     try:
         value = message.get(name)
@@ -90,7 +92,7 @@ def header_text(message: EmailMessage, name: str) -> str | None:
 
 
 def comparable_address(address: str) -> str | None:
-    """local@domain with the domain lower-case and in ASCII (IDN), the local part as it is.
+    """local@domain in ASCII (IDN) and lower-case, as the site keeps every address.
 
     None for anything that is not a mailbox address.
     """
@@ -98,11 +100,11 @@ def comparable_address(address: str) -> str | None:
         valid = validate_email(address, check_deliverability=False, allow_smtputf8=True)
     except (EmailNotValidError, UnicodeError, ValueError):
         return None
-    return f"{valid.local_part}@{valid.ascii_domain.lower()}"
+    return normalise_email(f"{valid.local_part}@{valid.ascii_domain}")
 
 
 def same_address(first: str, second: str) -> bool:
-    """Whether two addresses name one mailbox: the domain case-insensitively and IDN-aware."""
+    """Whether two addresses name one mailbox for the site: case-insensitively, IDN-aware."""
     left, right = comparable_address(first), comparable_address(second)
     return left is not None and left == right
 

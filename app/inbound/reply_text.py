@@ -2,7 +2,8 @@
 
 mail-parser-reply (German and English) finds where the quoted earlier mail begins ("Am …
 schrieb …:", "On … wrote:", Outlook's header block) and where the closing and signature
-start; an HTML-only mail is turned into text by inscriptis first.
+start; an HTML-only mail is turned into text by inscriptis first (any mail client's HTML,
+styles and all: app/text/html_text.py reads only our own sanitised letters).
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def read_reply(text: str) -> ParsedMail:
 
 @dataclass(frozen=True)
 class ReplyParts:
-    """A reply laid out as a letter; body is Markdown."""
+    """A reply laid out as a letter; body is the writer's plain text, in paragraphs."""
 
     salutation: str
     body: str
@@ -118,7 +119,7 @@ def reply_parts(text: str) -> ReplyParts | None:
     if is_salutation(lines[0]) and (len(lines) == 1 or not lines[1].strip()):
         salutation, lines = lines[0].strip(), lines[1:]
     closing, signature = closing_and_signature(reply.signatures)
-    body = markdown_paragraphs("\n".join(lines))
+    body = tidy_paragraphs("\n".join(lines))
     if not body:
         return None
     return ReplyParts(salutation, body, closing, signature)
@@ -151,14 +152,22 @@ def closing_and_signature(signatures: str) -> tuple[str, str]:
     return closing, signature
 
 
-def markdown_paragraphs(text: str) -> str:
-    """Plain text as Markdown: paragraphs stay paragraphs, nothing turns into markup."""
+def tidy_paragraphs(text: str) -> str:
+    """Paragraphs one blank line apart, each line trimmed, empty lines between them dropped."""
     paragraphs = []
     for block in text.split("\n\n"):
-        lines = [escaped_line(line) for line in block.strip().split("\n") if line.strip()]
+        lines = [line.strip() for line in block.strip().split("\n") if line.strip()]
         if lines:
             paragraphs.append("\n".join(lines))
     return "\n\n".join(paragraphs)
+
+
+def markdown_paragraphs(text: str) -> str:
+    """Tidy plain text as Markdown: paragraphs stay paragraphs, nothing turns into markup.
+
+    Only for the letter: a reader's reply goes to the author as the plain text it is.
+    """
+    return "\n".join(escaped_line(line) for line in text.split("\n"))
 
 
 def escaped_line(line: str) -> str:

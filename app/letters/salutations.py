@@ -1,9 +1,11 @@
-"""How a letter greets and closes: from the people's own preferences, never guessed."""
+"""How a letter starts, greets and closes: from the people's own preferences, never guessed."""
 
 from __future__ import annotations
 
 from app.accounts.models import GREETINGS, User
-from app.letters.models import Language
+from app.letters.models import Language, Letter
+
+TITLE_LENGTH = 200  # letters.title
 
 
 def suggested_salutation(addressee: User | None, addressee_name: str, language: Language) -> str:
@@ -37,3 +39,19 @@ def closing_for(language: Language, author: User) -> str:
 def closings_for(author: User) -> dict[str, str]:
     """The closing to suggest in each language, for the write form to switch between."""
     return {language.value: closing_for(language, author) for language in Language}
+
+
+def reply_title(parent: Letter) -> str:
+    """ "Re: " and the answered letter's title (never "Re: Re:"), within a title's length."""
+    title = parent.title if parent.title.lower().startswith("re:") else f"Re: {parent.title}"
+    return title[:TITLE_LENGTH]
+
+
+def reply_addressee(parent: Letter, writer: User) -> tuple[User | None, str]:
+    """Whom an answer is to: the answered letter's author; answering oneself, its addressee.
+
+    The colleague, or None and the name of an addressee who is no colleague.
+    """
+    if parent.author_id != writer.id:
+        return parent.author, ""
+    return parent.addressee, parent.addressee_name

@@ -22,6 +22,7 @@ from app.letters.queries import (
     thread_size,
     thread_title,
 )
+from app.letters.salutations import reply_addressee, reply_title
 from app.letters.write_page import blank_form, handle_write_form, prepared_form
 from app.page_cache import shared_page
 
@@ -91,9 +92,8 @@ def reply(slug: str):
     if request.method == "POST":
         form = prepared_form(LetterForm())
     else:
-        title = parent.title if parent.title.lower().startswith("re:") else f"Re: {parent.title}"
-        addressee = parent.author if parent.author_id != current_user.id else parent.addressee
-        form = prepared_form(blank_form(addressee, parent.language, title[:200]))
+        addressee = reply_addressee(parent, current_user)[0]
+        form = prepared_form(blank_form(addressee, parent.language, reply_title(parent)))
         # The parent's tags, until the writer changes them: a POST keeps what was sent.
         form.tags.data = values_from(letter_form_filled, parent).get("tags", "")
     return handle_write_form(form, parent=parent)

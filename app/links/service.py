@@ -8,11 +8,10 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import Exists, bindparam, delete, func, select, update
-from sqlalchemy.dialects.postgresql import insert as postgres_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
 
 from app.accounts.models import User
+from app.database import upsert_insert
 from app.extensions import db
 from app.letters.models import Letter, LetterStatus
 from app.letters.related import OutsideLink, RelatedInput, letter_slug_in
@@ -64,9 +63,8 @@ def tags_made_where_missing(wanted: dict[str, str]) -> dict[str, Tag]:
     """
     if not wanted:
         return {}
-    dialect_insert = postgres_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     rows = [{"name": name, "slug": slug} for slug, name in wanted.items()]
-    db.session.execute(dialect_insert(Tag).values(rows).on_conflict_do_nothing())
+    db.session.execute(upsert_insert(Tag).values(rows).on_conflict_do_nothing())
     return {tag.slug: tag for tag in db.session.scalars(select(Tag).where(Tag.slug.in_(wanted)))}
 
 

@@ -219,7 +219,7 @@ def letter_notice_bytes(notice: Notice, cache: LetterCache) -> tuple[bytes, str]
     letter = cache.letters[notice.letter_id]
     personal = personal_values(notice)
     author_name = cache.author_name(letter, notice.event_id)
-    whole_letter = notice.whole_letter is not False  # not set yet: the default, whole
+    whole_letter = notice.whole_letter
     key = (letter.id, notice.kind, notice.locale, author_name, whole_letter)
     if key not in cache.skeletons:
         skeleton = letter_notice(

@@ -10,11 +10,9 @@ import socket
 from datetime import datetime
 
 from sqlalchemy import String
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.database import UTCDateTime, utc_now
+from app.database import UTCDateTime, upsert_insert, utc_now
 from app.extensions import db
 
 
@@ -34,9 +32,7 @@ def record_heartbeat(sender_id: str) -> None:
     One row per machine rather than per sender: a restarted sender (a new id) takes over
     its machine's row instead of leaving a dead one behind.
     """
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     values = {"sender_id": sender_id[:64], "beat_at": utc_now()}
-    statement = insert(SenderHeartbeat).values(host=socket.gethostname()[:255], **values)
+    statement = upsert_insert(SenderHeartbeat).values(host=socket.gethostname()[:255], **values)
     db.session.execute(statement.on_conflict_do_update(index_elements=["host"], set_=values))
     db.session.commit()

@@ -4,6 +4,9 @@ The input is what the sanitiser lets through (app.text.markdown's allowlist): pa
 headings, lists, quotes, code, tables and inline marks. Plain text reads as a careful writer
 would type the letter in a mail client: links as "text <url>", list items as "- ", quotes
 as "> ", lines wrapped, no markup.
+
+Not inscriptis (which reads incoming mail, app/inbound): it writes links as Markdown, drops
+quote marks and code indentation, and gives no positions to cut at.
 """
 
 from __future__ import annotations

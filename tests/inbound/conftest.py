@@ -23,20 +23,15 @@ def app(app_factory: Callable[..., Flask], mail_server: MailServer) -> Flask:
 
 
 @pytest.fixture
-def reply_app(app: Flask) -> Flask:
-    return app
-
-
-@pytest.fixture
-def listener(reply_app: Flask) -> Iterator[LMTPListener]:
-    server = LMTPListener(reply_app, "127.0.0.1", free_port())
+def listener(app: Flask) -> Iterator[LMTPListener]:
+    server = LMTPListener(app, "127.0.0.1", free_port())
     server.start()
     yield server
     server.stop()
 
 
 @pytest.fixture
-def sven_and_svenja(reply_app: Flask, make_user: Callable[..., User]) -> tuple[User, User]:
+def sven_and_svenja(app: Flask, make_user: Callable[..., User]) -> tuple[User, User]:
     sven = make_user("Sven Albrecht", email="sven@example.org", handle="sven", locale="de")
     svenja = make_user("Svenja Köhler", email="svenja@example.org", handle="svenja", locale="de")
     return sven, svenja

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.letters.models import Letter
+from app.subscriptions.models import Target
 from tests.inbound.replying import receive_on_stdin, reply_message, reply_to_of, send_lmtp
 
 TEXT = "Lieber Sven,\n\nich antworte gern.\n\nGruß\nSvenja\n"
@@ -60,21 +63,33 @@ def test_malformed_messages_get_an_answer_and_never_a_crash(listener, notice_to_
     assert good.code == 250
 
 
-def test_a_header_injection_never_reaches_a_header(listener, notice_to_svenja):
-    letter, notice = notice_to_svenja()
-    raw = headers_for(reply_to_of(notice)) + MALFORMED["cr_lf_in_a_header"]
-    assert send_lmtp(listener.port, raw, reply_to_of(notice)).code == 250
-    [draft] = db.session.scalars(select(Letter).where(Letter.in_reply_to_id == letter.id))
-    assert "\n" not in draft.title and "Bcc" not in draft.title
+def test_a_line_break_in_a_readers_name_never_reaches_the_authors_mail(
+    listener, sven_and_svenja, make_letter, subscribe, mail_server
+):
+    """The one header filled from a reply is Reply-To of the reader's note to the author."""
+    sven = sven_and_svenja[0]
+    subscribe("reader@example.org", Target.AUTHOR, sven.id)
+    make_letter(sven, title="Über Zuhören", language="de")
+    [notice] = mail_server.inbox.wait_for(1)
+    raw = (
+        b"From: =?utf-8?q?Rita=0D=0ABcc=3A_x=40evil.example?= <reader@example.org>\r\n"
+        b"To: " + reply_to_of(notice).encode() + b"\r\nMessage-ID: <bcc@client.example>\r\n"
+        b"Subject: Re\r\n\r\n" + TEXT.encode()
+    )
+    answer = send_lmtp(listener.port, raw, reply_to_of(notice), "reader@example.org")
+    # Refused for good as a From that names no single mailbox: no note to Sven at all.
+    assert (answer.code, answer.text[:5]) == (550, "5.6.0")
+    time.sleep(0.5)
+    assert mail_server.inbox.to("sven@example.org") == []
 
 
-def test_receive_on_stdin_takes_a_reply(reply_app, notice_to_svenja):
+def test_receive_on_stdin_takes_a_reply(app, notice_to_svenja):
     letter, notice = notice_to_svenja()
-    done = receive_on_stdin(reply_app, reply_message(notice, TEXT), reply_to_of(notice))
+    done = receive_on_stdin(app, reply_message(notice, TEXT), reply_to_of(notice))
     assert done.returncode == 0, done.stderr
     assert b"250 2.0.0 Reply taken" in done.stderr
     assert reply_count(letter) == 1
-    again = receive_on_stdin(reply_app, reply_message(notice, TEXT), reply_to_of(notice))
+    again = receive_on_stdin(app, reply_message(notice, TEXT), reply_to_of(notice))
     assert again.returncode == 0 and reply_count(letter) == 2  # another Message-ID: another
 
 
@@ -82,7 +97,7 @@ def test_receive_on_stdin_takes_a_reply(reply_app, notice_to_svenja):
     ("case", "code"),
     [("automatic", 0), ("unknown", 67), ("wrong_sender", 67), ("no_from", 65), ("too_big", 65)],
 )
-def test_receive_on_stdin_exit_codes(reply_app, notice_to_svenja, case, code):
+def test_receive_on_stdin_exit_codes(app, notice_to_svenja, case, code):
     letter, notice = notice_to_svenja()
     recipient = reply_to_of(notice)
     raw = reply_message(notice, TEXT)
@@ -95,16 +110,16 @@ def test_receive_on_stdin_exit_codes(reply_app, notice_to_svenja, case, code):
     elif case == "no_from":
         raw = b"To: " + recipient.encode() + b"\r\nSubject: Re\r\n\r\n" + TEXT.encode()
     elif case == "too_big":
-        raw = raw + b"x" * (reply_app.config["INBOUND_MAX_BYTES"] + 10)
-    done = receive_on_stdin(reply_app, raw, recipient)
+        raw = raw + b"x" * (app.config["INBOUND_MAX_BYTES"] + 10)
+    done = receive_on_stdin(app, raw, recipient)
     assert done.returncode == code, done.stderr
     assert reply_count(letter) == 0
 
 
-def test_receive_on_stdin_asks_to_try_again_when_the_database_is_down(reply_app, notice_to_svenja):
+def test_receive_on_stdin_asks_to_try_again_when_the_database_is_down(app, notice_to_svenja):
     letter, notice = notice_to_svenja()
     done = receive_on_stdin(
-        reply_app,
+        app,
         reply_message(notice, TEXT),
         reply_to_of(notice),
         DATABASE_URL="postgresql://root@127.0.0.1:1/briefwechsel",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import threading
+import time
 
+import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from app.extensions import db
@@ -11,13 +13,15 @@ from app.links.models import LetterTag, Tag
 from app.links.service import set_tags
 
 
-def test_a_tag_made_by_another_writer_meanwhile_is_shared_not_an_error(app, make_user, make_letter):
+def test_a_tag_made_by_another_writer_meanwhile_is_shared_not_an_error(
+    app, backend, make_user, make_letter
+):
+    if backend == "sqlite":
+        pytest.skip("SQLite lets one writer at a time: no two can make a tag at once")
     letter = make_letter(make_user("Sven"), None, title="On load")
     engine = create_engine(db.engine.url)
     other_writer = engine.connect()
     other_writer.execute(text("INSERT INTO tags (name, slug) VALUES ('Load', 'load')"))
-    if db.engine.dialect.name == "sqlite":
-        other_writer.commit()  # SQLite lets one writer at a time: the other has finished
     errors: list[BaseException] = []
 
     def tag_the_letter() -> None:
@@ -30,7 +34,7 @@ def test_a_tag_made_by_another_writer_meanwhile_is_shared_not_an_error(app, make
 
     tagging = threading.Thread(target=tag_the_letter)
     tagging.start()
-    tagging.join(0.5)  # on PostgreSQL it waits for the other writer's uncommitted tag
+    wait_until_a_session_waits_for_a_lock(engine)  # for the other writer's uncommitted tag
     other_writer.commit()
     other_writer.close()
     engine.dispose()
@@ -45,3 +49,19 @@ def test_a_tag_made_by_another_writer_meanwhile_is_shared_not_an_error(app, make
         .order_by(LetterTag.position)
     ).all()
     assert names == ["Load", "Engineering"]
+
+
+def wait_until_a_session_waits_for_a_lock(engine) -> None:
+    """The tagging thread has reached its INSERT and waits on the other writer's row."""
+    deadline = time.monotonic() + 10
+    with engine.connect() as watcher:
+        while time.monotonic() < deadline:
+            waiting = watcher.scalar(
+                text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                     "AND datname = current_database()")
+            )  # fmt: skip
+            if waiting:
+                return
+            watcher.rollback()
+            time.sleep(0.02)
+    raise AssertionError("the second writer never waited for the first one's tag")
