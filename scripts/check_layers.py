@@ -34,6 +34,7 @@ CORE = (
     "forms",
     "mail",
     "outbox",
+    "deliverability",
     "page_version",
     "page_cache",
     "text",

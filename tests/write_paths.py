@@ -25,6 +25,7 @@ from app.accounts.email_links import (
 from app.accounts.invitations import send_invitation
 from app.accounts.models import User
 from app.accounts.service import set_avatar
+from app.deliverability import suspend
 from app.extensions import db
 from app.letters.models import Letter
 from app.letters.service import set_hidden, withdraw_letter
@@ -32,6 +33,7 @@ from app.mail import parse_raw
 from app.outbox import DeliveryState, Notice, NoticeKind
 from app.subscriptions.models import Frequency, Target
 from app.subscriptions.service import request_subscription
+from app.subscriptions.suspension import request_address_check
 from app.subscriptions.tokens import manage_token, unsubscribe_token
 from tests.support import PASSWORD, letter_form, sign_in
 
@@ -281,6 +283,22 @@ def remove_every_subscription(scene: Scene) -> Request:
     return manage(scene, "remove_all")
 
 
+def ask_to_confirm_a_suspended_address(scene: Scene) -> Request:
+    scene.subscribe(READER)
+    suspend(READER, "550 5.1.1 User unknown")
+    db.session.commit()
+    return manage(scene, "confirm_address")
+
+
+def confirm_a_suspended_address(scene: Scene) -> Request:
+    scene.subscribe(READER)
+    suspend(READER, "550 5.1.1 User unknown")
+    request_address_check(READER, "en")
+    db.session.commit()
+    path = emailed_link(READER, "/subscriptions/confirm-address/")
+    return Request(path, location=f"/subscriptions/{manage_token(READER)}")
+
+
 def one_click(notice: Notice) -> Request:
     return Request(
         f"/unsubscribe/{unsubscribe_token(notice)}", {"List-Unsubscribe": "One-Click"}, status=200
@@ -361,6 +379,13 @@ def retry_a_delivery(scene: Scene) -> Request:
     return Request(f"/admin/deliveries/{notice.id}/retry", location="/admin/deliveries")
 
 
+def lift_a_suspension(scene: Scene) -> Request:
+    scene.signed_in(is_admin=True)
+    suspend(READER, "550 5.1.1 User unknown")
+    db.session.commit()
+    return Request("/admin/deliveries/lift", {"address": READER}, location="/admin/deliveries")
+
+
 @dataclass(frozen=True)
 class WritePath:
     rule: str  # the URL rule the request reaches
@@ -404,6 +429,12 @@ WRITE_PATHS = [
     path("manage-frequency", "/subscriptions/<token>", change_how_often),
     path("manage-remove", "/subscriptions/<token>", remove_a_subscription),
     path("manage-remove-all", "/subscriptions/<token>", remove_every_subscription),
+    path("manage-confirm-address", "/subscriptions/<token>", ask_to_confirm_a_suspended_address),
+    path(
+        "confirm-suspended-address",
+        "/subscriptions/confirm-address/<token>",
+        confirm_a_suspended_address,
+    ),
     path("unsubscribe-one-click", "/unsubscribe/<token>", unsubscribe_in_one_click),
     path("unsubscribe-digests", "/unsubscribe/<token>", unsubscribe_from_digests),
     path("unsubscribe-notice-kind", "/unsubscribe/<token>", turn_off_a_notice_in_one_click),
@@ -422,4 +453,5 @@ WRITE_PATHS = [
     path("admin-hide", "/admin/letters/<slug>/hidden", hide_a_letter),
     path("admin-show", "/admin/letters/<slug>/hidden", show_a_hidden_letter),
     path("admin-delivery-retry", "/admin/deliveries/<int:notice_id>/retry", retry_a_delivery),
+    path("admin-lift-suspension", "/admin/deliveries/lift", lift_a_suspension),
 ]

@@ -19,6 +19,7 @@ from app.accounts.service import (
 )
 from app.accounts.tokens import InvalidToken, fingerprint, make_token, read_token
 from app.database import utc_now
+from app.deliverability import lift_suspension
 from app.extensions import db
 from app.mail import compose_email, queue_email
 from app.web import absolute_url
@@ -99,6 +100,8 @@ def confirm_email(token: str) -> User:
             raise AccountError(_l("Another account uses this address now."))
         user.email = address
     user.confirmed_at = utc_now()
+    # The link reached the inbox: mail to the address works again.
+    lift_suspension(address)
     return user
 
 

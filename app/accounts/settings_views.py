@@ -17,6 +17,7 @@ from app.accounts.forms import (
     show_account_error,
 )
 from app.accounts.models import User
+from app.deliverability import suspension_of
 from app.extensions import client_address, limiter
 from app.forms import ConfirmForm
 
@@ -69,6 +70,7 @@ def render_settings(**forms: object) -> str:
         "password_form": ChangePasswordForm(formdata=None),
         "email_form": ChangeEmailForm(formdata=None),
         "action_form": ConfirmForm(formdata=None),
+        "suspension": suspension_of(current_user.email),
     }
     return render_template("accounts/settings.html", **{**defaults, **forms})
 

@@ -21,6 +21,7 @@ from app.accounts.forms import (
 )
 from app.accounts.session import sign_in
 from app.accounts.tokens import InvalidToken
+from app.deliverability import suspension_of
 from app.extensions import client_address, limiter
 from app.forms import ConfirmForm
 from app.web import safe_next_path
@@ -176,8 +177,9 @@ def confirm_email(token: str) -> Response:
 @login_required
 @limiter.limit("3 per hour")
 def resend_confirmation() -> Response:
-    """Send the confirmation link again."""
-    if ConfirmForm().validate_on_submit() and current_user.confirmed_at is None:
+    """Send the confirmation link again (also to lift a suspension after bounces)."""
+    needs_link = current_user.confirmed_at is None or suspension_of(current_user.email)
+    if ConfirmForm().validate_on_submit() and needs_link:
         try:
             email_links.send_confirmation(current_user)
         except service.AccountError as error:

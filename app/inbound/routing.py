@@ -1,7 +1,7 @@
 """Which handler takes mail for an address: the part of the local part before the "+".
 
-reply+<token>@REPLY_DOMAIN goes to the replies; another kind (bounce+<token>, say) is one more
-entry in ROUTES, with the same two functions.
+reply+<token>@REPLY_DOMAIN goes to the replies, bounce+<token>@REPLY_DOMAIN (the return path
+of a notice) to the bounces; another kind is one more entry in ROUTES.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from app.inbound import replies
+from app.inbound import bounces, replies
 from app.inbound.answers import UNKNOWN, Answer
 from app.inbound.message import IncomingMail
 
@@ -26,6 +26,7 @@ class AddressHandler:
 
 ROUTES: dict[str, AddressHandler] = {
     "reply": AddressHandler(replies.check_token, replies.take_reply),
+    "bounce": AddressHandler(bounces.check_token, bounces.take_bounce),
 }
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
+from app.deliverability import suspended_among
 from app.notifications.compose import LetterCache, render_notice
 from app.outbox import Notice, NoticeKind
 
@@ -35,11 +37,23 @@ LETTER_KINDS = frozenset(NoticeKind) - {
 }
 
 
-def render_item(notice: Notice, cache: LetterCache) -> Outgoing:
+# Mail the person asked for a moment ago goes out even to a suspended address: confirming
+# the address again is how a suspension is lifted.
+ASKED_FOR = frozenset({NoticeKind.ACCOUNT, NoticeKind.SUBSCRIPTION_CONFIRM})
+
+
+def suspended_recipients(notices: list[Notice]) -> set[str]:
+    """The batch's recipients that mail bounced from, in one query (lower-case)."""
+    return suspended_among(notice.recipient for notice in notices if notice.kind not in ASKED_FOR)
+
+
+def render_item(
+    notice: Notice, cache: LetterCache, suspended: Collection[str] = frozenset()
+) -> Outgoing:
     """One notice rendered, or marked as dropped, or carrying the error that stopped it."""
     item = Outgoing(notice.id, notice.recipient, notice.attempts, notice.created_at)
     try:
-        item.dropped = reason_to_drop(notice, cache)
+        item.dropped = reason_to_drop(notice, cache, suspended)
         if item.dropped:
             return item
         item.raw, item.message_id = render_notice(notice, cache)
@@ -51,10 +65,15 @@ def render_item(notice: Notice, cache: LetterCache) -> Outgoing:
 
 LETTER_GONE = "The letter is no longer published."
 SUBSCRIPTION_GONE = "The subscriber unsubscribed before it was sent."
+ADDRESS_SUSPENDED = "Mail to this address bounced: it is suspended."
 
 
-def reason_to_drop(notice: Notice, cache: LetterCache) -> str:
-    """Why the notice is no longer wanted, or "" if it still is."""
+def reason_to_drop(
+    notice: Notice, cache: LetterCache, suspended: Collection[str] = frozenset()
+) -> str:
+    """Why the notice is no longer wanted (or cannot be delivered), or "" if it still is."""
+    if notice.kind not in ASKED_FOR and notice.recipient.lower() in suspended:
+        return ADDRESS_SUSPENDED
     if not tells_of_published_letters(notice, cache):
         return LETTER_GONE
     if notice.kind == NoticeKind.SUBSCRIPTION and notice.subscription_id is None:

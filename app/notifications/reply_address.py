@@ -1,4 +1,6 @@
-"""The Reply-To of a notice: reply+<token>@REPLY_DOMAIN, a signed name of the notice.
+"""The addresses of a notice at REPLY_DOMAIN: its Reply-To and its return path.
+
+Reply-To: reply+<token>@REPLY_DOMAIN, a signed name of the notice.
 
 The token names the notice (so its recipient and its letter) and the letter again, and
 expires after REPLY_TOKEN_DAYS. It is short on purpose: with "reply+" it stays within the
@@ -15,6 +17,10 @@ from app.accounts.tokens import InvalidToken, make_token, read_token
 
 REPLY_PURPOSE = "reply-by-email"
 REPLY_PREFIX = "reply"
+BOUNCE_PURPOSE = "bounce"
+BOUNCE_PREFIX = "bounce"
+# Delivery reports come within days (a server gives up after five); later ones are refused.
+BOUNCE_TOKEN_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -48,3 +54,22 @@ def read_reply_token(token: str) -> ReplyTarget:
     ):
         raise InvalidToken("not a reply token")
     return ReplyTarget(notice_id=payload[0], letter_id=payload[1])
+
+
+def return_path(notice_id: int) -> str:
+    """The envelope sender of a notice (VERP): a report that it bounced names the notice.
+
+    Without REPLY_DOMAIN, reports go to MAIL_DEFAULT_SENDER as before.
+    """
+    if not replies_by_email():
+        return current_app.config["MAIL_DEFAULT_SENDER"]
+    token = make_token(BOUNCE_PURPOSE, notice_id)
+    return f"{BOUNCE_PREFIX}+{token}@{current_app.config['REPLY_DOMAIN']}"
+
+
+def read_bounce_token(token: str) -> int:
+    """The notice a return path names; InvalidToken when forged, tampered or too old."""
+    notice_id = read_token(BOUNCE_PURPOSE, token, max_age=BOUNCE_TOKEN_DAYS * 24 * 3600)
+    if type(notice_id) is not int:
+        raise InvalidToken("not a bounce token")
+    return notice_id

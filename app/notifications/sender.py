@@ -18,7 +18,13 @@ from app.extensions import db
 from app.notifications.compose import LetterCache
 from app.notifications.digests import queue_due_digests
 from app.notifications.heartbeat import record_heartbeat
-from app.notifications.outgoing import Outgoing, letters_to_load, render_item
+from app.notifications.outgoing import (
+    Outgoing,
+    letters_to_load,
+    render_item,
+    suspended_recipients,
+)
+from app.notifications.reply_address import return_path
 from app.notifications.service import fan_out_next_event
 from app.notifications.transport import PermanentDeliveryError, ServerUnreachable, Transport
 from app.outbox import DeliveryState, Notice
@@ -104,7 +110,8 @@ def render_batch(ids: list[int], sender_id: str) -> list[Outgoing]:
         ).all()
         cache = LetterCache()
         cache.load(letters_to_load(notices))
-        batch = [render_item(notice, cache) for notice in notices]
+        suspended = suspended_recipients(notices)
+        batch = [render_item(notice, cache, suspended) for notice in notices]
         db.session.commit()
     return batch
 
@@ -161,7 +168,6 @@ class OutcomeLog:
 def send_batch(ids: list[int], transport: Transport, sender_id: str) -> int:
     """Send the claimed notices over the transport and record each outcome."""
     batch = render_batch(ids, sender_id)
-    envelope_from = current_app.config["MAIL_DEFAULT_SENDER"]
     outcomes = OutcomeLog()
     renew_at = utc_now() + lease() / 2
     sent = 0
@@ -180,7 +186,7 @@ def send_batch(ids: list[int], transport: Transport, sender_id: str) -> int:
                 outcomes.failed(item, item.render_error)
                 continue
             try:
-                transport.send(envelope_from, item.recipient, item.raw)
+                transport.send(return_path(item.id), item.recipient, item.raw)
             except ServerUnreachable as error:
                 for waiting in batch[position:]:
                     outcomes.retry_later(waiting, str(error))

@@ -9,11 +9,12 @@ from sqlalchemy import func, select, update
 
 from app.accounts.access import admin_required
 from app.accounts.notice_settings import PREFERENCE_OF, notice_settings_of, save_notice_settings
+from app.deliverability import AddressStanding, Bounce, lift_suspension
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.notifications import bp
-from app.notifications.forms import NoticeSettingsForm
-from app.outbox import DeliveryState, Notice
+from app.notifications.forms import LiftSuspensionForm, NoticeSettingsForm
+from app.outbox import DeliveryState, Notice, NoticeKind
 from app.subscriptions.forms import chosen_whole_letter, letter_in_mail_choice
 
 
@@ -56,9 +57,45 @@ def deliveries():
         counts=counts,
         failed=failed,
         retrying=retrying,
+        bounces=recent_bounces(),
+        suspended=suspended_addresses(),
         states=list(DeliveryState),
         form=ConfirmForm(),
     )
+
+
+def recent_bounces(limit: int = 100) -> list[tuple[Bounce, NoticeKind | None]]:
+    """The newest bounces, each with the kind of notice that bounced."""
+    rows = db.session.execute(
+        select(Bounce, Notice.kind)
+        .outerjoin(Notice, Notice.id == Bounce.notice_id)
+        .order_by(Bounce.id.desc())
+        .limit(limit)
+    )
+    return [(bounce, kind) for bounce, kind in rows]
+
+
+def suspended_addresses(limit: int = 500) -> list[AddressStanding]:
+    return list(
+        db.session.scalars(
+            select(AddressStanding)
+            .where(AddressStanding.suspended_at.is_not(None))
+            .order_by(AddressStanding.suspended_at.desc())
+            .limit(limit)
+        )
+    )
+
+
+@bp.post("/admin/deliveries/lift")
+@admin_required
+def lift():
+    """Send to a suspended address again (the person said it works, say)."""
+    form = LiftSuspensionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if lift_suspension(form.address.data):
+        flash(_("Notices go to %(email)s again.", email=form.address.data), "success")
+    return redirect(url_for("notifications.deliveries"))
 
 
 @bp.post("/admin/deliveries/<int:notice_id>/retry")

@@ -14,6 +14,7 @@ from app.accounts.models import User
 from app.accounts.tokens import InvalidToken, make_token, read_token
 from app.config import DEFAULT_TIMEZONE
 from app.database import utc_now
+from app.deliverability import lift_suspension
 from app.extensions import db
 from app.letters.models import Letter, LetterStatus
 from app.letters.queries import thread_size
@@ -201,6 +202,8 @@ def confirm_subscription(token: str) -> Subscription:
     subscription = subscription_for_confirmation(token)
     if subscription.confirmed_at is None:
         subscription.confirmed_at = utc_now()
+    # The link reached the inbox: mail to the address works again.
+    lift_suspension(subscription.email)
     return subscription
 
 

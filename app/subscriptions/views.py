@@ -8,9 +8,10 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from app.accounts.tokens import InvalidToken
+from app.deliverability import suspension_of
 from app.extensions import csrf, limiter
 from app.forms import ConfirmForm
-from app.subscriptions import bp, service
+from app.subscriptions import bp, service, suspension
 from app.subscriptions.forms import (
     FrequencyForm,
     ReaderSettingsForm,
@@ -125,6 +126,7 @@ def manage(token: str):
         frequency_form=FrequencyForm,
         remove_form=RemoveForm(),
         action_form=ConfirmForm(),
+        suspension=suspension_of(email),
     )
 
 
@@ -158,11 +160,35 @@ def change_subscriptions(token: str, email: str) -> Response:
         elif action == "remove_all" and ConfirmForm().validate_on_submit():
             service.remove_all_subscriptions(email)
             flash(_("All subscriptions of this address are removed."), "success")
+        elif action == "confirm_address" and ConfirmForm().validate_on_submit():
+            flash_address_check(email)
         else:
             abort(400)
     except service.SubscriptionError:
         abort(404)
     return redirect(url_for("subscriptions.manage", token=token))
+
+
+def flash_address_check(email: str) -> None:
+    if suspension.request_address_check(email, str(get_locale())):
+        flash(_("We have sent a confirmation link to %(email)s.", email=email), "success")
+    else:
+        flash(_("We have sent this address enough links today: please try tomorrow."), "error")
+
+
+@bp.route("/subscriptions/confirm-address/<token>", methods=["GET", "POST"])
+def confirm_address(token: str):
+    """GET shows a button (mail scanners follow links); the POST lifts the suspension."""
+    try:
+        email = suspension.address_to_confirm(token)
+    except InvalidToken:
+        abort(410, description=_("This confirmation link has expired or is no longer valid."))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        suspension.confirm_address(token)
+        flash(_("Thank you: notices go to %(email)s again.", email=email), "success")
+        return redirect(url_for_manage(email))
+    return render_template("subscriptions/confirm_address.html", form=form, email=email)
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
