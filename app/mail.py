@@ -143,7 +143,9 @@ def compose_email(
     """
     with force_locale(locale):
         subject = str(subject) % subject_values if subject_values else str(subject)
-        text = render_template(f"email/{template}.txt", **context)
+        # Every email names where it came from, with the imprint and privacy statement.
+        text = render_template(f"email/{template}.txt", **context).rstrip("\n") + "\n\n"
+        text += render_template("email/_footer.txt")
         html = render_template(f"email/{template}.html", **context)
     site_name = current_app.config["SITE_NAME"]
     sender_address = current_app.config["MAIL_DEFAULT_SENDER"]

@@ -38,6 +38,8 @@ CORE = (
     "page_version",
     "page_cache",
     "text",
+    "legal",
+    "log_privacy",
 )
 
 # Low to high. Units in one layer may import each other, except the pairs in INDEPENDENT.
