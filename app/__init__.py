@@ -79,10 +79,12 @@ def register_blueprints(app: Flask) -> None:
         links,
         notifications,
         ops,
+        signatures,
         subscriptions,
     )
 
-    features = (accounts, letters, links, discovery, subscriptions, notifications, inbound)
+    features = (accounts, letters, links, signatures, discovery, subscriptions, notifications)
+    features = (*features, inbound)
     for feature in (*features, admin, ops):
         app.register_blueprint(feature.bp)
 
