@@ -34,6 +34,7 @@ def signatures_on_the_page(letter: Letter, **_: Any) -> dict[str, Any]:
         names=page_of_names(letter.id, 1),
         signed_in=signed_in,
         is_author=is_author,
+        is_admin=signed_in and viewer.is_admin,
         own=colleagues_signature(letter.id, viewer) if signed_in and not is_author else None,
         sign_form=OneClickSignForm() if signed_in else None,
         action_form=ConfirmForm() if signed_in else None,

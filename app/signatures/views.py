@@ -198,5 +198,5 @@ def listing(slug: str):
         count=count,
         page=page,
         names=page_of_names(letter.id, page),
-        action_form=ConfirmForm() if current_user.is_authenticated else None,
+        remove_form=ConfirmForm() if getattr(viewer(), "is_admin", False) else None,
     )
