@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, case, exists, func, select
+from sqlalchemy import ScalarSelect, Select, case, exists, func, select
 
 from app.accounts.models import User
 from app.extensions import db
@@ -32,13 +32,18 @@ class ShownSignature:
     handle: str | None = None  # a colleague's, for a link to their page
 
 
+SIGNED, PENDING, REMOVED = "signed", "pending", "removed"
+
+
 @dataclass(frozen=True)
 class SignatureCount:
-    """How many signatures count, how many of them are named, and whether signing is closed."""
+    """How many signatures count, how many are named, whether signing is closed, and the
+    viewer's own signature: SIGNED, PENDING, REMOVED or None (a colleague's, if asked)."""
 
     total: int
     named: int
     closed: bool
+    own: str | None = None
 
     @property
     def pages(self) -> int:
@@ -91,15 +96,33 @@ def page_of_names(letter_id: int, page: int) -> list[ShownSignature]:
     return shown_signatures(letter_id, (page - 1) * NAMES_PER_PAGE, NAMES_PER_PAGE)
 
 
-def signature_count(letter_id: int) -> SignatureCount:
-    """The counts and whether the author closed signing, in one statement."""
+def own_signature_state(letter_id: int, colleague: User | None) -> ScalarSelect | None:
+    """A colleague's own signature of the letter (as a colleague or by address), as a state."""
+    if colleague is None:
+        return None
+    state = case(
+        (Signature.removed_at.is_not(None), REMOVED),
+        (Signature.confirmed_at.is_not(None), SIGNED),
+        else_=PENDING,
+    )
+    mine = (Signature.user_id == colleague.id) | (Signature.email == colleague.email.lower())
+    query = select(state).where(Signature.letter_id == letter_id, mine)
+    return query.order_by(Signature.user_id.is_(None)).limit(1).scalar_subquery()
+
+
+def signature_count(letter_id: int, colleague: User | None = None) -> SignatureCount:
+    """The counts, whether the author closed signing and the colleague's own signature, in one
+    statement."""
     total = select(func.count()).where(*counted(letter_id)).scalar_subquery()
     named = (
         select(func.count()).where(*counted(letter_id), Signature.named.is_(True)).scalar_subquery()
     )
     closed = exists().where(ClosedSigning.letter_id == letter_id)
-    row = db.session.execute(select(total, named, closed)).one()
-    return SignatureCount(int(row[0] or 0), int(row[1] or 0), bool(row[2]))
+    own = own_signature_state(letter_id, colleague)
+    columns = [total, named, closed] if own is None else [total, named, closed, own]
+    row = db.session.execute(select(*columns)).one()
+    own_state = row[3] if own is not None else None
+    return SignatureCount(int(row[0] or 0), int(row[1] or 0), bool(row[2]), own_state)
 
 
 @dataclass(frozen=True)

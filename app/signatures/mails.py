@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
 
-from app.database import utc_now
-from app.extensions import db
 from app.letters.models import Letter
-from app.mail import compose_email, queue_email
-from app.outbox import Notice, NoticeKind
+from app.mail import compose_email, queue_email, queued_in_the_last_day
+from app.outbox import NoticeKind
 from app.signatures.models import Signature
 from app.web import absolute_url
 
 
 def confirmations_sent_today(email: str) -> int:
     """Signature confirmations queued for the address in the last 24 hours."""
-    since = utc_now() - timedelta(days=1)
-    return (
-        db.session.scalar(
-            select(func.count()).where(
-                Notice.recipient == email,
-                Notice.kind == NoticeKind.SIGNATURE_CONFIRM,
-                Notice.created_at > since,
-            )
-        )
-        or 0
-    )
+    return queued_in_the_last_day(email, NoticeKind.SIGNATURE_CONFIRM)
 
 
 def queue_signature_confirmation(

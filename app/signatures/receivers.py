@@ -13,7 +13,6 @@ from app.letters.events import letter_page_shown
 from app.letters.models import Letter
 from app.signatures.forms import OneClickSignForm, SigningSwitchForm
 from app.signatures.listing import page_of_names, signature_count
-from app.signatures.service import colleagues_signature
 
 
 @letter_page_shown.connect
@@ -30,12 +29,11 @@ def signatures_on_the_page(letter: Letter, **_: Any) -> dict[str, Any]:
     box = render_template(
         "signatures/_box.html",
         letter=letter,
-        count=signature_count(letter.id),
+        count=signature_count(letter.id, viewer if signed_in and not is_author else None),
         names=page_of_names(letter.id, 1),
         signed_in=signed_in,
         is_author=is_author,
         is_admin=signed_in and viewer.is_admin,
-        own=colleagues_signature(letter.id, viewer) if signed_in and not is_author else None,
         sign_form=OneClickSignForm() if signed_in else None,
         action_form=ConfirmForm() if signed_in else None,
         switch_form=SigningSwitchForm() if is_author else None,

@@ -18,24 +18,12 @@ from app.accounts.tokens import InvalidToken
 from app.extensions import limiter
 from app.forms import ConfirmForm
 from app.letters.models import Letter, LetterStatus
-from app.letters.queries import can_read, letter_by_slug
+from app.letters.views import readable_letter_or_404, viewer
 from app.page_cache import shared_page
 from app.signatures import bp, service
 from app.signatures.forms import OneClickSignForm, SignForm, SigningSwitchForm
 from app.signatures.listing import page_of_names, signature_count
 from app.signatures.service import Signer, SigningError
-
-
-def viewer() -> object | None:
-    return current_user._get_current_object() if current_user.is_authenticated else None
-
-
-def readable_letter_or_404(slug: str) -> Letter:
-    """The letter, or 404 for what does not exist or the viewer may not see."""
-    letter = letter_by_slug(slug)
-    if letter is None or not can_read(letter, viewer()):
-        abort(404)
-    return letter
 
 
 def refuse_unless_signable(letter: Letter) -> None:
