@@ -156,3 +156,20 @@ def test_a_colleague_withdraws_on_the_letter_page(app, client, make_user, letter
     assert response.status_code == 302
     assert signature_count() == 0
     assert "Sign this letter" in client.get(f"/letters/{letter.slug}").get_data(as_text=True)
+
+
+def test_the_page_and_the_mail_speak_the_signers_language(
+    app, client, letter, send_notices, mail_server
+):
+    german = {"Accept-Language": "de"}
+    page = client.get(f"/letters/{letter.slug}/sign", headers=german).get_data(as_text=True)
+    assert "Diesen Brief unterzeichnen" in page and "Zugehörigkeit (freiwillig)" in page
+    client.post(f"/letters/{letter.slug}/sign", data=sign_form(), headers=german)
+    send_notices()
+    (mail,) = mail_server.inbox.mails
+    assert (
+        mail.message["Subject"] == "Bitte bestätige deine Unterschrift unter „For a four-day week“"
+    )
+    assert "Um deine Unterschrift zu bestätigen" in mail.text
+    assert "Um deine Unterschrift jederzeit zurückzuziehen:" in mail.text
+    assert "Deine Unterschrift zurückziehen" in mail.html
