@@ -35,7 +35,12 @@ def refuse_unless_signable(letter: Letter) -> None:
 
 
 @bp.route("/letters/<slug>/sign", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["SIGN_LIMIT_PER_IP"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["SIGN_LIMIT_PER_IP"],
+    methods=["POST"],
+    # A colleague's click sends no mail; an office behind one address signs many letters.
+    exempt_when=lambda: current_user.is_authenticated,
+)
 def sign(slug: str):
     """A reader signs with name, affiliation and an address to confirm; a colleague in one click."""
     letter = readable_letter_or_404(slug)
