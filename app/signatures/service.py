@@ -16,7 +16,7 @@ from sqlalchemy import delete, or_, select
 
 from app.accounts.models import User
 from app.accounts.tokens import InvalidToken, make_token, read_token
-from app.database import utc_now
+from app.database import upsert_insert, utc_now
 from app.deliverability import lift_suspension
 from app.extensions import db
 from app.letters.models import Letter, LetterStatus
@@ -76,10 +76,17 @@ def ensure_signable(letter: Letter) -> None:
         raise error
 
 
-def signature_of(letter_id: int, email: str) -> Signature | None:
+def signature_of(letter_id: int, email: str, name: str) -> Signature:
+    """The address's signature of the letter, made unconfirmed if it has none.
+
+    INSERT … ON CONFLICT DO NOTHING: two requests signing with one address at the same moment
+    (a double click) make one signature, never a unique-key error.
+    """
+    statement = upsert_insert(Signature).values(letter_id=letter_id, email=email, name=name)
+    db.session.execute(statement.on_conflict_do_nothing(index_elements=["letter_id", "email"]))
     return db.session.scalars(
         select(Signature).where(Signature.letter_id == letter_id, Signature.email == email)
-    ).first()
+    ).one()
 
 
 def request_signature(letter: Letter, signer: Signer) -> None:
@@ -89,12 +96,9 @@ def request_signature(letter: Letter, signer: Signer) -> None:
     an address (whether it signed, even unnamed), and sends it at most three links a day.
     """
     ensure_signable(letter)
-    signature = signature_of(letter.id, signer.email)
-    if signature is not None and signature.removed_at is not None:
+    signature = signature_of(letter.id, signer.email, signer.name)
+    if signature.removed_at is not None:
         return  # removed by an admin: that address does not sign this letter again
-    if signature is None:
-        signature = Signature(letter_id=letter.id, email=signer.email)
-        db.session.add(signature)
     already = signature.confirmed_at is not None
     if not already:  # a confirmed signature is changed by nobody but its signer's link
         signature.name, signature.affiliation = signer.name, signer.affiliation
@@ -176,8 +180,7 @@ def sign_as_colleague(letter: Letter, user: User, named: bool, told_of_answers: 
     if signature is not None and signature.confirmed_at is not None:
         return False
     if signature is None:
-        signature = Signature(letter_id=letter.id, email=user.email.lower())
-        db.session.add(signature)
+        signature = signature_of(letter.id, user.email.lower(), user.display_name)
     signature.user_id, signature.name, signature.affiliation = user.id, user.display_name, ""
     signature.named, signature.told_of_answers = named, told_of_answers
     signature.locale, signature.confirmed_at = user.locale, utc_now()

@@ -24,6 +24,7 @@ from app.signatures import bp, service
 from app.signatures.forms import OneClickSignForm, SignForm, SigningSwitchForm
 from app.signatures.listing import page_of_names, signature_count
 from app.signatures.service import Signer, SigningError
+from app.web import safe_next_path
 
 
 def refuse_unless_signable(letter: Letter) -> None:
@@ -171,7 +172,8 @@ def remove(slug: str, signature_id: int) -> Response:
     except SigningError as error:
         abort(error.status, description=str(error))
     flash(_("The signature is removed."), "success")
-    return redirect(request.referrer or url_for("signatures.listing", slug=slug))
+    listing_path = url_for("signatures.listing", slug=slug)
+    return redirect(safe_next_path(request.form.get("next"), default=listing_path))
 
 
 @bp.route("/letters/<slug>/signatures")
