@@ -169,11 +169,16 @@ def colleagues_signature(letter_id: int, user: User) -> Signature | None:
     ).first()
 
 
-def sign_as_colleague(letter: Letter, user: User, named: bool, told_of_answers: bool) -> bool:
-    """A colleague signs in one click (their address is known); False if they had signed."""
+def ensure_colleague_may_sign(letter: Letter, user: User) -> None:
+    """SigningError unless the letter is open for signing and the colleague did not write it."""
     ensure_signable(letter)
     if letter.author_id == user.id:
         raise SigningError(_l("You wrote this letter: your signature is under it already."))
+
+
+def sign_as_colleague(letter: Letter, user: User, named: bool, told_of_answers: bool) -> bool:
+    """A colleague signs in one click (their address is known); False if they had signed."""
+    ensure_colleague_may_sign(letter, user)
     signature = colleagues_signature(letter.id, user)
     if signature is not None and signature.removed_at is not None:
         raise SigningError(_l("Your signature of this letter was removed by a moderator."), 403)

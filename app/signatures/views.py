@@ -27,10 +27,13 @@ from app.signatures.service import Signer, SigningError
 from app.web import safe_next_path
 
 
-def refuse_unless_signable(letter: Letter) -> None:
-    """A 4xx with the reason when the letter cannot be signed now."""
+def refuse_unless_signable(letter: Letter, as_colleague: bool = False) -> None:
+    """A 4xx with the reason when the letter cannot be signed now (by this colleague)."""
     try:
-        service.ensure_signable(letter)
+        if as_colleague:
+            service.ensure_colleague_may_sign(letter, viewer())
+        else:
+            service.ensure_signable(letter)
     except SigningError as error:
         abort(error.status, description=str(error))
 
@@ -45,7 +48,7 @@ def refuse_unless_signable(letter: Letter) -> None:
 def sign(slug: str):
     """A reader signs with name, affiliation and an address to confirm; a colleague in one click."""
     letter = readable_letter_or_404(slug)
-    refuse_unless_signable(letter)
+    refuse_unless_signable(letter, as_colleague=current_user.is_authenticated)
     if current_user.is_authenticated:
         return sign_as_colleague(letter)
     form = SignForm()

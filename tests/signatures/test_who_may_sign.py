@@ -126,4 +126,6 @@ def test_the_author_does_not_sign_their_own_letter(app, client, author, letter):
     assert "Sign this letter" not in client.get(f"/letters/{letter.slug}").get_data(as_text=True)
     response = client.post(f"/letters/{letter.slug}/sign")
     assert response.status_code == 409
+    assert "You wrote this letter" in response.get_data(as_text=True)
+    assert client.get(f"/letters/{letter.slug}/sign").status_code == 409
     assert shown_signatures(letter.id) == []
