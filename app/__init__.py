@@ -83,9 +83,8 @@ def register_blueprints(app: Flask) -> None:
         subscriptions,
     )
 
-    features = (accounts, letters, links, signatures, discovery, subscriptions, notifications)
-    features = (*features, inbound)
-    for feature in (*features, admin, ops):
+    features = (accounts, letters, links, signatures, discovery, subscriptions)
+    for feature in (*features, notifications, inbound, admin, ops):
         app.register_blueprint(feature.bp)
 
 
