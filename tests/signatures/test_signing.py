@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -173,3 +175,29 @@ def test_the_page_and_the_mail_speak_the_signers_language(
     assert "Um deine Unterschrift zu bestätigen" in mail.text
     assert "Um deine Unterschrift jederzeit zurückzuziehen:" in mail.text
     assert "Deine Unterschrift zurückziehen" in mail.html
+
+
+CONFIRMATION_TEXT = """\
+Hello Ada Lovelace,
+
+someone (we hope it was you) asked to sign the open letter “For a four-day week” by Svenja \
+Köhler on Briefwechsel with this address.
+
+To confirm your signature, open this link and press the button:
+https://briefe.example.org/signatures/confirm/TOKEN
+
+If it was not you, ignore this email: the signature counts only once it is confirmed.
+
+The letter: https://briefe.example.org/letters/for-a-four-day-week
+
+To withdraw your signature at any time:
+https://briefe.example.org/signatures/withdraw/TOKEN
+"""
+
+
+def test_the_confirmation_mail_reads_as_written(app, client, letter, send_notices, mail_server):
+    client.post(f"/letters/{letter.slug}/sign", data=sign_form())
+    send_notices()
+    (mail,) = mail_server.inbox.mails
+    text = re.sub(r"(/signatures/\w+/)[\w.\-]+", r"\1TOKEN", mail.text.replace("\r\n", "\n"))
+    assert text.strip() == CONFIRMATION_TEXT.strip()
