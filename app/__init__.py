@@ -83,11 +83,12 @@ def register_blueprints(app: Flask) -> None:
         links,
         notifications,
         ops,
+        signatures,
         subscriptions,
     )
 
-    features = (accounts, letters, links, discovery, subscriptions, notifications, inbound)
-    for feature in (*features, admin, ops):
+    features = (accounts, letters, links, signatures, discovery, subscriptions)
+    for feature in (*features, notifications, inbound, admin, ops):
         app.register_blueprint(feature.bp)
 
 

@@ -189,6 +189,8 @@ DEFAULTS: dict[str, Any] = {
     # The reset form answers no sooner than this, known address or not.
     "RESET_ANSWER_SECONDS": 0.25,
     "SUBSCRIBE_LIMIT_PER_IP": "10 per hour",
+    # Signatures asked for from one client address (readers' forms and colleagues' clicks).
+    "SIGN_LIMIT_PER_IP": "10 per hour",
     # Readers who are not signed in; a search costs more than a page.
     "SEARCH_LIMIT_PER_IP": "60 per minute;600 per hour",
     # How long a SQLite write in a request waits for the lock before answering 503: well
