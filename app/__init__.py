@@ -81,10 +81,12 @@ def register_blueprints(app: Flask) -> None:
         ops,
         subscriptions,
     )
+    from app.api.spec import init_api
 
     features = (accounts, letters, links, discovery, subscriptions, notifications, inbound)
     for feature in (*features, admin, ops):
         app.register_blueprint(feature.bp)
+    init_api(app)  # flask-smorest registers the API's blueprint and describes it
 
 
 def register_request_metrics(app: Flask) -> None:

@@ -51,6 +51,7 @@ LAYERS: dict[str, int] = {
     "notifications": 6,
     "inbound": 7,
     "admin": 8,
+    "api": 8,
     "ops": 9,
     "demo": 10,
     "cli": 10,
@@ -60,10 +61,10 @@ LAYERS: dict[str, int] = {
 
 ORDER = (
     "low to high: core, accounts, letters, links, discovery | subscriptions, notifications, "
-    "inbound, admin, ops, then demo, cli and the factory in app/__init__.py"
+    "inbound, admin | api, ops, then demo, cli and the factory in app/__init__.py"
 )
 
-INDEPENDENT = frozenset({frozenset({"discovery", "subscriptions"})})
+INDEPENDENT = frozenset({frozenset({"discovery", "subscriptions"}), frozenset({"admin", "api"})})
 
 
 @dataclass(frozen=True)
