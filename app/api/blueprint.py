@@ -21,7 +21,7 @@ IF_NONE_MATCH = {
     "in": "header",
     "required": False,
     "description": "The ETag of an earlier answer: 304 without a body if it is still current.",
-    "schema": {"type": "string", "maxLength": 1000},
+    "schema": {"type": "string"},
 }
 ETAG = {"description": "A tag of this answer's content.", "schema": {"type": "string"}}
 LINK = {

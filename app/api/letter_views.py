@@ -83,7 +83,7 @@ def readable_letter_or_404(slug: str) -> Letter:
     return letter
 
 
-@bp.route("/letters/<slug>", tags=TAGS)
+@bp.route("/letters/<slug:slug>", tags=TAGS)
 @reading
 @also_answers(410)
 @bp.response(200, LetterDetailSchema)
@@ -118,7 +118,7 @@ def correspondences(args: dict[str, Any]) -> Any:
     return {"items": items, "pagination": paged.pagination}, page_links(paged)
 
 
-@bp.route("/correspondences/<slug>", tags=["Correspondences"])
+@bp.route("/correspondences/<slug:slug>", tags=["Correspondences"])
 @reading
 @also_answers(410)
 @bp.response(200, CorrespondenceSchema)

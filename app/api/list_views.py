@@ -64,7 +64,7 @@ def colleagues(args: dict[str, Any]) -> Any:
     return {"items": items, "pagination": paged.pagination}, page_links(paged)
 
 
-@bp.route("/colleagues/<handle>", endpoint="colleague", tags=["Colleagues"])
+@bp.route("/colleagues/<handle:handle>", endpoint="colleague", tags=["Colleagues"])
 @reading
 @bp.paged
 @bp.arguments(PageArgs, location="query")
@@ -105,7 +105,7 @@ def tags(args: dict[str, Any]) -> Any:
     return {"items": items, "pagination": paged.pagination}, page_links(paged)
 
 
-@bp.route("/tags/<slug>", endpoint="tag", tags=["Tags"])
+@bp.route("/tags/<slug:slug>", endpoint="tag", tags=["Tags"])
 @reading
 @bp.paged
 @bp.arguments(PageArgs, location="query")

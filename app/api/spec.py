@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Flask, render_template
 from flask_smorest import Api
+from werkzeug.routing import BaseConverter
 
+from app.accounts.models import HANDLE_PATTERN
 from app.api import bp
 from app.api.access import SECURITY_SCHEME
 from app.api.errors import ErrorSchema, json_error
@@ -33,6 +37,23 @@ class SiteApi(Api):
         blueprint.add_url_rule("/docs", endpoint="docs", view_func=docs_page)
 
 
+class SlugConverter(BaseConverter):
+    """A letter's or a tag's slug in an address: anything else is no address of the API."""
+
+    regex = "[a-z0-9-]{1,120}"
+
+
+class HandleConverter(BaseConverter):
+    """A colleague's @handle in an address."""
+
+    regex = HANDLE_PATTERN.pattern
+
+
+def described_path(converter: BaseConverter) -> dict[str, Any]:
+    """A path parameter as OpenAPI describes it: a string of the converter's pattern."""
+    return {"type": "string", "pattern": f"^{converter.regex}$"}
+
+
 def docs_page() -> str:
     """Swagger UI over /api/openapi.json, all of it from static/."""
     return render_template("api/docs.html")
@@ -44,6 +65,7 @@ def init_api(app: Flask) -> SiteApi:
     An Api per application (not one in app.extensions): flask-smorest keeps the description
     it builds on the object, and the tests build many applications.
     """
+    app.url_map.converters |= {"slug": SlugConverter, "handle": HandleConverter}
     app.config.setdefault("OPENAPI_URL_PREFIX", API_PREFIX)
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     api = SiteApi(
@@ -55,6 +77,8 @@ def init_api(app: Flask) -> SiteApi:
             "info": {"description": API_DESCRIPTION},
         },
     )
+    api.register_converter(SlugConverter, described_path)
+    api.register_converter(HandleConverter, described_path)
     api.spec.components.security_scheme(
         SECURITY_SCHEME,
         {"type": "http", "scheme": "bearer", "description": TOKEN_DESCRIPTION},

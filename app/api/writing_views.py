@@ -67,7 +67,7 @@ def create_letter(data: dict[str, Any]) -> Any:
     return saved(save_or_409(draft=new_letter(writer(), data)), 201)
 
 
-@bp.route("/letters/<slug>", methods=["PATCH"], tags=TAGS)
+@bp.route("/letters/<slug:slug>", methods=["PATCH"], tags=TAGS)
 @writing
 @also_answers(409)
 @bp.arguments(LetterChangesSchema)
@@ -78,7 +78,7 @@ def change_letter(data: dict[str, Any], slug: str) -> Any:
     return saved(save_or_409(draft=changed_letter(letter, data), letter=letter))
 
 
-@bp.route("/letters/<slug>/publish", methods=["POST"], tags=TAGS)
+@bp.route("/letters/<slug:slug>/publish", methods=["POST"], tags=TAGS)
 @writing
 @also_answers(409)
 @bp.response(200, LetterDetailSchema)
@@ -94,7 +94,7 @@ def publish(slug: str) -> Any:
     return saved(letter)
 
 
-@bp.route("/letters/<slug>/replies", methods=["POST"], tags=TAGS)
+@bp.route("/letters/<slug:slug>/replies", methods=["POST"], tags=TAGS)
 @writing
 @also_answers(409, 410)
 @bp.arguments(AnswerSchema)
