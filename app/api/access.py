@@ -47,9 +47,13 @@ def bearer_token() -> AccessToken | None:
     return g.api_token
 
 
-def refuse_token(description: str, error: str = "invalid_token") -> Unauthorized:
-    """A 401 that says, as RFC 6750 asks, how to authenticate."""
-    challenge = WWWAuthenticate("bearer", {"realm": "api", "error": error})
+def refuse_token(description: str, error: str | None = "invalid_token") -> Unauthorized:
+    """A 401 that says, as RFC 6750 asks, how to authenticate (and, for a token, what is wrong).
+
+    A request that sent no token at all gets no error code: it only learns the scheme.
+    """
+    parameters = {"realm": "api"} | ({"error": error} if error else {})
+    challenge = WWWAuthenticate("bearer", parameters)
     return Unauthorized(description=description, www_authenticate=challenge)
 
 
@@ -127,7 +131,7 @@ def writing(view: View) -> View:
         if token is None:
             raise refuse_token(
                 _("Writing needs a personal access token: Authorization: Bearer …"),
-                error="invalid_request",
+                error=None,
             )
         if not token.can_write:
             abort(403, description=_("This token may only read. Writing needs a write token."))
