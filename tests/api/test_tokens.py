@@ -1,5 +1,6 @@
-"""Personal access tokens: made and revoked on the settings page, shown once, kept as a digest;
-a read token cannot write, a wrong or revoked one is refused, a session cookie authorises nothing."""
+"""Personal access tokens: made and revoked on the settings page, shown once, kept as a
+digest; a read token cannot write, a wrong or revoked one is refused, and a session cookie
+authorises nothing."""
 
 from __future__ import annotations
 
