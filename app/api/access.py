@@ -95,10 +95,12 @@ def request_limit() -> str:
     return config["API_LIMIT_PER_TOKEN"] if bearer_token() else config["API_LIMIT_PER_ADDRESS"]
 
 
-# Every route of the blueprint; writes count once more against their own limit.
-limiter.limit(request_limit, key_func=rate_limit_key)(bp)
-limit_writes = limiter.limit(
+# One count for all routes of the blueprint (a limit of its own would count each route
+# apart); writes count once more against a limit of their own.
+limiter.shared_limit(request_limit, scope="api", key_func=rate_limit_key)(bp)
+limit_writes = limiter.shared_limit(
     lambda: current_app.config["API_WRITE_LIMIT_PER_TOKEN"],
+    scope="api-writes",
     key_func=rate_limit_key,
     override_defaults=False,
 )
