@@ -86,10 +86,12 @@ def register_blueprints(app: Flask) -> None:
         signatures,
         subscriptions,
     )
+    from app.api.spec import init_api
 
     features = (accounts, letters, links, signatures, discovery, subscriptions)
     for feature in (*features, notifications, inbound, admin, ops):
         app.register_blueprint(feature.bp)
+    init_api(app)  # flask-smorest registers the API's blueprint and describes it
 
 
 def register_request_metrics(app: Flask) -> None:

@@ -193,6 +193,11 @@ DEFAULTS: dict[str, Any] = {
     "SIGN_LIMIT_PER_IP": "10 per hour",
     # Readers who are not signed in; a search costs more than a page.
     "SEARCH_LIMIT_PER_IP": "60 per minute;600 per hour",
+    # The JSON API (app/api/): requests per personal access token, and per client address
+    # for requests without one; writes count once more against their own limit.
+    "API_LIMIT_PER_TOKEN": "120 per minute;3000 per hour",
+    "API_LIMIT_PER_ADDRESS": "60 per minute;1000 per hour",
+    "API_WRITE_LIMIT_PER_TOKEN": "30 per minute;500 per day",
     # How long a SQLite write in a request waits for the lock before answering 503: well
     # inside gunicorn's 30 s timeout, far longer than any one write (or the sender's) holds
     # it. The sender and commands wait longer: nobody watches them.

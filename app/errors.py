@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Flask, current_app, g, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, OperationalError
-from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, ServiceUnavailable
 
 from app.extensions import db, login_manager
 
@@ -36,10 +39,36 @@ DESCRIPTIONS = {
     503: _l("The site is busy for a moment. Please try again in a few seconds."),
 }
 ErrorPage = tuple[str, int, list[tuple[str, str]]]
+ErrorRenderer = Callable[[HTTPException], ResponseReturnValue]
+# Parts of the site that answer errors in a form of their own (the JSON API under /api/),
+# by the start of their paths: a feature registers itself, the core knows no feature.
+ERROR_RENDERERS = "briefwechsel.error_renderers"
 
 
-def render_error(error: HTTPException) -> ErrorPage:
+def answer_errors_under(app: Flask, path_prefix: str, renderer: ErrorRenderer) -> None:
+    """Let errors of requests under this path be answered by the renderer, not as pages.
+
+    Unknown addresses (404) and wrong methods (405) reach no view and no blueprint, so a
+    blueprint's own error handlers would not see them.
+    """
+    app.extensions.setdefault(ERROR_RENDERERS, {})[path_prefix] = renderer
+
+
+def own_renderer() -> ErrorRenderer | None:
+    """The renderer registered for this request's path, if any."""
+    renderers: dict[str, ErrorRenderer] = current_app.extensions.get(ERROR_RENDERERS, {})
+    path = request.path
+    for prefix, renderer in renderers.items():
+        if path.startswith(prefix) or path == prefix.rstrip("/"):
+            return renderer
+    return None
+
+
+def render_error(error: HTTPException) -> ErrorPage | ResponseReturnValue:
     """Render any HTTP error with the site's layout, keeping its headers (405's Allow)."""
+    renderer = own_renderer()
+    if renderer is not None:
+        return renderer(error)
     code = error.code or 500
     description = error.description if code != 500 else None
     if description == type(error).description or code == 429:
@@ -60,7 +89,7 @@ def render_csrf_error(error: CSRFError) -> tuple[str, int]:
     ), 400
 
 
-def render_unstorable_value(error: Exception) -> ErrorPage:
+def render_unstorable_value(error: Exception) -> ErrorPage | ResponseReturnValue:
     """A value the database refuses (a page number past 2**63, say) is the request's fault.
 
     The input guard and the forms stop what they can; this keeps the rest a 400, not a 500.
@@ -71,7 +100,7 @@ def render_unstorable_value(error: Exception) -> ErrorPage:
     return render_error(BadRequest(description=description))
 
 
-def render_database_unavailable(error: OperationalError) -> ErrorPage:
+def render_database_unavailable(error: OperationalError) -> ErrorPage | ResponseReturnValue:
     """The database is locked, gone or overloaded: worth trying again in a moment (503).
 
     The page is made without the database (which is what failed): the reader is shown as
@@ -79,6 +108,9 @@ def render_database_unavailable(error: OperationalError) -> ErrorPage:
     """
     current_app.logger.error("Database unavailable: %s", error)
     forget_session_work()
+    renderer = own_renderer()
+    if renderer is not None:
+        return renderer(ServiceUnavailable(retry_after=5))
     g._login_user = login_manager.anonymous_user()  # loading the user would wait again
     description = _("The site is busy or briefly unavailable. Please try again in a moment.")
     try:
@@ -118,8 +150,12 @@ def fields_to_send_again() -> list[tuple[str, str]]:
     ]
 
 
-def render_server_error(_error: Exception) -> tuple[str, int]:
+def render_server_error(_error: Exception) -> tuple[str, int] | ResponseReturnValue:
     """Whatever went wrong, the reader sees the site's layout and no details."""
+    renderer = own_renderer()
+    if renderer is not None:
+        forget_session_work()
+        return renderer(InternalServerError())
     return render_without_failing(500, None), 500
 
 

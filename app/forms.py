@@ -25,5 +25,10 @@ class Form(FlaskForm):
             return super().render_field(field, render_kw)
 
 
+def single_line(value: str | None) -> str | None:
+    """Titles, names and greetings are one line: line breaks become spaces."""
+    return " ".join(value.split()) if value else value
+
+
 class ConfirmForm(Form):
     """An empty form for POST-only buttons, so that they carry a CSRF token."""

@@ -54,6 +54,7 @@ LAYERS: dict[str, int] = {
     "notifications": 7,
     "inbound": 8,
     "admin": 9,
+    "api": 9,
     "ops": 10,
     "demo": 11,
     "cli": 11,
@@ -63,10 +64,10 @@ LAYERS: dict[str, int] = {
 
 ORDER = (
     "low to high: core, accounts, letters, links, signatures, discovery | subscriptions, "
-    "notifications, inbound, admin, ops, then demo, cli and the factory in app/__init__.py"
+    "notifications, inbound, admin | api, ops, then demo, cli and the factory in app/__init__.py"
 )
 
-INDEPENDENT = frozenset({frozenset({"discovery", "subscriptions"})})
+INDEPENDENT = frozenset({frozenset({"discovery", "subscriptions"}), frozenset({"admin", "api"})})
 
 
 @dataclass(frozen=True)

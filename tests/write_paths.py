@@ -17,13 +17,14 @@ from flask.testing import FlaskClient
 from PIL import Image
 from sqlalchemy import select
 
+from app.accounts.access_tokens import create_access_token
 from app.accounts.email_links import (
     request_email_change,
     request_password_reset,
     send_confirmation,
 )
 from app.accounts.invitations import send_invitation
-from app.accounts.models import User
+from app.accounts.models import AccessScope, User
 from app.accounts.service import set_avatar
 from app.deliverability import suspend
 from app.extensions import db
@@ -38,7 +39,7 @@ from app.subscriptions.models import Frequency, Target
 from app.subscriptions.service import request_subscription
 from app.subscriptions.suspension import request_address_check
 from app.subscriptions.tokens import manage_token, unsubscribe_token
-from tests.support import PASSWORD, letter_form, sign_in
+from tests.support import PASSWORD, SITE_URL, letter_form, sign_in
 
 NEW_PASSWORD = "a new and longer passphrase"
 
@@ -50,8 +51,11 @@ class Request:
     path: str
     data: dict[str, Any] = field(default_factory=dict)
     status: int = 302
-    location: str | None = None  # where a 302 leads
+    # Where a 302 leads; ending in "*", where it begins (a fresh token follows, signed now).
+    location: str | None = None
     method: str = "POST"
+    json: Any = None  # a JSON body instead of a form (the API)
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -197,6 +201,16 @@ def choose_a_language(scene: Scene) -> Request:
     return Request("/language", {"lang": "de", "next": "/"}, location="/")
 
 
+def make_an_access_token(scene: Scene) -> Request:
+    scene.signed_in()
+    return Request("/settings/tokens", {"name": "My laptop", "scope": "write"}, status=200)
+
+
+def revoke_an_access_token(scene: Scene) -> Request:
+    token = create_access_token(scene.signed_in(), "Old script", AccessScope.READ).token
+    return Request(f"/settings/tokens/{token.id}/revoke", location="/settings")
+
+
 # Letters: write, save, answer, edit, withdraw, delete.
 
 
@@ -251,6 +265,46 @@ def delete_a_draft(scene: Scene) -> Request:
     return Request(f"/letters/{letter.slug}/delete", location=f"/@{writer.handle}")
 
 
+# The JSON API: a personal access token instead of the session and its form token.
+
+
+def api_writer(scene: Scene) -> tuple[User, dict[str, str]]:
+    writer = scene.make_user(handle="writer")
+    secret = create_access_token(writer, "A script", AccessScope.WRITE).secret
+    return writer, {"Authorization": f"Bearer {secret}"}
+
+
+def create_a_draft_through_the_api(scene: Scene) -> Request:
+    _writer, token = api_writer(scene)
+    scene.make_user(handle="addressee")
+    letter = {"title": "By script", "body": "Written elsewhere.", "addressee": "addressee"}
+    letter |= {"tags": ["craft"], "related": ["https://example.com/talk A talk"]}
+    location = f"{SITE_URL}/api/letters/by-script"
+    return Request("/api/letters", json=letter, headers=token, status=201, location=location)
+
+
+def change_a_letter_through_the_api(scene: Scene) -> Request:
+    writer, token = api_writer(scene)
+    letter = scene.letter(writer, title="First version")
+    changes = {"body": "Changed my mind.", "tags": ["second thoughts"]}
+    path = f"/api/letters/{letter.slug}"
+    return Request(path, json=changes, headers=token, method="PATCH", status=200)
+
+
+def publish_a_draft_through_the_api(scene: Scene) -> Request:
+    writer, token = api_writer(scene)
+    draft = scene.letter(writer, scene.make_user(), title="Ready", publish=False)
+    return Request(f"/api/letters/{draft.slug}/publish", headers=token, status=200)
+
+
+def answer_through_the_api(scene: Scene) -> Request:
+    writer, token = api_writer(scene)
+    parent = scene.letter(scene.make_user(), writer, title="A question")
+    path = f"/api/letters/{parent.slug}/replies"
+    location = f"{SITE_URL}/api/letters/re-a-question"
+    return Request(path, json={"body": "An answer."}, headers=token, status=201, location=location)
+
+
 # Subscriptions: subscribe, confirm, manage, one-click unsubscribe.
 
 READER = "reader@example.org"
@@ -299,7 +353,7 @@ def confirm_a_suspended_address(scene: Scene) -> Request:
     request_address_check(READER, "en")
     db.session.commit()
     path = emailed_link(READER, "/subscriptions/confirm-address/")
-    return Request(path, location=f"/subscriptions/{manage_token(READER)}")
+    return Request(path, location="/subscriptions/*")
 
 
 def one_click(notice: Notice) -> Request:
@@ -478,6 +532,12 @@ WRITE_PATHS = [
     path("avatar-removal", "/settings/avatar/remove", remove_the_picture),
     path("notice-settings", "/settings/notifications", choose_notices),
     path("language-choice", "/language", choose_a_language),
+    path("access-token", "/settings/tokens", make_an_access_token),
+    path(
+        "access-token-revoke",
+        "/settings/tokens/<int:token_id>/revoke",
+        revoke_an_access_token,
+    ),
     path("publish-letter", "/letters/new", publish_a_letter),
     path("save-draft", "/letters/new", save_a_draft),
     path("publish-reply", "/letters/<slug>/reply", publish_a_reply),
@@ -487,6 +547,10 @@ WRITE_PATHS = [
     path("withdraw-letter", "/letters/<slug>/withdraw", withdraw_a_letter),
     path("delete-draft", "/letters/<slug>/delete", delete_a_draft),
     path("restore-withdrawn", "/letters/<slug>/restore", restore_a_withdrawn_letter),
+    path("api-create-draft", "/api/letters", create_a_draft_through_the_api),
+    path("api-change-letter", "/api/letters/<slug:slug>", change_a_letter_through_the_api),
+    path("api-publish", "/api/letters/<slug:slug>/publish", publish_a_draft_through_the_api),
+    path("api-answer", "/api/letters/<slug:slug>/replies", answer_through_the_api),
     path("subscribe", "/subscribe", subscribe_to_the_site),
     path("confirm-subscription", "/subscribe/confirm/<token>", confirm_a_subscription),
     path("manage-frequency", "/subscriptions/<token>", change_how_often),

@@ -11,10 +11,15 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from app.accounts.invitations import plain_note
-from app.accounts.models import GREETINGS, HANDLE_PATTERN, INVITATION_NOTE_MAX_LENGTH
+from app.accounts.models import (
+    GREETINGS,
+    HANDLE_PATTERN,
+    INVITATION_NOTE_MAX_LENGTH,
+    AccessScope,
+)
 from app.accounts.service import AccountError, name_problem
 from app.config import DEFAULT_TIMEZONE
-from app.forms import Form
+from app.forms import Form, single_line
 
 TIMEZONES = [
     DEFAULT_TIMEZONE,
@@ -140,6 +145,22 @@ class InviteForm(Form):
         _l("Personal note (optional)"),
         validators=[Optional(), Length(max=INVITATION_NOTE_MAX_LENGTH)],
         filters=[plain_note],
+    )
+
+
+class AccessTokenForm(Form):
+    name = StringField(
+        _l("Name (what the token is for)"),
+        validators=[DataRequired(), Length(max=100)],
+        filters=[single_line],
+    )
+    scope = SelectField(
+        _l("Allows"),
+        choices=[
+            SelectChoice(AccessScope.READ.value, _l("reading (your drafts too)")),
+            SelectChoice(AccessScope.WRITE.value, _l("reading and writing letters")),
+        ],
+        default=AccessScope.READ.value,
     )
 
 

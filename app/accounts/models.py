@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import re
 import secrets
 from datetime import datetime
@@ -11,7 +12,7 @@ from sqlalchemy import Boolean, ForeignKey, Index, LargeBinary, String, Text, te
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.config import DEFAULT_TIMEZONE
-from app.database import UTCDateTime, utc_now
+from app.database import UTCDateTime, string_enum, utc_now
 from app.extensions import db
 
 
@@ -125,3 +126,33 @@ class Invitation(db.Model):
     @property
     def is_pending(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None
+
+
+class AccessScope(enum.StrEnum):
+    """What a personal access token lets a program do in its colleague's name."""
+
+    READ = "read"  # read what the colleague may read, their drafts too
+    WRITE = "write"  # also write, answer and publish letters
+
+
+class AccessToken(db.Model):
+    """A personal access token for the JSON API; only a digest of its secret is kept."""
+
+    __tablename__ = "access_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    scope: Mapped[AccessScope] = mapped_column(string_enum(AccessScope, 5))
+    # The token's first characters after "bw_", random: the row is found by them, so that the
+    # digest is compared with one row only.
+    lookup: Mapped[str] = mapped_column(String(16), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))  # SHA-256 of the whole token, hex
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(lazy="raise")
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == AccessScope.WRITE

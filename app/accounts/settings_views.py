@@ -7,16 +7,17 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from werkzeug.wrappers import Response
 
-from app.accounts import bp, email_links, service
+from app.accounts import access_tokens, bp, email_links, service
 from app.accounts.avatars import AvatarError, initials_svg, square_png
 from app.accounts.forms import (
+    AccessTokenForm,
     AvatarForm,
     ChangeEmailForm,
     ChangePasswordForm,
     ProfileForm,
     show_account_error,
 )
-from app.accounts.models import User
+from app.accounts.models import AccessScope, User
 from app.deliverability import suspension_of
 from app.extensions import client_address, limiter
 from app.forms import ConfirmForm
@@ -71,6 +72,9 @@ def render_settings(**forms: object) -> str:
         "email_form": ChangeEmailForm(formdata=None),
         "action_form": ConfirmForm(formdata=None),
         "suspension": suspension_of(current_user.email),
+        "token_form": AccessTokenForm(formdata=None),
+        "access_tokens": access_tokens.access_tokens_of(current_user),
+        "new_token": None,
     }
     return render_template("accounts/settings.html", **{**defaults, **forms})
 
@@ -139,6 +143,39 @@ def change_email():
             flash(_("Please follow the link we have sent to the new address."), "info")
             return redirect(url_for("accounts.settings"))
     return render_settings(email_form=form), 422
+
+
+@bp.post("/settings/tokens")
+@login_required
+def create_access_token():
+    """Make a personal access token and show it, this once, on the settings page.
+
+    The page is the answer itself, not a redirect: a token kept for the next page would travel
+    in the session cookie, which is signed but readable.
+    """
+    form = AccessTokenForm()
+    if form.validate_on_submit():
+        try:
+            made = access_tokens.create_access_token(
+                current_user, form.name.data, AccessScope(form.scope.data)
+            )
+        except service.AccountError as error:
+            show_account_error(form, error)
+        else:
+            return render_settings(new_token=made)
+    return render_settings(token_form=form), 422
+
+
+@bp.post("/settings/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_access_token(token_id: int) -> Response:
+    """Revoke a token: programs using it are refused from now on."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if not access_tokens.revoke_access_token(current_user, token_id):
+        abort(404)
+    flash(_("The token is revoked."), "success")
+    return redirect(url_for("accounts.settings"))
 
 
 @bp.route("/@<handle>/avatar.png")

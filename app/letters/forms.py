@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.accounts.models import User
-from app.forms import Form
+from app.forms import Form, single_line
 from app.letters.models import Language
 from app.letters.related import LinkError, parse_related
 from app.text.markdown import markup_problem
@@ -18,11 +18,6 @@ from app.text.markdown import markup_problem
 OUTSIDE = ""
 # Names the text this browser keeps while the writer types (static/js/unsaved.js).
 TYPING_ID = re.compile(r"[A-Za-z0-9_-]{8,40}")
-
-
-def single_line(value: str | None) -> str | None:
-    """Titles, names and greetings are one line: line breaks become spaces."""
-    return " ".join(value.split()) if value else value
 
 
 def typing_id_or_none(value: str | None) -> str | None:

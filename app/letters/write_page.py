@@ -42,8 +42,13 @@ SAVED_TYPING_KEPT = 10
 
 
 def blank_form(addressee: User | None, language: Language, title: str = "") -> LetterForm:
-    """A write form pre-filled from the addressee's and the author's preferences."""
+    """A write form pre-filled from the addressee's and the author's preferences.
+
+    Never from what the request sent (formdata=None): the API asks for these suggestions
+    while it handles a POST of its own.
+    """
     return LetterForm(
+        formdata=None,
         addressee=addressee.handle if addressee else OUTSIDE,
         language=language.value,
         title=title,

@@ -13,11 +13,11 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from app.database import read_only_transactions, utc_now
-from app.discovery.suggestions import plan_next_neighbours, store_neighbours
 from app.extensions import db
 from app.notifications.compose import LetterCache
 from app.notifications.digests import queue_due_digests
 from app.notifications.heartbeat import record_heartbeat
+from app.notifications.neighbour_refresh import refresh_queued_neighbours
 from app.notifications.outgoing import (
     Outgoing,
     letters_to_load,
@@ -232,26 +232,6 @@ def fan_out_pending_events() -> int:
 
 
 NEIGHBOUR_SECONDS_PER_ROUND = 2.0
-
-
-def refresh_queued_neighbours(seconds: float | None = None) -> int:
-    """Work out "more letters" again under the letters that new ones resemble.
-
-    Each letter in two transactions: one that only reads and ranks (on SQLite it takes no
-    write lock), then a short one that stores the result. With `seconds`, no new letter is
-    begun once they have passed: the rest waits for the next round.
-    """
-    done = 0
-    began = time.monotonic()
-    while seconds is None or time.monotonic() - began < seconds:
-        with read_only_transactions():
-            plan = plan_next_neighbours()
-            db.session.commit()
-        if plan is None:
-            return done
-        done += store_neighbours(plan)
-        db.session.commit()
-    return done
 
 
 def run_once(
