@@ -80,9 +80,11 @@ def register_blueprints(app: Flask) -> None:
         notifications,
         ops,
         subscriptions,
+        webmentions,
     )
 
-    features = (accounts, letters, links, discovery, subscriptions, notifications, inbound)
+    features = (accounts, letters, links, webmentions, discovery, subscriptions, notifications,
+                inbound)  # fmt: skip
     for feature in (*features, admin, ops):
         app.register_blueprint(feature.bp)
 

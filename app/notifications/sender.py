@@ -28,6 +28,7 @@ from app.notifications.reply_address import return_path
 from app.notifications.service import fan_out_next_event
 from app.notifications.transport import PermanentDeliveryError, ServerUnreachable, Transport
 from app.outbox import DeliveryState, Notice
+from app.webmentions.jobs import work_through_webmentions
 
 log = logging.getLogger(__name__)
 
@@ -238,8 +239,7 @@ def refresh_queued_neighbours(seconds: float | None = None) -> int:
     write lock), then a short one that stores the result. With `seconds`, no new letter is
     begun once they have passed: the rest waits for the next round.
     """
-    done = 0
-    began = time.monotonic()
+    done, began = 0, time.monotonic()
     while seconds is None or time.monotonic() - began < seconds:
         with read_only_transactions():
             plan = plan_next_neighbours()
@@ -276,6 +276,7 @@ def run_once(
     # neighbours took ten seconds to rank, and with letters coming faster than that the
     # sender worked out "more letters" round after round while no notice went out.
     refresh_queued_neighbours(NEIGHBOUR_SECONDS_PER_ROUND)
+    work_through_webmentions()
     return sent
 
 
