@@ -38,8 +38,8 @@ class ThreadingEntry(BaseEntryExtension):
 
     def extend_atom(self, entry: etree._Element) -> etree._Element:
         if self.parent_url:
-            element = etree.SubElement(entry, f"{{{THREADING}}}in-reply-to")
-            element.attrib.update(ref=self.parent_url, href=self.parent_url, type="text/html")
+            attributes = {"ref": self.parent_url, "href": self.parent_url, "type": "text/html"}
+            etree.SubElement(entry, f"{{{THREADING}}}in-reply-to", attributes)
         return entry
 
 
