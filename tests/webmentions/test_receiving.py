@@ -203,6 +203,9 @@ def test_the_letter_page_counts_mentions_and_likes_apart(client, letter, elsewhe
     assert "1 mention, 2 likes" in page
     assert "Answer from 127.0.0.1" in page and "Page 3" in page
     assert f'<a href="{elsewhere.url("/2")}" rel="nofollow ugc noopener">Page 2</a>' in page
+    german = client.get(f"/letters/{letter.slug}", headers={"Accept-Language": "de"})
+    assert "1 Erwähnung, 2 Likes" in german.get_data(as_text=True)
+    assert "Antwort von 127.0.0.1" in german.get_data(as_text=True)
 
 
 def test_the_letter_page_reads_answers_in_one_query_however_many(
