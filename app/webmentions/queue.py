@@ -8,16 +8,20 @@ still ours: a row queued again meanwhile (a new POST) keeps its place in the que
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TypeVar
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 
-from app.database import utc_now
+from app.database import read_only_transactions, utc_now
 from app.extensions import db
+from app.webmentions.fetching import FetchFailed
 from app.webmentions.models import QueuedWork, ReceivedWebmention, SentWebmention
+
+log = logging.getLogger(__name__)
 
 # Longer than one piece of work can take (a page read within three timeouts, twice).
 LEASE = timedelta(minutes=3)
@@ -27,6 +31,7 @@ GIVE_UP_AFTER = timedelta(days=2)
 
 Work = TypeVar("Work", ReceivedWebmention, SentWebmention)
 Job = TypeVar("Job")
+Result = TypeVar("Result")
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -34,24 +39,31 @@ def retry_delay(attempts: int) -> timedelta:
     return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LONGEST_RETRY)
 
 
+def due(model: type[Work], now: datetime) -> Select:
+    """Rows due by now that no sender holds a claim on."""
+    return select(model).where(
+        model.due_at <= now, or_(model.claimed_until.is_(None), model.claimed_until < now)
+    )
+
+
 def claim_next(model: type[Work], job_of: Callable[[Work], Job]) -> Job | None:
     """The row due longest, claimed for us and committed, as `job_of` copies it; or None."""
     now = utc_now()
+    # Looked for first in a transaction that only reads: most rounds find nothing, and on
+    # SQLite the claim's transaction takes the write lock that colleagues' saves wait for.
+    with read_only_transactions():
+        anything = db.session.scalar(due(model, now).with_only_columns(model.id).limit(1))
+        db.session.commit()
+    if anything is None:
+        return None
     row = db.session.scalars(
-        select(model)
-        .where(
-            model.due_at <= now,
-            or_(model.claimed_until.is_(None), model.claimed_until < now),
-        )
-        .order_by(model.due_at, model.id)
-        .limit(1)
-        .with_for_update(skip_locked=True)
+        due(model, now).order_by(model.due_at, model.id).limit(1).with_for_update(skip_locked=True)
     ).first()
     job = None
     if row is not None:
         row.claim, row.claimed_until = uuid.uuid4().hex, now + LEASE
         job = job_of(row)
-    db.session.commit()  # even without a row: the look on SQLite took the write lock
+    db.session.commit()
     return job
 
 
@@ -84,3 +96,22 @@ def retry_later(row: QueuedWork, error: str) -> bool:
         return False
     row.due_at = now + retry_delay(row.attempts)
     return True
+
+
+def carry_out(
+    job: Job,
+    work: Callable[[Job], Result],
+    succeeded: Callable[[Job, Result], None],
+    failed: Callable[[Job, FetchFailed], None],
+) -> None:
+    """Do a claimed job's work (no transaction open meanwhile), then record how it went."""
+    try:
+        result = work(job)
+    except FetchFailed as error:
+        failed(job, error)
+    except Exception as error:  # noqa: BLE001 — a page nothing expected must not stop the queue
+        log.exception("webmention work failed: %s", job)
+        failed(job, FetchFailed(f"{type(error).__name__}: {error}"[:300]))
+    else:
+        succeeded(job, result)
+    db.session.commit()

@@ -30,7 +30,7 @@ from app.webmentions.models import (
     WebmentionSite,
     url_key,
 )
-from app.webmentions.queue import claim_next, claimed_row, done, retry_later
+from app.webmentions.queue import carry_out, claim_next, claimed_row, done, retry_later
 from app.webmentions.reading import Mention, document_of, links_to, mention_in, normalised
 
 log = logging.getLogger(__name__)
@@ -113,16 +113,7 @@ def check_next_mention() -> bool:
                                                               row.source, row.target))  # fmt: skip
     if job is None:
         return False
-    try:
-        mention = verified_mention(job)
-    except FetchFailed as error:
-        record_failure(job, error)
-    except Exception as error:  # noqa: BLE001 — a page nothing expected must not stop the queue
-        log.exception("checking the webmention from %s failed", job.source)
-        record_failure(job, FetchFailed(f"{type(error).__name__}: {error}"[:300]))
-    else:
-        record_mention(job, mention)
-    db.session.commit()
+    carry_out(job, verified_mention, record_mention, record_failure)
     return True
 
 

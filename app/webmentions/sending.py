@@ -29,7 +29,7 @@ from app.links.service import HREF
 from app.web import absolute_url
 from app.webmentions.fetching import FetchFailed, Refused, TryAgainLater, fetch_page, post_form
 from app.webmentions.models import SendState, SentWebmention, url_key
-from app.webmentions.queue import claim_next, claimed_row, done, queue_now, retry_later
+from app.webmentions.queue import carry_out, claim_next, claimed_row, done, queue_now, retry_later
 from app.webmentions.reading import document_of
 
 log = logging.getLogger(__name__)
@@ -100,16 +100,7 @@ def send_next_webmention() -> bool:
     job = claim_next(SentWebmention, send_job_of)
     if job is None:
         return False
-    try:
-        state, endpoint = send(job)
-    except FetchFailed as error:
-        record_failure(job, error)
-    except Exception as error:  # noqa: BLE001 — a page nothing expected must not stop the queue
-        log.exception("sending a webmention to %s failed", job.target)
-        record_failure(job, Refused(f"{type(error).__name__}: {error}"[:300]))
-    else:
-        record_outcome(job, state, endpoint)
-    db.session.commit()
+    carry_out(job, send, record_outcome, record_failure)
     return True
 
 
@@ -143,7 +134,8 @@ def discover_endpoint(url: str) -> str | None:
     return found[0] if found else None
 
 
-def record_outcome(job: SendJob, state: SendState, endpoint: str) -> None:
+def record_outcome(job: SendJob, outcome: tuple[SendState, str]) -> None:
+    state, endpoint = outcome
     row = claimed_row(SentWebmention, job.id, job.claim)
     if row is None:
         return

@@ -74,7 +74,8 @@ def test_a_page_announced_too_big_is_not_read(client, target, elsewhere):
 
 
 @pytest.mark.parametrize("slowness", [{"delay": 2.0}, {"trickle": 0.2}])
-def test_a_slow_server_is_tried_again_later(client, target, elsewhere, slowness):
+def test_a_slow_server_is_tried_again_later(app, client, target, elsewhere, slowness):
+    app.config["WEBMENTION_TIMEOUT_SECONDS"] = 1
     elsewhere.put("/slow", entry_page(target), **slowness)
     post_webmention(client, elsewhere.url("/slow"), target)
     began = time.monotonic()
