@@ -135,7 +135,7 @@ def webmention_settings_from_environment() -> dict[str, Any]:
         # Read from and post to private, loopback and link-local addresses too (tests, intranets).
         "WEBMENTION_ALLOW_PRIVATE": env_flag("WEBMENTION_ALLOW_PRIVATE"),
         # Seconds to connect and between bytes; a page is read within three times this.
-        "WEBMENTION_TIMEOUT_SECONDS": float(os.environ.get("WEBMENTION_TIMEOUT_SECONDS") or 10),
+        "WEBMENTION_TIMEOUT_SECONDS": float(os.environ.get("WEBMENTION_TIMEOUT_SECONDS") or 5),
         # A bigger source or target page is not read.
         "WEBMENTION_MAX_BYTES": int(os.environ.get("WEBMENTION_MAX_BYTES") or 1024 * 1024),
     }

@@ -8,6 +8,7 @@ is `in-reply-to`, `like-of` or `repost-of` the letter, or only mentions it.
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import escape
@@ -15,7 +16,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import mf2py
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 
 from app.text.html_text import cut_at_paragraph
 from app.text.markdown import sanitized
@@ -50,8 +51,11 @@ def document_of(page: Page) -> BeautifulSoup | None:
     if page.mimetype not in HTML_TYPES or not page.body:
         return None
     # Bytes, so that a wrong or missing charset is guessed from the page; invalid bytes
-    # become replacement characters.
-    return BeautifulSoup(page.body, "lxml", from_encoding=page.charset)
+    # become replacement characters. Any page is parsed as HTML, whatever it looks like.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        return BeautifulSoup(page.body, "lxml", from_encoding=page.charset)
 
 
 def base_url(document: BeautifulSoup, page_url: str) -> str:

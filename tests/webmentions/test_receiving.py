@@ -208,6 +208,32 @@ def test_the_letter_page_counts_mentions_and_likes_apart(client, letter, elsewhe
     assert "Antwort von 127.0.0.1" in german.get_data(as_text=True)
 
 
+def test_the_correspondence_reads_answers_in_one_query_however_many(
+    client, make_user, make_letter, elsewhere, count_queries
+):
+    root = make_letter(make_user(), title="First")
+    replies = [make_letter(make_user(), parent=root, title=f"Reply {n}") for n in range(3)]
+
+    def statements() -> int:
+        with count_queries() as counter:
+            page = client.get(f"/threads/{root.slug}").get_data(as_text=True)
+        return counter.count, page.count('class="outside-answer"')
+
+    def answer(letter, path: str) -> None:
+        target = letter_address(letter.slug)
+        post_webmention(client, elsewhere.put(path, entry_page(target)), target)
+        deliver_outbox()
+
+    answer(root, "/root")
+    approve_site_of(mentions()[0].id)
+    db.session.commit()
+    with_one, shown = statements()
+    assert shown == 1
+    for number, reply in enumerate(replies):
+        answer(reply, f"/reply-{number}")
+    assert statements() == (with_one, 4)
+
+
 def test_the_letter_page_reads_answers_in_one_query_however_many(
     client, letter, elsewhere, count_queries
 ):
