@@ -78,6 +78,13 @@ def settings_from_environment() -> dict[str, Any]:
         # Keys of the page cache in Redis: sites sharing one Redis need prefixes of their own.
         "CACHE_KEY_PREFIX": os.environ.get("PAGE_CACHE_PREFIX", "briefwechsel:pages:"),
         "OPEN_REGISTRATION": env_flag("OPEN_REGISTRATION"),
+        # Imprint and privacy statement in Markdown; files in the instance folder come first.
+        "IMPRINT": os.environ.get("IMPRINT", ""),
+        "PRIVACY": os.environ.get("PRIVACY", ""),
+        "LEGAL_FOLDER": os.environ.get("LEGAL_FOLDER", ""),
+        # Days the sender keeps what it knows of a sent email (address, message id, error),
+        # of a bounce and of a reply by email; then it deletes them.
+        "DELIVERY_RETENTION_DAYS": int(os.environ.get("DELIVERY_RETENTION_DAYS") or 30),
         # How many reverse proxies (nginx, a load balancer) stand before the app; 0: none.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0") or 0),
         # Lets a scraper elsewhere read /metrics (as a bearer token); without it, only this
@@ -197,6 +204,8 @@ DEFAULTS: dict[str, Any] = {
     # The reset form answers no sooner than this, known address or not.
     "RESET_ANSWER_SECONDS": 0.25,
     "SUBSCRIBE_LIMIT_PER_IP": "10 per hour",
+    # Signatures asked for from one client address (readers' forms and colleagues' clicks).
+    "SIGN_LIMIT_PER_IP": "10 per hour",
     # Webmentions other sites post (each costs the sender a page read).
     "WEBMENTION_LIMIT_PER_IP": "30 per minute;500 per day",
     # Readers who are not signed in; a search costs more than a page.

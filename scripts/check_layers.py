@@ -38,6 +38,8 @@ CORE = (
     "page_version",
     "page_cache",
     "text",
+    "legal",
+    "log_privacy",
 )
 
 # Low to high. Units in one layer may import each other, except the pairs in INDEPENDENT.
@@ -46,22 +48,24 @@ LAYERS: dict[str, int] = {
     "accounts": 2,
     "letters": 3,
     "links": 4,
-    "webmentions": 5,
-    "discovery": 6,
-    "subscriptions": 6,
-    "notifications": 7,
-    "inbound": 8,
-    "admin": 9,
-    "ops": 10,
-    "demo": 11,
-    "cli": 11,
+    "signatures": 5,
+    "webmentions": 6,
+    "discovery": 7,
+    "subscriptions": 7,
+    "notifications": 8,
+    "inbound": 9,
+    "admin": 10,
+    "ops": 11,
+    "demo": 12,
+    "cli": 12,
     # app/__init__.py, the application factory, wires everything.
-    "": 11,
+    "": 12,
 }
 
 ORDER = (
-    "low to high: core, accounts, letters, links, webmentions, discovery | subscriptions, "
-    "notifications, inbound, admin, ops, then demo, cli and the factory in app/__init__.py"
+    "low to high: core, accounts, letters, links, signatures, webmentions, discovery | "
+    "subscriptions, notifications, inbound, admin, ops, then demo, cli and the factory in "
+    "app/__init__.py"
 )
 
 INDEPENDENT = frozenset({frozenset({"discovery", "subscriptions"})})

@@ -15,6 +15,7 @@ from lxml import etree
 
 from app.database import utc_now
 from app.letters.models import Letter
+from app.signatures.listing import FeedSignatures, signatures_for_feed
 from app.web import absolute_url
 
 THREADING = "http://purl.org/syndication/thread/1.0"
@@ -59,12 +60,16 @@ def atom_feed(title: str, page_url: str, feed_url: str, letters: Iterable[Letter
         feed.updated(newest)
     else:
         feed.updated(utc_now())
+    signatures = signatures_for_feed([letter.id for letter in letters])
     for letter in reversed(letters):  # feedgen puts the last added entry first
-        add_entry(feed, letter)
+        add_entry(feed, letter, signatures.get(letter.id))
     return feed.atom_str(pretty=True)
 
 
-def add_entry(feed: FeedGenerator, letter: Letter) -> None:
+def add_entry(
+    feed: FeedGenerator, letter: Letter, signatures: FeedSignatures | None = None
+) -> None:
+    """The whole letter, and who signed it (a count and the first names)."""
     url = absolute_url("letters.show", slug=letter.slug)
     entry = feed.add_entry()
     entry.id(url)
@@ -79,7 +84,8 @@ def add_entry(feed: FeedGenerator, letter: Letter) -> None:
     entry.published(letter.published_at)
     entry.updated(letter.edited_at or letter.published_at)
     entry.summary(letter.excerpt)
-    entry.content(render_template("discovery/feed_entry.html", letter=letter), type="html")
+    html = render_template("discovery/feed_entry.html", letter=letter, signatures=signatures)
+    entry.content(html, type="html")
     parent = letter.in_reply_to if letter.in_reply_to_id else None
     if parent is not None and parent.is_published:
         # The parent's entry id is its address, as each entry's is.
