@@ -1,7 +1,7 @@
 """Webmentions received from other sites, the sites' standing, and those we send
 
 Revision ID: 0017webmentions
-Revises: 0015bounces
+Revises: 0016signatures
 Create Date: 2026-12-05 10:00:00.000000
 
 """
@@ -13,7 +13,7 @@ from app.database import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '0017webmentions'
-down_revision = '0015bounces'
+down_revision = '0016signatures'
 branch_labels = None
 depends_on = None
 
