@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from flask import Response, abort, current_app, g, request
 from flask_babel import gettext as _
+from marshmallow import Schema
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
@@ -122,6 +123,16 @@ def reading(view: View) -> View:
     """A read: open to everyone; with a token, also what only its colleague may see."""
     view = documented_errors(view, 400, 401, 404, 429)
     return bp.doc(security=READ_SECURITY)(bp.conditional(view))
+
+
+def read_page(arguments: type[Schema], answer: type[Schema]) -> Callable[[View], View]:
+    """A read of one page of a list: its query arguments, its answer and their documentation."""
+
+    def decorate(view: View) -> View:
+        described = bp.arguments(arguments, location="query")(bp.response(200, answer)(view))
+        return reading(bp.paged(described))
+
+    return decorate
 
 
 def writing(view: View) -> View:
