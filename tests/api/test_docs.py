@@ -45,7 +45,7 @@ def test_the_description_names_every_operation_and_every_answer(api):
             )
             assert operation["security"] == [{}, {"personalAccessToken": []}]
         else:
-            assert {"403", "413"} <= answers and operation["security"] == [
+            assert {"403", "413", "415"} <= answers and operation["security"] == [
                 {"personalAccessToken": []}
             ]
     slug = spec["paths"]["/api/letters/{slug}"]["parameters"][0]
