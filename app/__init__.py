@@ -54,6 +54,8 @@ def register_extensions(app: Flask) -> None:
     from app.database import init_database
     from app.extensions import csrf, db, limiter, mail, migrate, static_digest
     from app.i18n import init_i18n
+    from app.legal import init_legal
+    from app.log_privacy import keep_addresses_out_of_logs
     from app.page_cache import init_page_cache
     from app.web import init_web
 
@@ -67,6 +69,8 @@ def register_extensions(app: Flask) -> None:
     init_web(app)
     static_digest.init_app(app)
     init_page_cache(app)
+    init_legal(app)
+    keep_addresses_out_of_logs()
 
 
 def register_blueprints(app: Flask) -> None:
@@ -79,12 +83,13 @@ def register_blueprints(app: Flask) -> None:
         links,
         notifications,
         ops,
+        signatures,
         subscriptions,
     )
     from app.api.spec import init_api
 
-    features = (accounts, letters, links, discovery, subscriptions, notifications, inbound)
-    for feature in (*features, admin, ops):
+    features = (accounts, letters, links, signatures, discovery, subscriptions)
+    for feature in (*features, notifications, inbound, admin, ops):
         app.register_blueprint(feature.bp)
     init_api(app)  # flask-smorest registers the API's blueprint and describes it
 

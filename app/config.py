@@ -77,6 +77,13 @@ def settings_from_environment() -> dict[str, Any]:
         # Keys of the page cache in Redis: sites sharing one Redis need prefixes of their own.
         "CACHE_KEY_PREFIX": os.environ.get("PAGE_CACHE_PREFIX", "briefwechsel:pages:"),
         "OPEN_REGISTRATION": env_flag("OPEN_REGISTRATION"),
+        # Imprint and privacy statement in Markdown; files in the instance folder come first.
+        "IMPRINT": os.environ.get("IMPRINT", ""),
+        "PRIVACY": os.environ.get("PRIVACY", ""),
+        "LEGAL_FOLDER": os.environ.get("LEGAL_FOLDER", ""),
+        # Days the sender keeps what it knows of a sent email (address, message id, error),
+        # of a bounce and of a reply by email; then it deletes them.
+        "DELIVERY_RETENTION_DAYS": int(os.environ.get("DELIVERY_RETENTION_DAYS") or 30),
         # How many reverse proxies (nginx, a load balancer) stand before the app; 0: none.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0") or 0),
         # Lets a scraper elsewhere read /metrics (as a bearer token); without it, only this
@@ -182,6 +189,8 @@ DEFAULTS: dict[str, Any] = {
     # The reset form answers no sooner than this, known address or not.
     "RESET_ANSWER_SECONDS": 0.25,
     "SUBSCRIBE_LIMIT_PER_IP": "10 per hour",
+    # Signatures asked for from one client address (readers' forms and colleagues' clicks).
+    "SIGN_LIMIT_PER_IP": "10 per hour",
     # Readers who are not signed in; a search costs more than a page.
     "SEARCH_LIMIT_PER_IP": "60 per minute;600 per hour",
     # The JSON API (app/api/): requests per personal access token, and per client address

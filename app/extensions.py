@@ -1,6 +1,9 @@
 """Extensions, created once and bound to an application in the factory."""
 
-from flask import request
+import hashlib
+import hmac
+
+from flask import current_app, request
 from flask_babel import Babel
 from flask_caching import Cache
 from flask_limiter import Limiter
@@ -29,8 +32,14 @@ class Base(DeclarativeBase):
 
 
 def client_address() -> str:
-    """The address rate limits count against (ProxyFix supplies it behind a proxy)."""
-    return get_remote_address() or request.remote_addr or "unknown"
+    """Whom rate limits count against: a keyed hash of the client's IP address.
+
+    ProxyFix supplies the address behind a proxy. The limiter's storage (Redis, say) never
+    holds the address itself, and its counts go when their window ends.
+    """
+    address = get_remote_address() or request.remote_addr or "unknown"
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 db = SQLAlchemy(model_class=Base)

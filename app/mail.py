@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from email import message_from_bytes
 from email.charset import QP, Charset
 from email.header import Header
@@ -17,7 +18,9 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel.speaklater import LazyString
 from flask_mail import Message
+from sqlalchemy import func, select
 
+from app.database import utc_now
 from app.extensions import db
 from app.outbox import ACCOUNT_PRIORITY, Notice, NoticeKind
 
@@ -143,7 +146,9 @@ def compose_email(
     """
     with force_locale(locale):
         subject = str(subject) % subject_values if subject_values else str(subject)
-        text = render_template(f"email/{template}.txt", **context)
+        # Every email names where it came from, with the imprint and privacy statement.
+        text = render_template(f"email/{template}.txt", **context).rstrip("\n") + "\n\n"
+        text += render_template("email/_footer.txt")
         html = render_template(f"email/{template}.html", **context)
     site_name = current_app.config["SITE_NAME"]
     sender_address = current_app.config["MAIL_DEFAULT_SENDER"]
@@ -178,6 +183,19 @@ def queue_email(
             priority=ACCOUNT_PRIORITY,
         )
     )
+
+
+def queued_in_the_last_day(recipient: str, kind: NoticeKind) -> int:
+    """How many emails of this kind were queued for the address in the last 24 hours.
+
+    Confirmation mails are limited per address and day with it, so that a form cannot flood
+    someone else's inbox.
+    """
+    since = utc_now() - timedelta(days=1)
+    query = select(func.count()).where(
+        Notice.recipient == recipient, Notice.kind == kind, Notice.created_at > since
+    )
+    return db.session.scalar(query) or 0
 
 
 def parse_raw(raw: bytes) -> EmailMessage:

@@ -34,11 +34,19 @@ DIGEST_PRIORITY = 20
 class NoticeKind(enum.StrEnum):
     ACCOUNT = "account"  # invitations, confirmations, resets: sent ahead of everything
     SUBSCRIPTION_CONFIRM = "sub_confirm"
+    SIGNATURE_CONFIRM = "sig_confirm"  # a reader's signature under a letter, to confirm
     LETTER_TO_YOU = "letter_to_you"
     REPLY_TO_YOU = "reply_to_you"
     THREAD_REPLY = "thread_reply"
     SUBSCRIPTION = "subscription"
+    SIGNED_ANSWER = "signed_answer"  # an answer to a letter the recipient signed
     DIGEST = "digest"
+
+
+# Composed whole in the request that asked for them (they carry a fresh token).
+COMPOSED_IN_REQUEST = frozenset(
+    {NoticeKind.ACCOUNT, NoticeKind.SUBSCRIPTION_CONFIRM, NoticeKind.SIGNATURE_CONFIRM}
+)
 
 
 class DeliveryState(enum.StrEnum):

@@ -38,6 +38,8 @@ CORE = (
     "page_version",
     "page_cache",
     "text",
+    "legal",
+    "log_privacy",
 )
 
 # Low to high. Units in one layer may import each other, except the pairs in INDEPENDENT.
@@ -46,22 +48,23 @@ LAYERS: dict[str, int] = {
     "accounts": 2,
     "letters": 3,
     "links": 4,
-    "discovery": 5,
-    "subscriptions": 5,
-    "notifications": 6,
-    "inbound": 7,
-    "admin": 8,
-    "api": 8,
-    "ops": 9,
-    "demo": 10,
-    "cli": 10,
+    "signatures": 5,
+    "discovery": 6,
+    "subscriptions": 6,
+    "notifications": 7,
+    "inbound": 8,
+    "admin": 9,
+    "api": 9,
+    "ops": 10,
+    "demo": 11,
+    "cli": 11,
     # app/__init__.py, the application factory, wires everything.
-    "": 10,
+    "": 11,
 }
 
 ORDER = (
-    "low to high: core, accounts, letters, links, discovery | subscriptions, notifications, "
-    "inbound, admin | api, ops, then demo, cli and the factory in app/__init__.py"
+    "low to high: core, accounts, letters, links, signatures, discovery | subscriptions, "
+    "notifications, inbound, admin | api, ops, then demo, cli and the factory in app/__init__.py"
 )
 
 INDEPENDENT = frozenset({frozenset({"discovery", "subscriptions"}), frozenset({"admin", "api"})})

@@ -28,6 +28,14 @@ from app.links.service import tag_names
 from app.notifications.models import MailboxMessage
 from app.notifications.sender import run_once
 from app.outbox import Notice, NoticeKind
+from app.signatures.models import Signature
+from app.signatures.service import (
+    Signer,
+    confirm_token,
+    request_signature,
+    sign_as_colleague,
+    withdraw_token,
+)
 from app.subscriptions.models import Frequency, Subscription, Target
 from app.subscriptions.service import request_subscription
 from app.subscriptions.tokens import CONFIRM, manage_token, unsubscribe_token
@@ -101,6 +109,28 @@ def revise_with_outside_links(slug: str) -> None:
     db.session.commit()
 
 
+def sign_a_letter(slug: str) -> tuple[str, str]:
+    """A colleague, a named reader and an unnamed one sign; one reader waits to confirm.
+
+    Returns the tokens of the pending signature's confirmation and withdrawal links.
+    """
+    letter = letter_by_slug(slug)
+    sign_as_colleague(letter, user_by_email("svenja@example.org"), True, False)
+    for number, named in ((1, True), (2, False), (3, True)):
+        signer = Signer(f"Reader {number}", "Guild of Letters", f"signer{number}@example.org",
+                        named, told_of_answers=False, locale="en")  # fmt: skip
+        request_signature(letter, signer)
+    db.session.flush()
+    pending = []
+    for signature in db.session.scalars(select(Signature).where(Signature.user_id.is_(None))):
+        if signature.email == "signer3@example.org":
+            pending = [confirm_token(signature), withdraw_token(signature)]
+        else:
+            signature.confirmed_at = utc_now()
+    db.session.commit()
+    return pending[0], pending[1]
+
+
 def every_page_type() -> PageSet:
     """Withdraw a demo letter, edit one, subscribe readers; the paths to visit."""
     sven = user_by_email("sven@example.org")
@@ -122,6 +152,7 @@ def every_page_type() -> PageSet:
         subscription_id=subscription.id,
     )
     confirm = make_token(CONFIRM, {"s": unconfirmed.id, "e": unconfirmed.email})
+    confirm_signature, withdraw_signature = sign_a_letter("on-writing-things-down")
     pages = PageSet(
         anonymous={
             "front": "/",
@@ -145,12 +176,19 @@ def every_page_type() -> PageSet:
             "withdrawn": "/letters/three-reviews-later",
             "history": "/letters/on-writing-things-down/history",
             "invitation": f"/auth/invite/{invitation}",
+            "sign": "/letters/on-writing-things-down/sign",
+            "signatures": "/letters/on-writing-things-down/signatures",
+            "confirm-signature": f"/signatures/confirm/{confirm_signature}",
+            "withdraw-signature": f"/signatures/withdraw/{withdraw_signature}",
         },
         signed_in={
             "own-letter": "/letters/warum-wir-wieder-briefe-schreiben-sollten",
             "thread-signed-in": "/threads/warum-wir-wieder-briefe-schreiben-sollten",
             "write": "/letters/new?to=svenja",
             "reply": "/letters/on-writing-things-down/reply",
+            "letter-to-sign": "/letters/on-writing-things-down",
+            "sign-in-one-click": "/letters/on-writing-things-down/sign",
+            "signatures-for-admins": "/letters/on-writing-things-down/signatures",
             "edit": "/letters/warum-wir-wieder-briefe-schreiben-sollten/edit",
             "settings": "/settings",
             "notice-settings": "/settings/notifications",

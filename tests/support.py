@@ -98,6 +98,8 @@ def config_for_tests(url: str, **overrides: Any) -> dict[str, Any]:
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_STORAGE_URI": "memory://",
+        # No imprint or privacy files of a developer's own instance folder in the tests.
+        "LEGAL_FOLDER": "/nonexistent/briefwechsel-legal-pages",
         "OPEN_REGISTRATION": False,
         "SESSION_COOKIE_SECURE": False,
         "PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH,
@@ -300,8 +302,15 @@ def mailbox_messages() -> list[EmailMessage]:
 
 
 def text_of(message: EmailMessage) -> str:
+    """The plain text a person wrote the mail for, without the footer every mail carries."""
     part = message.get_body(preferencelist=("plain",))
-    return part.get_content() if part else ""
+    return without_footer(part.get_content()) if part else ""
+
+
+def without_footer(text: str) -> str:
+    """A mail's text up to its footer (site, imprint, privacy), which tests of their own check."""
+    body, separator, _footer = text.replace("\r\n", "\n").rpartition("\n\n-- \n")
+    return body if separator else text
 
 
 SITE_LINK = re.compile(re.escape(SITE_URL) + r"/\S+")
@@ -309,7 +318,7 @@ SITE_LINK = re.compile(re.escape(SITE_URL) + r"/\S+")
 
 def link_in(text: str) -> str:
     """The one site link a mail's text carries, as a path the test client can open."""
-    links = SITE_LINK.findall(text)
+    links = SITE_LINK.findall(without_footer(text))
     assert len(links) == 1, f"expected one link in the mail, found {links}"
     return links[0].removeprefix(SITE_URL)
 

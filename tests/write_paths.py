@@ -29,9 +29,12 @@ from app.accounts.service import set_avatar
 from app.deliverability import suspend
 from app.extensions import db
 from app.letters.models import Letter
+from app.letters.queries import letter_by_slug
 from app.letters.service import set_hidden, withdraw_letter
 from app.mail import parse_raw
 from app.outbox import DeliveryState, Notice, NoticeKind
+from app.signatures.listing import shown_signatures
+from app.signatures.service import Signer, request_signature, sign_as_colleague
 from app.subscriptions.models import Frequency, Target
 from app.subscriptions.service import request_subscription
 from app.subscriptions.suspension import request_address_check
@@ -48,7 +51,8 @@ class Request:
     path: str
     data: dict[str, Any] = field(default_factory=dict)
     status: int = 302
-    location: str | None = None  # where a 302 leads
+    # Where a 302 leads; ending in "*", where it begins (a fresh token follows, signed now).
+    location: str | None = None
     method: str = "POST"
     json: Any = None  # a JSON body instead of a form (the API)
     headers: dict[str, str] = field(default_factory=dict)
@@ -349,7 +353,7 @@ def confirm_a_suspended_address(scene: Scene) -> Request:
     request_address_check(READER, "en")
     db.session.commit()
     path = emailed_link(READER, "/subscriptions/confirm-address/")
-    return Request(path, location=f"/subscriptions/{manage_token(READER)}")
+    return Request(path, location="/subscriptions/*")
 
 
 def one_click(notice: Notice) -> Request:
@@ -373,6 +377,66 @@ def turn_off_a_notice_in_one_click(scene: Scene) -> Request:
     user = scene.make_user()
     kind = NoticeKind.LETTER_TO_YOU
     return one_click(Notice(recipient=user.email, kind=kind, user_id=user.id))
+
+
+# Signatures: readers and colleagues sign, confirm, withdraw; authors close; admins remove.
+
+SIGNER = "signer@example.org"
+
+
+def ask_to_sign(scene: Scene, letter: Letter) -> None:
+    """A reader's pending signature, its confirmation queued."""
+    signer = Signer("Ada Lovelace", "", SIGNER, named=True, told_of_answers=True, locale="en")
+    request_signature(letter_by_slug(letter.slug), signer)
+    db.session.commit()
+
+
+def sign_as_a_reader(scene: Scene) -> Request:
+    letter = scene.letter(scene.make_user(), title="Sign me")
+    form = {"name": "Ada Lovelace", "affiliation": "", "email": SIGNER}
+    return Request(f"/letters/{letter.slug}/sign", form, status=200)
+
+
+def sign_as_a_colleague(scene: Scene) -> Request:
+    letter = scene.letter(scene.make_user(), title="Sign me")
+    scene.signed_in()
+    location = f"/letters/{letter.slug}#signatures"
+    return Request(f"/letters/{letter.slug}/sign", {"told_of_answers": "y"}, location=location)
+
+
+def confirm_a_signature(scene: Scene) -> Request:
+    ask_to_sign(scene, scene.letter(scene.make_user(), title="Sign me"))
+    return Request(emailed_link(SIGNER, "/signatures/confirm/"), status=200)
+
+
+def withdraw_a_signature_by_link(scene: Scene) -> Request:
+    ask_to_sign(scene, scene.letter(scene.make_user(), title="Sign me"))
+    return Request(emailed_link(SIGNER, "/signatures/withdraw/"), status=200)
+
+
+def withdraw_a_colleagues_signature(scene: Scene) -> Request:
+    letter = scene.letter(scene.make_user(), title="Sign me")
+    sign_as_colleague(letter_by_slug(letter.slug), scene.signed_in(), True, False)
+    location = f"/letters/{letter.slug}#signatures"
+    return Request(f"/letters/{letter.slug}/signature/withdraw", location=location)
+
+
+def close_signing(scene: Scene) -> Request:
+    letter = scene.letter(scene.signed_in(), title="Enough signatures")
+    location = f"/letters/{letter.slug}#signatures"
+    return Request(f"/letters/{letter.slug}/signing", {"action": "close"}, location=location)
+
+
+def remove_a_signature(scene: Scene) -> Request:
+    scene.signed_in(is_admin=True)
+    letter = scene.letter(scene.make_user(), title="Sign me")
+    sign_as_colleague(letter_by_slug(letter.slug), scene.make_user(), True, False)
+    db.session.commit()
+    (shown,) = shown_signatures(letter.id)
+    return Request(
+        f"/letters/{letter.slug}/signatures/{shown.id}/remove",
+        location=f"/letters/{letter.slug}/signatures",
+    )
 
 
 # Admin: invitations, hiding letters, retrying deliveries.
@@ -501,6 +565,23 @@ WRITE_PATHS = [
     path("unsubscribe-one-click", "/unsubscribe/<token>", unsubscribe_in_one_click),
     path("unsubscribe-digests", "/unsubscribe/<token>", unsubscribe_from_digests),
     path("unsubscribe-notice-kind", "/unsubscribe/<token>", turn_off_a_notice_in_one_click),
+    path("sign-as-reader", "/letters/<slug>/sign", sign_as_a_reader),
+    path("sign-as-colleague", "/letters/<slug>/sign", sign_as_a_colleague),
+    path("confirm-signature", "/signatures/confirm/<token>", confirm_a_signature),
+    path(
+        "withdraw-signature-by-link", "/signatures/withdraw/<token>", withdraw_a_signature_by_link
+    ),
+    path(
+        "withdraw-colleagues-signature",
+        "/letters/<slug>/signature/withdraw",
+        withdraw_a_colleagues_signature,
+    ),
+    path("close-signing", "/letters/<slug>/signing", close_signing),
+    path(
+        "admin-remove-signature",
+        "/letters/<slug>/signatures/<int:signature_id>/remove",
+        remove_a_signature,
+    ),
     path("admin-invite", "/admin", invite_a_colleague),
     path("admin-invite-again", "/admin", invite_a_colleague_again),
     path(

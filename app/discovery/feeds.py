@@ -9,6 +9,7 @@ from flask import current_app, render_template
 
 from app.database import utc_now
 from app.letters.models import Letter
+from app.signatures.listing import FeedSignatures, signatures_for_feed
 from app.web import absolute_url
 
 
@@ -27,12 +28,16 @@ def atom_feed(title: str, page_url: str, feed_url: str, letters: Iterable[Letter
         feed.updated(newest)
     else:
         feed.updated(utc_now())
+    signatures = signatures_for_feed([letter.id for letter in letters])
     for letter in reversed(letters):  # feedgen puts the last added entry first
-        add_entry(feed, letter)
+        add_entry(feed, letter, signatures.get(letter.id))
     return feed.atom_str(pretty=True)
 
 
-def add_entry(feed: FeedGenerator, letter: Letter) -> None:
+def add_entry(
+    feed: FeedGenerator, letter: Letter, signatures: FeedSignatures | None = None
+) -> None:
+    """The whole letter, and who signed it (a count and the first names)."""
     url = absolute_url("letters.show", slug=letter.slug)
     entry = feed.add_entry()
     entry.id(url)
@@ -47,4 +52,5 @@ def add_entry(feed: FeedGenerator, letter: Letter) -> None:
     entry.published(letter.published_at)
     entry.updated(letter.edited_at or letter.published_at)
     entry.summary(letter.excerpt)
-    entry.content(render_template("discovery/feed_entry.html", letter=letter), type="html")
+    html = render_template("discovery/feed_entry.html", letter=letter, signatures=signatures)
+    entry.content(html, type="html")

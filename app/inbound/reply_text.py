@@ -33,6 +33,21 @@ SIGNATURE_LENGTH = 60
 # "-- " (RFC 3676), after mail-parser-reply has stripped each line.
 SIGNATURE_SEPARATORS = ("--", "__")
 LANGUAGES = ("de", "en")
+# Closings a letter ends with, for when the parser did not take them for a signature (it
+# knows "Viele Grüße" but not "Best"); compared lower-cased, without a trailing comma or "!".
+CLOSING_WORDS = frozenset(
+    (
+        "gruß", "grüße", "viele grüße", "liebe grüße", "beste grüße", "herzliche grüße",
+        "schöne grüße", "freundliche grüße", "mit freundlichen grüßen", "lg", "vg", "bis bald",
+        "ciao", "tschüss", "best", "best wishes", "best regards", "kind regards", "regards",
+        "warm regards", "all the best", "cheers", "thanks", "many thanks", "yours",
+        "yours sincerely", "sincerely", "love", "take care",
+    )
+)  # fmt: skip
+# What phones and webmail add under a mail: not the writer's words.
+DEVICE_LINE = re.compile(
+    r"^(sent from my |von meinem .{1,40} gesendet|gesendet von meinem |get outlook for )", re.I
+)
 
 
 def compiled_patterns() -> dict[str, re.Pattern[str]]:
@@ -114,15 +129,46 @@ def reply_parts(text: str) -> ReplyParts | None:
     # A first fragment with a header above it is the quoted mail: nothing was written above.
     if reply is None or reply.headers or not reply.body.strip():
         return None
-    lines = reply.body.strip().split("\n")
+    lines = written_lines(reply.body)
     salutation = ""
-    if is_salutation(lines[0]) and (len(lines) == 1 or not lines[1].strip()):
+    if lines and is_salutation(lines[0]) and (len(lines) == 1 or not lines[1].strip()):
         salutation, lines = lines[0].strip(), lines[1:]
     closing, signature = closing_and_signature(reply.signatures)
+    if not closing:
+        lines, closing, signature = closing_at_the_end(lines)
     body = tidy_paragraphs("\n".join(lines))
     if not body:
         return None
     return ReplyParts(salutation, body, closing, signature)
+
+
+def written_lines(text: str) -> list[str]:
+    """The lines someone wrote: without quoted lines, nor what their phone added below them.
+
+    A quote with no "wrote:" line above it is left in place by the parser; it is still
+    someone else's words, and a letter never publishes them under the writer's name.
+    """
+    return [
+        line
+        for line in text.strip().split("\n")
+        if not line.lstrip().startswith(">") and not DEVICE_LINE.match(line.strip())
+    ]
+
+
+def closing_at_the_end(lines: list[str]) -> tuple[list[str], str, str]:
+    """The body lines, closing and name, when the last paragraph is a closing and a name.
+
+    Nothing is split off when it would leave no body: "Thanks\nSvenja" is the whole reply.
+    """
+    while lines and not lines[-1].strip():
+        lines = lines[:-1]
+    start = max((at + 1 for at, line in enumerate(lines) if not line.strip()), default=0)
+    last = [line.strip() for line in lines[start:]]
+    body = lines[:start]
+    is_closing = 1 <= len(last) <= 2 and last[0].rstrip(",!.").lower() in CLOSING_WORDS
+    if not is_closing or not "".join(body).strip() or len(last[-1]) > SIGNATURE_LENGTH:
+        return lines, "", ""
+    return body, last[0].rstrip(","), last[1] if len(last) == 2 else ""
 
 
 def is_salutation(line: str) -> bool:
@@ -143,7 +189,8 @@ def closing_and_signature(signatures: str) -> tuple[str, str]:
     for line in signatures.split("\n"):
         if line.strip() in SIGNATURE_SEPARATORS:
             break
-        lines.append(line.strip())
+        if not DEVICE_LINE.match(line.strip()):
+            lines.append(line.strip())
     lines = [line for line in lines if line]
     if not lines or len(lines[0]) > CLOSING_LENGTH:
         return "", ""

@@ -46,6 +46,7 @@ class PlannedLetter:
     addressee_id: int | None
     thread_root_id: int | None  # None: it would open a correspondence of its own
     tags: tuple[str, ...]
+    in_reply_to_id: int | None = None  # the letter it answers
 
 
 def values_from(signal: Signal, sender: Letter | PlannedLetter) -> dict[str, Any]:

@@ -211,6 +211,7 @@ def planned_letter(form: LetterForm, letter: Letter | None, parent: Letter | Non
         addressee_id=addressee.id if addressee else None,
         thread_root_id=thread_root_id,
         tags=tuple(parse_tags(form.tags.data or "")),
+        in_reply_to_id=parent.id if parent else (letter.in_reply_to_id if letter else None),
     )
 
 

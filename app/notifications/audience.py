@@ -14,6 +14,7 @@ from app.extensions import db
 from app.letters.events import PlannedLetter, letter_audience_asked
 from app.letters.models import Letter, LetterStatus
 from app.links.models import Tag
+from app.signatures.answers import answer_watchers
 from app.subscriptions.models import Subscription, Target
 from app.text.slugs import slugify
 
@@ -21,7 +22,7 @@ from app.text.slugs import slugify
 @letter_audience_asked.connect
 def who_will_be_told(planned: PlannedLetter, **_: Any) -> dict[str, list[str]]:
     """Lines such as "Svenja, to whom it is written" and "3 people who follow Sven"."""
-    lines = [addressee_line(planned), *follower_lines(planned)]
+    lines = [addressee_line(planned), signers_line(planned), *follower_lines(planned)]
     return {"audience": [str(line) for line in lines if line]}
 
 
@@ -49,6 +50,20 @@ def follower_lines(planned: PlannedLetter) -> list[str]:
          "%(num)d people who follow every new letter"),
     ]  # fmt: skip
     return [str(_ln(one, many, count, name=name)) for count, one, many in counts if count]
+
+
+def signers_line(planned: PlannedLetter) -> str | None:
+    """Signers of the answered letter who asked to be told of its answers."""
+    count = len(answer_watchers(planned.in_reply_to_id)) if planned.in_reply_to_id else 0
+    if not count:
+        return None
+    return str(
+        _ln(
+            "%(num)d person who signed the letter it answers",
+            "%(num)d people who signed the letter it answers",
+            count,
+        )
+    )
 
 
 def thread_followers(planned: PlannedLetter) -> int:

@@ -20,6 +20,6 @@ def run_command(once: bool, poll: float, batch: int) -> None:
     """Deliver due notices over one SMTP connection per batch, retrying failures."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s sender %(message)s")
     if once:
-        click.echo(f"Sent {run_once(batch)} notices.")
+        click.echo(f"Sent {run_once(batch, forget_expired=True)} notices.")
         return
     run_forever(poll, batch)

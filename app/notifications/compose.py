@@ -21,7 +21,7 @@ from app.notifications.dkim import sign_with_dkim
 from app.notifications.letter_in_mail import LetterInMail, letter_in_mail
 from app.notifications.models import LetterEvent
 from app.notifications.reply_address import replies_by_email, reply_address, reply_token
-from app.outbox import Notice, NoticeKind
+from app.outbox import COMPOSED_IN_REQUEST, Notice, NoticeKind
 from app.subscriptions.tokens import manage_token, manage_url, unsubscribe_token, unsubscribe_url
 from app.web import absolute_url
 
@@ -30,6 +30,7 @@ SUBJECTS = {
     NoticeKind.REPLY_TO_YOU: _l("%(author)s answered your letter: %(title)s"),
     NoticeKind.THREAD_REPLY: _l("New letter in a correspondence you wrote in: %(title)s"),
     NoticeKind.SUBSCRIPTION: _l("New letter from %(author)s: %(title)s"),
+    NoticeKind.SIGNED_ANSWER: _l("%(author)s answered a letter you signed: %(title)s"),
 }
 DIGEST_SUBJECT = _l("Your digest from %(site)s: new letters")
 
@@ -281,7 +282,7 @@ def digest_notice(notice: Notice, cache: LetterCache) -> Message:
 
 def render_notice(notice: Notice, cache: LetterCache) -> tuple[bytes, str]:
     """The bytes to send for an outbox row, and their Message-ID."""
-    if notice.kind not in (NoticeKind.DIGEST, NoticeKind.ACCOUNT, NoticeKind.SUBSCRIPTION_CONFIRM):
+    if notice.kind != NoticeKind.DIGEST and notice.kind not in COMPOSED_IN_REQUEST:
         raw, message_id = letter_notice_bytes(notice, cache)
         return sign_with_dkim(raw), message_id
     if notice.raw is not None:

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from app.deliverability import suspended_among
 from app.notifications.compose import LetterCache, render_notice
-from app.outbox import Notice, NoticeKind
+from app.outbox import COMPOSED_IN_REQUEST, Notice, NoticeKind
 
 log = logging.getLogger(__name__)
 
@@ -30,16 +30,12 @@ class Outgoing:
     dropped: str = ""
 
 
-LETTER_KINDS = frozenset(NoticeKind) - {
-    NoticeKind.ACCOUNT,
-    NoticeKind.SUBSCRIPTION_CONFIRM,
-    NoticeKind.DIGEST,
-}
+LETTER_KINDS = frozenset(NoticeKind) - COMPOSED_IN_REQUEST - {NoticeKind.DIGEST}
 
 
 # Mail the person asked for a moment ago goes out even to a suspended address: confirming
 # the address again is how a suspension is lifted.
-ASKED_FOR = frozenset({NoticeKind.ACCOUNT, NoticeKind.SUBSCRIPTION_CONFIRM})
+ASKED_FOR = COMPOSED_IN_REQUEST
 
 
 def suspended_recipients(notices: list[Notice]) -> set[str]:

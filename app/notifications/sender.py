@@ -13,11 +13,11 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from app.database import read_only_transactions, utc_now
-from app.discovery.suggestions import plan_next_neighbours, store_neighbours
 from app.extensions import db
 from app.notifications.compose import LetterCache
 from app.notifications.digests import queue_due_digests
 from app.notifications.heartbeat import record_heartbeat
+from app.notifications.neighbour_refresh import refresh_queued_neighbours
 from app.notifications.outgoing import (
     Outgoing,
     letters_to_load,
@@ -25,6 +25,7 @@ from app.notifications.outgoing import (
     suspended_recipients,
 )
 from app.notifications.reply_address import return_path
+from app.notifications.retention import forget_expired_delivery_details
 from app.notifications.service import fan_out_next_event
 from app.notifications.transport import PermanentDeliveryError, ServerUnreachable, Transport
 from app.outbox import DeliveryState, Notice
@@ -36,6 +37,8 @@ LONGEST_RETRY = timedelta(hours=1)
 GIVE_UP_AFTER = timedelta(days=2)
 LEASE = timedelta(minutes=5)  # unless SENDER_LEASE_SECONDS says otherwise
 DIGEST_CHECK_SECONDS = 60
+# Old delivery details are few an hour: looking for them hourly spares a scan a minute.
+RETENTION_CHECK_SECONDS = 3600
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -231,28 +234,11 @@ def fan_out_pending_events() -> int:
 NEIGHBOUR_SECONDS_PER_ROUND = 2.0
 
 
-def refresh_queued_neighbours(seconds: float | None = None) -> int:
-    """Work out "more letters" again under the letters that new ones resemble.
-
-    Each letter in two transactions: one that only reads and ranks (on SQLite it takes no
-    write lock), then a short one that stores the result. With `seconds`, no new letter is
-    begun once they have passed: the rest waits for the next round.
-    """
-    done = 0
-    began = time.monotonic()
-    while seconds is None or time.monotonic() - began < seconds:
-        with read_only_transactions():
-            plan = plan_next_neighbours()
-            db.session.commit()
-        if plan is None:
-            return done
-        done += store_neighbours(plan)
-        db.session.commit()
-    return done
-
-
 def run_once(
-    batch_size: int = 200, sender_id: str | None = None, check_digests: bool = True
+    batch_size: int = 200,
+    sender_id: str | None = None,
+    check_digests: bool = True,
+    forget_expired: bool = False,
 ) -> int:
     """Fan out new events, queue due digests, and send everything due now. Returns sent count."""
     sender_id = sender_id or new_sender_id()
@@ -262,6 +248,9 @@ def run_once(
         log.info("fanned out %d letters in %.2f s", letters, time.monotonic() - began)
     if check_digests:
         queue_due_digests(utc_now())
+        db.session.commit()
+    if forget_expired:
+        forget_expired_delivery_details(utc_now())
         db.session.commit()
     started, began = utc_now(), time.monotonic()
     sent = 0
@@ -283,15 +272,18 @@ def run_forever(poll_seconds: float = 5.0, batch_size: int = 200) -> None:
     """The long-running sender; several may run at once."""
     sender_id = new_sender_id()
     log.info("sender %s started", sender_id)
-    last_digest_check = 0.0
+    last_digest_check = last_retention_check = 0.0
     while True:
         # Digests are due on the hour: looking through every digest subscription once a
         # minute is enough, where notices are looked for every few seconds.
         check_digests = time.monotonic() - last_digest_check >= DIGEST_CHECK_SECONDS
+        forget_expired = time.monotonic() - last_retention_check >= RETENTION_CHECK_SECONDS
         try:
-            run_once(batch_size, sender_id, check_digests)
+            run_once(batch_size, sender_id, check_digests, forget_expired)
             if check_digests:
                 last_digest_check = time.monotonic()
+            if forget_expired:
+                last_retention_check = time.monotonic()
         except Exception:  # noqa: BLE001 — keep running; the database may be back soon
             log.exception("sender round failed")
             db.session.rollback()

@@ -14,6 +14,7 @@ from app.letters.models import Letter, LetterStatus
 from app.links.models import LetterTag
 from app.notifications.models import LetterEvent
 from app.outbox import NOTICE_PRIORITY, DeliveryState, Notice, NoticeKind
+from app.signatures.answers import answer_watchers
 from app.subscriptions.models import Frequency, Subscription, Target
 
 # The first matching rule names the email; one person gets one email per event.
@@ -81,7 +82,21 @@ def tell_everyone(event: LetterEvent, letter: Letter) -> None:
     told = {recipient.email.lower() for recipient in colleagues}
     if author is not None:
         told.add(author.email.lower())
+    signers = signers_to_tell(letter, told)
+    write_notices(event, signers)
+    told.update(recipient.email for recipient in signers)
     write_subscriber_notices(event, letter, told)
+
+
+def signers_to_tell(letter: Letter, told: set[str]) -> list[Recipient]:
+    """Signers of the answered letter who asked to be told of answers, and are not told yet."""
+    if not letter.in_reply_to_id:
+        return []
+    return [
+        Recipient(watcher.email, NoticeKind.SIGNED_ANSWER, watcher.locale, watcher.user_id)
+        for watcher in answer_watchers(letter.in_reply_to_id)
+        if watcher.email not in told
+    ]
 
 
 def write_notices(event: LetterEvent, recipients: list[Recipient]) -> None:

@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy import make_url
 
 from app.config import INSTANCE_DIR
+from app.legal import has_imprint, legal_folder
 from app.ops.doctor_services import (
     check_database,
     check_mail_server,
@@ -135,6 +136,20 @@ def compiled_copy_is_current(source: Path, hashed_name: str) -> bool:
     return f"-{digest}." in hashed_name
 
 
+def check_imprint() -> Finding:
+    """A public site in Germany must name who runs it (Impressum)."""
+    if has_imprint():
+        return Finding("imprint", True, "linked in every page's footer and every email")
+    if not public_site():
+        return Finding("imprint", True, "none (fine for a site on this machine only)")
+    return problem(
+        "imprint",
+        "none: German sites must name who runs them",
+        f"put it in Markdown in {legal_folder() / 'imprint.md'} (or imprint.de.md, imprint.en.md)"
+        " or in the IMPRINT setting",
+    )
+
+
 def megabytes(size: int) -> str:
     return f"{size / 2**20:,.1f} MB"
 
@@ -148,6 +163,7 @@ CHECKS: tuple[Callable[[], Finding], ...] = (
     check_redis,
     check_disk_space,
     check_static_files,
+    check_imprint,
 )
 
 

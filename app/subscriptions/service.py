@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 
 from app.accounts.models import User
 from app.accounts.tokens import InvalidToken, make_token, read_token
@@ -19,8 +18,8 @@ from app.extensions import db
 from app.letters.models import Letter, LetterStatus
 from app.letters.queries import thread_size
 from app.links.service import public_tag
-from app.mail import compose_email, queue_email
-from app.outbox import Notice, NoticeKind
+from app.mail import compose_email, queue_email, queued_in_the_last_day
+from app.outbox import NoticeKind
 from app.subscriptions.models import Frequency, Subscription, Target
 from app.subscriptions.tokens import CONFIRM
 from app.web import absolute_url
@@ -109,17 +108,7 @@ TARGET_DESCRIPTIONS: dict[Target, Callable[[int], TargetInfo]] = {
 
 
 def confirmations_sent_today(email: str) -> int:
-    since = utc_now() - timedelta(days=1)
-    return (
-        db.session.scalar(
-            select(func.count()).where(
-                Notice.recipient == email,
-                Notice.kind == NoticeKind.SUBSCRIPTION_CONFIRM,
-                Notice.created_at > since,
-            )
-        )
-        or 0
-    )
+    return queued_in_the_last_day(email, NoticeKind.SUBSCRIPTION_CONFIRM)
 
 
 def request_subscription(

@@ -29,6 +29,9 @@ def unsubscribe_payload(notice: Notice) -> dict[str, Any]:
         return {"e": notice.recipient.lower(), "s": notice.subscription_id}
     if notice.kind == NoticeKind.DIGEST:
         return {"e": notice.recipient.lower(), "digest": True}
+    if notice.kind == NoticeKind.SIGNED_ANSWER:
+        # The answer's id: unsubscribing finds the signed letter it answers.
+        return {"e": notice.recipient.lower(), "answer": notice.letter_id}
     return {"e": notice.recipient.lower(), "u": notice.user_id, "p": PREFERENCE_OF[notice.kind]}
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import delete
 
 from app.accounts.notice_settings import NOTICE_LABELS, save_notice_settings_by_id
 from app.extensions import db
+from app.signatures.answers import answer_notices_label, stop_answer_notices
 from app.subscriptions.models import Frequency, Subscription
 from app.subscriptions.service import SubscriptionError, describe_target
 
@@ -25,6 +26,8 @@ def what_it_ends(payload: dict[str, Any]) -> str:
             return str(_l("something that is no longer available"))
     if payload.get("digest"):
         return str(_l("your daily and weekly digests"))
+    if "answer" in payload:
+        return answer_notices_label(int(payload["answer"]))
     return str(NOTICE_LABELS.get(str(payload.get("p", "")), _l("these emails")))
 
 
@@ -42,5 +45,7 @@ def unsubscribe(payload: dict[str, Any]) -> None:
                 Subscription.frequency.in_([Frequency.DAILY, Frequency.WEEKLY]),
             )
         )
+    elif "answer" in payload:
+        stop_answer_notices(email, int(payload["answer"]))
     elif "u" in payload and "p" in payload:
         save_notice_settings_by_id(int(payload["u"]), email, **{str(payload["p"]): False})

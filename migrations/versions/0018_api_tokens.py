@@ -1,7 +1,7 @@
 """Personal access tokens for the JSON API
 
 Revision ID: 0018apitokens
-Revises: 0015bounces
+Revises: 0016signatures
 Create Date: 2026-12-10 10:00:00.000000
 
 """
@@ -13,7 +13,7 @@ from app.database import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '0018apitokens'
-down_revision = '0015bounces'
+down_revision = '0016signatures'
 branch_labels = None
 depends_on = None
 

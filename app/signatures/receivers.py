@@ -1,0 +1,41 @@
+"""What the letter page shows of its signatures (asked through the letter_page_shown signal)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template
+from flask_login import current_user
+from markupsafe import Markup
+
+from app.forms import ConfirmForm
+from app.letters.events import letter_page_shown
+from app.letters.models import Letter
+from app.signatures.forms import OneClickSignForm, SigningSwitchForm
+from app.signatures.listing import page_of_names, signature_count
+
+
+@letter_page_shown.connect
+def signatures_on_the_page(letter: Letter, **_: Any) -> dict[str, Any]:
+    """The count, the first page of names and what the viewer can do: sign, withdraw, close.
+
+    Signed out, the box holds only a link to the signing page: the page stays shareable.
+    """
+    if not letter.is_published:
+        return {}  # signing is off for drafts, hidden and withdrawn letters
+    viewer = current_user if current_user.is_authenticated else None
+    signed_in = viewer is not None
+    is_author = signed_in and viewer.id == letter.author_id
+    box = render_template(
+        "signatures/_box.html",
+        letter=letter,
+        count=signature_count(letter.id, viewer if signed_in and not is_author else None),
+        names=page_of_names(letter.id, 1),
+        signed_in=signed_in,
+        is_author=is_author,
+        is_admin=signed_in and viewer.is_admin,
+        sign_form=OneClickSignForm() if signed_in else None,
+        action_form=ConfirmForm() if signed_in else None,
+        switch_form=SigningSwitchForm() if is_author else None,
+    )
+    return {"signature_box": Markup(box)}
