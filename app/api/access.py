@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from flask import Response, abort, current_app, g, request
 from flask_babel import gettext as _
+from marshmallow import Schema
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
@@ -124,6 +125,20 @@ def reading(view: View) -> View:
     return bp.doc(security=READ_SECURITY)(bp.conditional(view))
 
 
+def sends_a_body() -> bool:
+    return bool(request.content_length or request.headers.get("Transfer-Encoding"))
+
+
+def read_page(arguments: type[Schema], answer: type[Schema]) -> Callable[[View], View]:
+    """A read of one page of a list: its query arguments, its answer and their documentation."""
+
+    def decorate(view: View) -> View:
+        described = bp.arguments(arguments, location="query")(bp.response(200, answer)(view))
+        return reading(bp.paged(described))
+
+    return decorate
+
+
 def writing(view: View) -> View:
     """A write: only with a token of the write scope (401 without one, 403 with a read one)."""
 
@@ -137,8 +152,11 @@ def writing(view: View) -> View:
             )
         if not token.can_write:
             abort(403, description=_("This token may only read. Writing needs a write token."))
+        if sends_a_body() and not request.is_json:
+            # Read as no fields at all, a form would change nothing and still answer 200.
+            abort(415, description=_("Send the fields as JSON (Content-Type: application/json)."))
         return view(*args, **kwargs)
 
     limited = limit_writes(with_write_token)
-    documented = documented_errors(limited, 400, 401, 403, 404, 413, 429)
+    documented = documented_errors(limited, 400, 401, 403, 404, 413, 415, 429)
     return bp.doc(security=WRITE_SECURITY)(documented)

@@ -22,6 +22,7 @@ MESSAGES = {
     409: _l("This cannot be done to the letter as it is now."),
     410: _l("What was here is gone."),
     413: DESCRIPTIONS[413],
+    415: _l("Send the fields as JSON (Content-Type: application/json)."),
     422: _l("Some fields are not valid: see fields."),
     429: _l("Too many requests. Please wait a little and try again (see Retry-After)."),
     500: _l("Something went wrong on our side."),

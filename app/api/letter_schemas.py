@@ -139,6 +139,10 @@ class PaginationSchema(Schema):
     next_page = Integer(required=True, allow_none=True, metadata={"description": "Null: last."})
 
 
-class LetterPageSchema(Schema):
-    items = many(LetterSchema)
-    pagination = Nested(PaginationSchema, required=True)
+def page_schema(item: type[Schema], name: str) -> type[Schema]:
+    """A page of a list: its items, and where the neighbouring pages are."""
+    fields = {"items": many(item), "pagination": Nested(PaginationSchema, required=True)}
+    return Schema.from_dict(fields, name=name)
+
+
+LetterPageSchema = page_schema(LetterSchema, "LetterPage")

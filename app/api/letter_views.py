@@ -12,11 +12,11 @@ from sqlalchemy import Select
 from app.accounts.models import User
 from app.accounts.service import user_by_handle
 from app.api import bp
-from app.api.access import also_answers, reading
+from app.api.access import also_answers, read_page, reading
 from app.api.inputs import LetterListArgs, PageArgs
 from app.api.letter_schemas import LetterDetailSchema, LetterPageSchema
 from app.api.list_schemas import CorrespondencePageSchema, CorrespondenceSchema
-from app.api.paging import page_links, page_of_query
+from app.api.paging import page_answer, page_of_query
 from app.api.represent import letter_in_detail, letter_summary, letter_text, letters_in_full
 from app.discovery.correspondences import correspondences_of, latest_letters_of_correspondences
 from app.discovery.service import letters_tagged
@@ -63,16 +63,11 @@ def letters_asked_for(args: dict[str, Any]) -> Select:
 
 
 @bp.route("/letters", tags=TAGS)
-@reading
-@bp.paged
-@bp.arguments(LetterListArgs, location="query")
-@bp.response(200, LetterPageSchema)
+@read_page(LetterListArgs, LetterPageSchema)
 def letters(args: dict[str, Any]) -> Any:
     """Published letters, newest first."""
     paged = page_of_query(letters_asked_for(args), args)
-    return {"items": letters_in_full(paged.items), "pagination": paged.pagination}, page_links(
-        paged
-    )
+    return page_answer(paged, letters_in_full(paged.items))
 
 
 def readable_letter_or_404(slug: str) -> Letter:
@@ -96,10 +91,7 @@ def letter(slug: str) -> dict[str, Any]:
 
 
 @bp.route("/correspondences", tags=["Correspondences"])
-@reading
-@bp.paged
-@bp.arguments(PageArgs, location="query")
-@bp.response(200, CorrespondencePageSchema)
+@read_page(PageArgs, CorrespondencePageSchema)
 def correspondences(args: dict[str, Any]) -> Any:
     """Correspondences, latest activity first, each under its latest letter."""
     paged = page_of_query(latest_letters_of_correspondences(), args)
@@ -115,7 +107,7 @@ def correspondences(args: dict[str, Any]) -> Any:
         }
         for card in correspondences_of(paged.items)
     ]
-    return {"items": items, "pagination": paged.pagination}, page_links(paged)
+    return page_answer(paged, items)
 
 
 @bp.route("/correspondences/<slug:slug>", tags=["Correspondences"])

@@ -10,6 +10,7 @@ from app.api.letter_schemas import (
     LetterTextSchema,
     PaginationSchema,
     many,
+    page_schema,
     text,
 )
 
@@ -53,9 +54,7 @@ class CorrespondenceCardSchema(Schema):
     permalink = text()
 
 
-class CorrespondencePageSchema(Schema):
-    items = many(CorrespondenceCardSchema)
-    pagination = Nested(PaginationSchema, required=True)
+CorrespondencePageSchema = page_schema(CorrespondenceCardSchema, "CorrespondencePage")
 
 
 class ColleagueSchema(Schema):
@@ -70,13 +69,11 @@ class ColleagueSchema(Schema):
     permalink = text()
 
 
-class ColleaguePageSchema(Schema):
-    items = many(ColleagueSchema)
-    pagination = Nested(PaginationSchema, required=True)
+ColleaguePageSchema = page_schema(ColleagueSchema, "ColleaguePage")
 
 
 class ColleagueDetailSchema(ColleagueSchema):
-    letters = many(LetterSummarySchema, "Their published letters, newest first, one page.")
+    letters = many(LetterSummarySchema, "Their published letters, newest first: one page.")
     pagination = Nested(PaginationSchema, required=True)
 
 
@@ -88,9 +85,7 @@ class TagSchema(Schema):
     permalink = text()
 
 
-class TagPageSchema(Schema):
-    items = many(TagSchema)
-    pagination = Nested(PaginationSchema, required=True)
+TagPageSchema = page_schema(TagSchema, "TagPage")
 
 
 class TagDetailSchema(TagSchema):

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.api import bp
-from app.api.access import bearer_token, rate_limit_key, reading
+from app.api.access import bearer_token, rate_limit_key, read_page
 from app.api.inputs import PageArgs, SearchArgs
 from app.api.letter_views import colleague_or_404
 from app.api.list_schemas import (
@@ -20,7 +20,7 @@ from app.api.list_schemas import (
     TagDetailSchema,
     TagPageSchema,
 )
-from app.api.paging import Paged, page_links, page_of_list, page_of_query
+from app.api.paging import Paged, page_answer, page_links, page_of_list, page_of_query
 from app.api.represent import letter_summary
 from app.discovery.search import search_letters
 from app.discovery.service import colleagues as all_colleagues
@@ -52,23 +52,22 @@ def colleague(user: User, letters_written: int) -> dict[str, Any]:
     }
 
 
+def with_letters(shown: dict[str, Any], paged: Paged) -> tuple[dict[str, Any], dict[str, str]]:
+    """A colleague or a tag, with one page of its letters."""
+    letters = [letter_summary(letter) for letter in paged.items]
+    return shown | {"letters": letters, "pagination": paged.pagination}, page_links(paged)
+
+
 @bp.route("/colleagues", tags=["Colleagues"])
-@reading
-@bp.paged
-@bp.arguments(PageArgs, location="query")
-@bp.response(200, ColleaguePageSchema)
+@read_page(PageArgs, ColleaguePageSchema)
 def colleagues(args: dict[str, Any]) -> Any:
     """Every colleague, by name, with their number of published letters."""
     paged = page_of_list(all_colleagues(), args)
-    items = [colleague(found.user, found.letters) for found in paged.items]
-    return {"items": items, "pagination": paged.pagination}, page_links(paged)
+    return page_answer(paged, [colleague(found.user, found.letters) for found in paged.items])
 
 
 @bp.route("/colleagues/<handle:handle>", endpoint="colleague", tags=["Colleagues"])
-@reading
-@bp.paged
-@bp.arguments(PageArgs, location="query")
-@bp.response(200, ColleagueDetailSchema)
+@read_page(PageArgs, ColleagueDetailSchema)
 def colleague_page(args: dict[str, Any], handle: str) -> Any:
     """A colleague and their published letters, newest first, page by page."""
     user = colleague_or_404(handle)
@@ -77,10 +76,9 @@ def colleague_page(args: dict[str, Any], handle: str) -> Any:
             Letter.author_id == user.id, Letter.status == LetterStatus.PUBLISHED
         )
     )
-    paged = page_of_query(letters_written_by(user), args)
-    found = colleague(user, written or 0)
-    found |= {"letters": [letter_summary(letter) for letter in paged.items]}
-    return found | {"pagination": paged.pagination}, page_links(paged)
+    return with_letters(
+        colleague(user, written or 0), page_of_query(letters_written_by(user), args)
+    )
 
 
 def tag(name: str, slug: str, letters_count: int) -> dict[str, Any]:
@@ -94,22 +92,15 @@ def tag(name: str, slug: str, letters_count: int) -> dict[str, Any]:
 
 
 @bp.route("/tags", tags=["Tags"])
-@reading
-@bp.paged
-@bp.arguments(PageArgs, location="query")
-@bp.response(200, TagPageSchema)
+@read_page(PageArgs, TagPageSchema)
 def tags(args: dict[str, Any]) -> Any:
     """Every tag a published letter carries, by name, with its number of letters."""
     paged = page_of_list(public_tags(), args)
-    items = [tag(found.name, found.slug, found.letters) for found in paged.items]
-    return {"items": items, "pagination": paged.pagination}, page_links(paged)
+    return page_answer(paged, [tag(found.name, found.slug, found.letters) for found in paged.items])
 
 
 @bp.route("/tags/<slug:slug>", endpoint="tag", tags=["Tags"])
-@reading
-@bp.paged
-@bp.arguments(PageArgs, location="query")
-@bp.response(200, TagDetailSchema)
+@read_page(PageArgs, TagDetailSchema)
 def tag_page(args: dict[str, Any], slug: str) -> Any:
     """A tag and its published letters, newest first, page by page."""
     found = public_tag_by_slug(slug)
@@ -121,10 +112,9 @@ def tag_page(args: dict[str, Any], slug: str) -> Any:
         .join(Letter, Letter.id == LetterTag.letter_id)
         .where(LetterTag.tag_id == found.id, Letter.status == LetterStatus.PUBLISHED)
     )
-    paged = page_of_query(letters_tagged(found), args)
-    shown = tag(found.name, found.slug, count or 0)
-    shown |= {"letters": [letter_summary(letter) for letter in paged.items]}
-    return shown | {"pagination": paged.pagination}, page_links(paged)
+    return with_letters(
+        tag(found.name, found.slug, count or 0), page_of_query(letters_tagged(found), args)
+    )
 
 
 def with_token() -> bool:
@@ -132,16 +122,13 @@ def with_token() -> bool:
 
 
 @bp.route("/search", tags=["Search"])
-@reading
-@bp.paged
 @limiter.limit(
     lambda: current_app.config["SEARCH_LIMIT_PER_IP"],
     key_func=rate_limit_key,
     exempt_when=with_token,
     override_defaults=False,
 )
-@bp.arguments(SearchArgs, location="query")
-@bp.response(200, SearchResultsSchema)
+@read_page(SearchArgs, SearchResultsSchema)
 def search(args: dict[str, Any]) -> Any:
     """Published letters with every word, best first, with highlighted snippets."""
     results = search_letters(args["q"], page=args["page"], per_page=args["per_page"])

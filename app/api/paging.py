@@ -61,3 +61,8 @@ def page_links(paged: Paged) -> dict[str, str]:
             arguments = {**request.args.to_dict(), **(request.view_args or {}), "page": number}
             links.append(f'<{absolute_url(request.endpoint or "", **arguments)}>; rel="{relation}"')
     return {"Link": ", ".join(links)} if links else {}
+
+
+def page_answer(paged: Paged, items: list[Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """A page of a list as the API answers it: its items, `pagination` and the Link header."""
+    return {"items": items, "pagination": paged.pagination}, page_links(paged)

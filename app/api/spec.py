@@ -84,11 +84,22 @@ def init_api(app: Flask) -> SiteApi:
         {"type": "http", "scheme": "bearer", "description": TOKEN_DESCRIPTION},
     )
     api.register_blueprint(bp)
+    for name, description in GROUPS.items():
+        api.spec.tag({"name": name, "description": description})
     # Authorised by a token in a header, never by the session cookie: no CSRF to guard against.
     csrf.exempt(bp)
     return api
 
 
+# The groups the operations are listed in, in this order.
+GROUPS = {
+    "Letters": "Published letters, and a token's own drafts.",
+    "Writing": "Drafts, changes, answers and publishing: with a write token.",
+    "Correspondences": "Letters and the letters that answer them, as one tree.",
+    "Colleagues": "Who writes here, and what.",
+    "Tags": "Letters by topic; a letter's first tag is its category.",
+    "Search": "Full-text search over published letters.",
+}
 TOKEN_DESCRIPTION = (
     "A personal access token from the settings page (Access tokens): `bw_…`. "
     "A read token reads what its colleague may read, their drafts too; a write token also "

@@ -10,10 +10,11 @@ from typing import Any
 
 from flask import abort
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from app.accounts.models import User
 from app.api import bp
-from app.api.access import also_answers, bearer_token, writing
+from app.api.access import also_answers, writing
 from app.api.drafts import answer, changed_letter, new_letter
 from app.api.inputs import AnswerSchema, LetterChangesSchema, NewLetterSchema
 from app.api.letter_schemas import LetterDetailSchema
@@ -29,9 +30,7 @@ TAGS = ["Writing"]
 
 def writer() -> User:
     """The colleague whose write token the request carries (`writing` made sure of one)."""
-    token = bearer_token()
-    assert token is not None
-    return token.user
+    return current_user._get_current_object()
 
 
 def own_letter_or_404(slug: str) -> Letter:
@@ -44,8 +43,7 @@ def own_letter_or_404(slug: str) -> Letter:
 
 def saved(letter: Letter, status: int = 200) -> tuple[dict[str, Any], int, dict[str, str]]:
     """The letter as saved, read again with the people it names, and its address."""
-    shown = letter_by_slug(letter.slug)
-    assert shown is not None
+    shown = letter_by_slug(letter.slug) or letter
     url = absolute_url("api.letter", slug=letter.slug)
     return letter_in_detail(shown), status, {"Location": url} if status == 201 else {}
 

@@ -48,6 +48,14 @@ def test_a_body_past_the_limit_is_a_json_413(api, site, token_of):
     assert response.status_code == 413 and json_of(response)["error"] == "request_entity_too_large"
 
 
+def test_fields_come_as_json_or_not_at_all(api, site, token_of):
+    token = bearer(token_of(site.sven))
+    form = api.patch(f"/api/letters/{site.draft.slug}", data={"title": "By form"}, headers=token)
+    assert form.status_code == 415
+    assert json_of(form)["message"] == "Send the fields as JSON (Content-Type: application/json)."
+    assert api.post(f"/api/letters/{site.draft.slug}/publish", headers=token).status_code == 200
+
+
 def test_the_error_messages_follow_the_readers_language(api, site):
     response = api.get("/api/letters/nothing", headers={"Accept-Language": "de"})
     assert json_of(response)["message"] == "Hier ist kein Brief, oder keiner, den du sehen darfst."

@@ -132,7 +132,8 @@ def test_a_signed_in_browser_is_nobody_to_the_api(csrf_app, site, token_of):
     browser = server_like_client(csrf_app)
     sign_in(browser, site.sven)
     form_token = csrf_token_from(browser.get("/settings").get_data(as_text=True))
-    assert browser.get(f"/api/letters/{site.draft.slug}").status_code == 404
+    unseen = browser.get(f"/api/letters/{site.draft.slug}")
+    assert unseen.status_code == 404 and "Set-Cookie" not in unseen.headers
     letter = {"title": "By cookie", "body": "x", "addressee": "svenja"}
     refused = browser.post("/api/letters", json=letter, headers={"X-CSRFToken": form_token})
     assert refused.status_code == 401
