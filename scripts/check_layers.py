@@ -51,16 +51,17 @@ LAYERS: dict[str, int] = {
     "notifications": 6,
     "inbound": 7,
     "admin": 8,
-    "ops": 9,
-    "demo": 10,
-    "cli": 10,
+    "importing": 9,
+    "ops": 10,
+    "demo": 11,
+    "cli": 11,
     # app/__init__.py, the application factory, wires everything.
-    "": 10,
+    "": 11,
 }
 
 ORDER = (
     "low to high: core, accounts, letters, links, discovery | subscriptions, notifications, "
-    "inbound, admin, ops, then demo, cli and the factory in app/__init__.py"
+    "inbound, admin, importing, ops, then demo, cli and the factory in app/__init__.py"
 )
 
 INDEPENDENT = frozenset({frozenset({"discovery", "subscriptions"})})
