@@ -20,14 +20,20 @@ from app.importing.links import LinkMap
 from app.importing.shortcodes import ShortcodeTally, without_shortcodes
 from app.text.markdown import video_of
 
-# A chunk of a classic post that is a block of its own, not a paragraph to wrap in <p>.
-BLOCK_START = re.compile(
-    r"^\s*<(?:p|div|h[1-6]|ul|ol|li|dl|dt|dd|blockquote|pre|table|thead|tbody|tr|td|th|"
-    r"figure|figcaption|hr|iframe|section|article|aside|header|footer|nav|address|form|"
-    r"fieldset|details|summary|object|embed|video|audio|script|style)\b",
-    re.IGNORECASE,
+# Elements that are blocks of their own in a classic post, never part of a paragraph.
+BLOCKS = (
+    "p|div|h[1-6]|ul|ol|li|dl|dt|dd|blockquote|pre|table|thead|tbody|tfoot|tr|td|th|caption|"
+    "figure|figcaption|hr|iframe|section|article|aside|header|footer|nav|address|form|"
+    "fieldset|legend|details|summary|object|embed|video|audio|script|style|noscript"
 )
+BLOCK_START = re.compile(rf"^\s*</?(?:{BLOCKS})\b", re.IGNORECASE)
+# A blank line above each block's start tag and below its end tag, as WordPress does.
+BLOCK_OPENING = re.compile(rf"(<(?:{BLOCKS})\b[^>]*>)", re.IGNORECASE)
+BLOCK_CLOSING = re.compile(rf"(</(?:{BLOCKS})>)", re.IGNORECASE)
 PREFORMATTED = re.compile(r"<pre\b.*?</pre>", re.DOTALL | re.IGNORECASE)
+# Players' own addresses and the videos' pages they show, which video_of knows.
+PLAYERS = (("youtube-nocookie.com/embed/", "youtube.com/embed/"),
+           ("player.vimeo.com/video/", "vimeo.com/"))  # fmt: skip
 MARKDOWN_LINK_TEXT = re.compile(r"([\[\]\\])")
 
 
@@ -51,6 +57,7 @@ def with_paragraphs(html: str) -> str:
         return f"\x00{len(kept) - 1}\x00"
 
     html = PREFORMATTED.sub(keep, html)
+    html = BLOCK_CLOSING.sub(r"\1\n\n", BLOCK_OPENING.sub(r"\n\n\1", html))
     chunks = [chunk.strip() for chunk in re.split(r"\n[ \t]*\n", html)]
     wrapped = [
         chunk if BLOCK_START.match(chunk) or chunk.startswith("\x00") else
@@ -97,8 +104,7 @@ class PostConverter(MarkdownConverter):
         if not source:
             return ""
         self.tally.embeds += 1
-        video = video_of(source.replace("youtube-nocookie.com", "youtube.com"))
-        address = watch_address(video.provider, video.video_id) if video else source
+        address = video_page(source)
         return f" <{address}> " if "_inline" in parent_tags else f"\n\n<{address}>\n\n"
 
     def convert_iframe(self, el: Any, text: str, parent_tags: set[str]) -> str:
@@ -130,11 +136,18 @@ def markdown_url(url: str) -> str:
     return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
 
 
-def watch_address(provider: str, video_id: str) -> str:
-    """The page of a video, which a letter's P.S. turns into a click-to-load player."""
-    if provider == "youtube":
-        return f"https://www.youtube.com/watch?v={video_id}"
-    return f"https://vimeo.com/{video_id}"
+def video_page(source: str) -> str:
+    """The page of the video a player shows (a letter makes a click-to-load player of it),
+    or the address as it is when it shows none."""
+    address = source
+    for player, page in PLAYERS:
+        address = address.replace(player, page)
+    video = video_of(address)
+    if video is None:
+        return source
+    if video.provider == "youtube":
+        return f"https://www.youtube.com/watch?v={video.video_id}"
+    return f"https://vimeo.com/{video.video_id}"
 
 
 def post_markdown(html: str, links: LinkMap, tally: ConversionTally) -> str:

@@ -37,7 +37,6 @@ class ImportReport:
     slugs_changed: list[str] = field(default_factory=list)
     colleagues_created: list[str] = field(default_factory=list)
     colleagues_matched: int = 0
-    cleaned_posts: int = 0
     cleaned_characters: int = 0
     tags_left_out: int = 0
     conversion: ConversionTally = field(default_factory=ConversionTally)
@@ -49,14 +48,16 @@ class ImportReport:
     def note_findings(self, findings: PostFindings) -> None:
         """Count what one imported post had, and what it lacked."""
         parts = findings.parts
-        for name, value in (("a salutation", parts.salutation), ("a closing", parts.closing),
-                            ("a signature", parts.signature)):  # fmt: skip
-            if not value:
-                self.missing[f"without {name}"] += 1
-        if findings.addressed == "outside":
-            self.found["to someone outside (no colleague has the name greeted)"] += 1
+        if not parts.salutation:
+            self.missing["without a salutation (to their readers)"] += 1
         elif findings.addressed == "readers":
-            self.missing["greeting nobody by name (addressed to the readers)"] += 1
+            self.missing["greeting nobody by name (to their readers)"] += 1
+        elif findings.addressed == "outside":
+            self.found["to someone outside (no colleague has the name greeted)"] += 1
+        if not parts.closing:
+            self.missing["without a closing and signature"] += 1
+        elif not parts.signature:
+            self.missing["with a closing but no signature"] += 1
         if parts.postscript:
             self.found["with a P.S."] += 1
         if findings.video_in_postscript:
@@ -137,7 +138,6 @@ class ImportReport:
             lines.append(
                 f"Characters removed that cannot be stored or would mislead (NUL, control "
                 f"characters, bidi controls, zero-width spaces): {self.cleaned_characters}"
-                + (f" in {counted(self.cleaned_posts, 'post')}" if self.cleaned_posts else "")
             )
         return lines
 

@@ -92,9 +92,7 @@ def import_post(
     """One post as a letter, remembered as imported."""
     content, removed = cleaned_text(item.content)
     item.title, removed_from_title = cleaned_text(item.title)
-    if removed + removed_from_title:
-        report.cleaned_posts += 1
-        report.cleaned_characters += removed + removed_from_title
+    report.cleaned_characters += removed + removed_from_title
     markdown = post_markdown(content, plan.links, report.conversion)
     author = colleagues.authors[post.login]
     draft, findings = letter_draft(item, markdown, author, colleagues, plan.language)

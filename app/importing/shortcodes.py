@@ -14,7 +14,7 @@ from collections import Counter
 from html import escape
 
 # The comments Gutenberg marks its blocks with: <!-- wp:paragraph -->, <!-- /wp:image -->.
-BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:[^>]*?-->", re.DOTALL)
+BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:.*?-->", re.DOTALL)
 ENCLOSING = re.compile(
     r"\[(caption|wp_caption|embed)\b([^\]]*)\](.*?)\[/\1\]", re.DOTALL | re.IGNORECASE
 )

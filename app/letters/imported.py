@@ -59,5 +59,5 @@ def import_letter(author: User, draft: LetterDraft, past: LetterPast) -> Letter:
     letter_saved.send(letter, draft=draft, created=True)
     db.session.flush()
     if past.published:
-        letter_published.send(letter, announce=False)
+        letter_published.send(letter, announce=False, in_bulk=True)
     return letter
