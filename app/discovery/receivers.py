@@ -46,7 +46,7 @@ def suggest_around_published(letter: Letter, in_bulk: bool = False, **_: Any) ->
     """
     if not in_bulk:
         refresh_suggestions(letter)
-    queue_neighbour_refresh(letter)
+    queue_neighbour_refresh(letter, new=in_bulk)
 
 
 @letter_edited.connect

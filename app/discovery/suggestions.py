@@ -130,9 +130,12 @@ class NeighbourPlan:
     ranked: dict[int, list[int]]
 
 
-def queue_neighbour_refresh(letter: Letter) -> None:
-    """Leave the letters this one resembles for the sender: no reader waits for them."""
-    if db.session.get(NeighbourRefresh, letter.id) is None:
+def queue_neighbour_refresh(letter: Letter, new: bool = False) -> None:
+    """Leave the letters this one resembles for the sender: no reader waits for them.
+
+    A new letter (new=True) cannot be queued already: no need to look.
+    """
+    if new or db.session.get(NeighbourRefresh, letter.id) is None:
         db.session.add(NeighbourRefresh(letter_id=letter.id))
 
 

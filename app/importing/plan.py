@@ -70,6 +70,7 @@ class ImportPlan:
     total: int = 0
     posts: dict[int, PlannedPost] = field(default_factory=dict)
     already: dict[int, str] = field(default_factory=dict)  # post id -> its letter's slug
+    imported: dict[int, int] = field(default_factory=dict)  # post id -> its new letter's id
     already_there: int = 0
     skipped: Counter[Reason] = field(default_factory=Counter)
     slugs_changed: list[str] = field(default_factory=list)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from sqlalchemy import insert
+
 from app.database import utc_now
 from app.extensions import db
 from app.importing.authors import Colleagues
@@ -74,6 +76,7 @@ def import_wordpress(path: Path, options: ImportOptions, progress: Progress) -> 
                 linking.append(letter)
             note_comments(item, options, report)
         progress.advance()
+    remember_imported(plan)
     link_letters_to_later_ones(linking)
     report.colleagues_created = [user.email for user in colleagues.created]
     report.colleagues_matched = len(colleagues.matched)
@@ -98,7 +101,7 @@ def import_post(
     draft, findings = letter_draft(item, markdown, author, colleagues, plan.language)
     past = LetterPast(post.slug, item.date or utc_now(), published=post.draft_reason is None)
     letter = import_letter(author, draft, past)
-    db.session.add(ImportedPost(source=plan.source, post_id=item.wp_id, letter_id=letter.id))
+    plan.imported[item.wp_id] = letter.id
     report.note_findings(findings)
     if not item.title.strip():
         report.missing["without a title (named by their first words)"] += 1
@@ -109,6 +112,14 @@ def import_post(
     else:
         report.published += 1
     return letter
+
+
+def remember_imported(plan: ImportPlan) -> None:
+    """Which posts became which letters, written at once: importing again leaves them be."""
+    rows = [{"source": plan.source, "post_id": post_id, "letter_id": letter_id,
+             "imported_at": utc_now()} for post_id, letter_id in plan.imported.items()]  # fmt: skip
+    if rows:
+        db.session.execute(insert(ImportedPost), rows)
 
 
 def note_comments(item: Item, options: ImportOptions, report: ImportReport) -> None:
