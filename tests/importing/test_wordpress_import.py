@@ -8,13 +8,13 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 
 from app.accounts.models import User
+from app.discovery.models import NeighbourRefresh
 from app.discovery.suggestions import more_letters
 from app.extensions import db
 from app.letters.models import Language, Letter, LetterStatus
 from app.links.models import Link, LinkKind
 from app.links.service import tag_names
 from app.notifications.models import LetterEvent
-from app.notifications.sender import refresh_queued_neighbours
 from app.outbox import Notice
 from app.subscriptions.models import Target
 from tests.importing.support import email_of, letter, report_of
@@ -208,10 +208,10 @@ def test_posts_of_an_author_without_address_go_to_the_colleague_named(make_user,
     assert "author without an email address" not in result.output
 
 
-def test_more_letters_of_imported_letters_come_from_the_sender(import_export):
+def test_more_letters_of_imported_letters_come_from_the_sender(import_export, send_notices):
     import_export("letters_de_en")
     first = letter("ueber-zuhoeren")
     assert more_letters(first) == []  # not worked out one by one while importing
-    assert refresh_queued_neighbours() == 3  # the published ones, as `flask notify run` does
-    db.session.expire_all()
+    send_notices()  # a round of `flask notify run`
+    assert count(NeighbourRefresh) == 0
     assert [suggested.slug for suggested in more_letters(first)][:1] == ["antwort-auf-zuhoeren"]
