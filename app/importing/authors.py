@@ -23,6 +23,7 @@ from app.accounts.service import (
 )
 from app.extensions import db
 from app.importing.wxr import Author
+from app.text.characters import cleaned_text
 
 
 class Colleagues:
@@ -94,7 +95,8 @@ def usable_address(email: str) -> str:
 
 
 def display_name(login: str, known: Author | None) -> str:
-    return (known.display_name if known else "") or login
+    """The name the export gives an author, without characters that have no place in it."""
+    return cleaned_text((known.display_name if known else "") or login)[0]
 
 
 def checked_or(name: str, login: str) -> str:

@@ -19,6 +19,7 @@ from app.letters.parts import LetterText, greeted_name, greeting_language, lette
 from app.letters.related import MAX_TAGS
 from app.letters.salutations import TITLE_LENGTH
 from app.letters.service import LetterDraft
+from app.text.characters import cleaned_text
 from app.text.markdown import find_video_embeds, plain_excerpt
 from app.text.slugs import slugify
 
@@ -80,7 +81,7 @@ def tag_names(item: Item) -> tuple[list[str], int]:
     for term in ordered:
         if term.domain not in TAG_DOMAINS:
             continue  # post formats and the taxonomies of plugins
-        name = " ".join(unescape(term.name).split())[:TAG_NAME_LENGTH]
+        name = " ".join(cleaned_text(unescape(term.name))[0].split())[:TAG_NAME_LENGTH]
         while len(slugify(name, "")) > TAG_SLUG_LENGTH:
             name = name[:-1]
         slug = slugify(name, "")
