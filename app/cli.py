@@ -1,5 +1,5 @@
-"""Command-line tools: `flask users …`, `flask search reindex`, `flask demo`, `flask banner`;
-each commits once."""
+"""Command-line tools: `flask users …`, `flask search reindex`, `flask import wordpress`,
+`flask demo`, `flask banner`; each commits once."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from app.accounts import service as accounts
 from app.accounts.invitations import send_invitation
 from app.discovery.search_index import rebuild_search_index
 from app.extensions import db
+from app.importing.cli import importing
 
 users = AppGroup("users", help="Manage colleague accounts.")
 
@@ -96,5 +97,6 @@ def banner_command(url: str) -> None:
 def init_commands(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(search)
+    app.cli.add_command(importing)
     app.cli.add_command(demo_command)
     app.cli.add_command(banner_command)

@@ -56,17 +56,18 @@ LAYERS: dict[str, int] = {
     "inbound": 9,
     "admin": 10,
     "api": 10,
-    "ops": 11,
-    "demo": 12,
-    "cli": 12,
+    "importing": 11,
+    "ops": 12,
+    "demo": 13,
+    "cli": 13,
     # app/__init__.py, the application factory, wires everything.
-    "": 12,
+    "": 13,
 }
 
 ORDER = (
     "low to high: core, accounts, letters, links, signatures, webmentions, discovery | "
-    "subscriptions, notifications, inbound, admin | api, ops, then demo, cli and the factory in "
-    "app/__init__.py"
+    "subscriptions, notifications, inbound, admin | api, importing, ops, then demo, cli and the "
+    "factory in app/__init__.py"
 )
 
 INDEPENDENT = frozenset({frozenset({"discovery", "subscriptions"}), frozenset({"admin", "api"})})

@@ -13,12 +13,17 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from app.accounts.events import name_changed, profile_changed
 from app.accounts.models import INVITATION_NOTE_MAX_LENGTH, Invitation, User
 from app.accounts.service import (
     AccountError,
     checked_email,
+    checked_handle,
+    checked_name,
     create_user,
+    is_waiting_for_its_owner,
     normalise_email,
+    set_password,
     user_by_email,
 )
 from app.accounts.tokens import InvalidToken, TokenExpired, make_token, read_token
@@ -82,7 +87,7 @@ def pending_invitation_for(address: str) -> Invitation | None:
 def send_invitation(email: str, inviter: User | None, note: str = "") -> Invited:
     """Store and email an invitation; a pending one to the address is sent again instead."""
     address = checked_email(email)
-    if user_by_email(address) is not None:
+    if has_own_account(address):
         raise AccountError(_l("This colleague has an account already."))
     note = checked_note(note)
     invitation = pending_invitation_for(address)
@@ -101,6 +106,12 @@ def send_invitation(email: str, inviter: User | None, note: str = "") -> Invited
         invitation.note = note  # the note given last is the one that counts
     email_invitation(invitation)
     return Invited(invitation, again)
+
+
+def has_own_account(address: str) -> bool:
+    """Whether the address has an account its owner has set up (an imported one waits)."""
+    user = user_by_email(address)
+    return user is not None and not is_waiting_for_its_owner(user)
 
 
 def email_invitation(invitation: Invitation) -> None:
@@ -125,7 +136,7 @@ def still_pending(invitation: Invitation) -> Invitation:
     """The invitation if it can still be sent or revoked, else AccountError saying why."""
     if not invitation.is_pending:
         raise AccountError(_l("This invitation was accepted or revoked already."))
-    if user_by_email(invitation.email) is not None:
+    if has_own_account(invitation.email):
         raise AccountError(_l("This colleague has an account already."))
     return invitation
 
@@ -142,7 +153,9 @@ def revoke_invitation(invitation: Invitation) -> None:
 
 def pending_invitations() -> list[Invitation]:
     """Invitations waiting for an answer, last sent first, with their inviters, in one query."""
-    has_account = select(User.id).where(User.email == Invitation.email).exists()
+    has_account = (
+        select(User.id).where(User.email == Invitation.email, User.password_hash != "").exists()
+    )
     return list(
         db.session.scalars(
             select(Invitation)
@@ -175,7 +188,7 @@ def open_invitation(token: str) -> OpenInvitation:
         email = normalise_email(str(payload.get("email", "")))
     if not email:
         raise InvitationClosed(_l("This invitation link is not valid."))
-    if user_by_email(email) is not None or (invitation and invitation.accepted_at):
+    if has_own_account(email) or (invitation and invitation.accepted_at):
         raise InvitationClosed(_l("This invitation was used already. Please sign in."))
     return OpenInvitation(email, invitation)
 
@@ -183,10 +196,18 @@ def open_invitation(token: str) -> OpenInvitation:
 def accept_invitation(
     opened: OpenInvitation, name: str, handle: str, password: str, locale: str = "en"
 ) -> User:
-    """Create the invited colleague's account, in the language they set it up in."""
-    user = create_user(
-        opened.email, name, password, handle=handle or None, confirmed=True, locale=locale
-    )
+    """Create the invited colleague's account, in the language they set it up in.
+
+    An account made for them already (their letters were imported) becomes theirs.
+    """
+    waiting = user_by_email(opened.email)
+    if waiting is not None:
+        take_over_account(waiting, name, handle, password, locale)
+        user = waiting
+    else:
+        user = create_user(
+            opened.email, name, password, handle=handle or None, confirmed=True, locale=locale
+        )
     # Every pending invitation to the address is used now, however the link came.
     db.session.execute(
         update(Invitation)
@@ -194,3 +215,17 @@ def accept_invitation(
         .values(accepted_at=utc_now())
     )
     return user
+
+
+def take_over_account(user: User, name: str, handle: str, password: str, locale: str) -> None:
+    """The person sets up the account made for them: their name, handle and password."""
+    name = checked_name(name)
+    if handle and handle != user.handle:
+        user.handle = checked_handle(handle)
+    set_password(user, password)
+    user.locale = locale
+    user.confirmed_at = utc_now()
+    if name != user.display_name:
+        user.display_name = name
+        name_changed.send(user)  # their letters are found by the name they chose
+    profile_changed.send(user)

@@ -163,14 +163,18 @@ def end_every_session(user: User) -> None:
 def create_user(
     email: str,
     name: str,
-    password: str,
+    password: str | None,
     *,
     is_admin: bool = False,
     handle: str | None = None,
     confirmed: bool = True,
     locale: str = "en",
 ) -> User:
-    """A new colleague account."""
+    """A new colleague account; without a password (None) until its owner sets one.
+
+    An account without a password nobody can sign in to; an invitation or a password reset
+    lets the person it belongs to set one (see `is_waiting_for_its_owner`).
+    """
     email = checked_email(email)
     if user_by_email(email) is not None:
         raise AccountError(_l("An account with this email address exists already."))
@@ -183,13 +187,19 @@ def create_user(
         locale=locale,
         confirmed_at=utc_now() if confirmed else None,
     )
-    set_password(user, password)
+    if password is not None:
+        set_password(user, password)
     try:
         with db.session.begin_nested():  # written now, so that a clash is known now
             db.session.add(user)
     except IntegrityError as error:  # the same address or handle, created a moment ago
         raise AccountError(_l("An account with this email address exists already.")) from error
     return user
+
+
+def is_waiting_for_its_owner(user: User) -> bool:
+    """An account made for someone (an imported author) who has not set it up yet."""
+    return not user.password_hash and user.confirmed_at is None
 
 
 def authenticate(email: str, password: str) -> User | None:

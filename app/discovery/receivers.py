@@ -38,10 +38,15 @@ def find_letters_by_new_name(user: User, **_: Any) -> None:
 
 
 @letter_published.connect
-def suggest_around_published(letter: Letter, **_: Any) -> None:
-    """The new letter's own "more letters" now; the letters it resembles later, in the sender."""
-    refresh_suggestions(letter)
-    queue_neighbour_refresh(letter)
+def suggest_around_published(letter: Letter, in_bulk: bool = False, **_: Any) -> None:
+    """The new letter's own "more letters" now; the letters it resembles later, in the sender.
+
+    Letters coming in by the thousand (an import) are all left to the sender: ranking each
+    against the few imported before it would be slow and soon out of date.
+    """
+    if not in_bulk:
+        refresh_suggestions(letter)
+    queue_neighbour_refresh(letter, new=in_bulk)
 
 
 @letter_edited.connect

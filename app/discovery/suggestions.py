@@ -130,9 +130,12 @@ class NeighbourPlan:
     ranked: dict[int, list[int]]
 
 
-def queue_neighbour_refresh(letter: Letter) -> None:
-    """Leave the letters this one resembles for the sender: no reader waits for them."""
-    if db.session.get(NeighbourRefresh, letter.id) is None:
+def queue_neighbour_refresh(letter: Letter, new: bool = False) -> None:
+    """Leave the letters this one resembles for the sender: no reader waits for them.
+
+    A new letter (new=True) cannot be queued already: no need to look.
+    """
+    if new or db.session.get(NeighbourRefresh, letter.id) is None:
         db.session.add(NeighbourRefresh(letter_id=letter.id))
 
 
@@ -172,8 +175,9 @@ def store_neighbours(plan: NeighbourPlan) -> bool:
     did meanwhile.
 
     The letter's own list was stored by the request that published or edited it (its ranking
-    here only finds the neighbours). A neighbour edited between the plan and now may get a
-    list ranked on its earlier text, until the next letter near it is published.
+    here only finds the neighbours), unless it came in bulk without one. A neighbour edited
+    between the plan and now may get a list ranked on its earlier text, until the next letter
+    near it is published.
     """
     queued = db.session.scalars(
         select(NeighbourRefresh)
@@ -183,7 +187,7 @@ def store_neighbours(plan: NeighbourPlan) -> bool:
     if queued is None:
         return False
     for letter_id, ranked in plan.ranked.items():
-        if letter_id == plan.letter_id:
+        if letter_id == plan.letter_id and has_stored_suggestions(letter_id):
             continue
         letter = db.session.get(Letter, letter_id)
         if letter is not None:
@@ -192,6 +196,12 @@ def store_neighbours(plan: NeighbourPlan) -> bool:
         pages_changed()  # their pages' "more letters"
     db.session.delete(queued)
     return True
+
+
+def has_stored_suggestions(letter_id: int) -> bool:
+    """Whether the letter's "more letters" were worked out (a bulk import leaves them out)."""
+    stored = select(LetterSuggestion.letter_id).where(LetterSuggestion.letter_id == letter_id)
+    return db.session.scalar(stored.limit(1)) is not None
 
 
 SUGGESTED = (

@@ -15,35 +15,11 @@ from email.message import EmailMessage
 from inscriptis import get_text
 from mailparser_reply.parser import EmailMessage as ParsedMail
 
-from app.accounts.models import GREETINGS
+from app.letters.parts import CLOSING_LENGTH, SIGNATURE_LENGTH, closing_at_the_end, is_salutation
 
-# A line that starts a letter: a greeting word, then a name, ending in a comma (or "!").
-GREETING_WORDS = tuple(word.lower() for words in GREETINGS.values() for word in words) + (
-    "hi",
-    "moin",
-    "servus",
-    "sehr geehrte",
-    "sehr geehrter",
-    "guten morgen",
-    "good morning",
-)
-SALUTATION_LENGTH = 60
-CLOSING_LENGTH = 40
-SIGNATURE_LENGTH = 60
 # "-- " (RFC 3676), after mail-parser-reply has stripped each line.
 SIGNATURE_SEPARATORS = ("--", "__")
 LANGUAGES = ("de", "en")
-# Closings a letter ends with, for when the parser did not take them for a signature (it
-# knows "Viele Grüße" but not "Best"); compared lower-cased, without a trailing comma or "!".
-CLOSING_WORDS = frozenset(
-    (
-        "gruß", "grüße", "viele grüße", "liebe grüße", "beste grüße", "herzliche grüße",
-        "schöne grüße", "freundliche grüße", "mit freundlichen grüßen", "lg", "vg", "bis bald",
-        "ciao", "tschüss", "best", "best wishes", "best regards", "kind regards", "regards",
-        "warm regards", "all the best", "cheers", "thanks", "many thanks", "yours",
-        "yours sincerely", "sincerely", "love", "take care",
-    )
-)  # fmt: skip
 # What phones and webmail add under a mail: not the writer's words.
 DEVICE_LINE = re.compile(
     r"^(sent from my |von meinem .{1,40} gesendet|gesendet von meinem |get outlook for )", re.I
@@ -153,31 +129,6 @@ def written_lines(text: str) -> list[str]:
         for line in text.strip().split("\n")
         if not line.lstrip().startswith(">") and not DEVICE_LINE.match(line.strip())
     ]
-
-
-def closing_at_the_end(lines: list[str]) -> tuple[list[str], str, str]:
-    """The body lines, closing and name, when the last paragraph is a closing and a name.
-
-    Nothing is split off when it would leave no body: "Thanks\nSvenja" is the whole reply.
-    """
-    while lines and not lines[-1].strip():
-        lines = lines[:-1]
-    start = max((at + 1 for at, line in enumerate(lines) if not line.strip()), default=0)
-    last = [line.strip() for line in lines[start:]]
-    body = lines[:start]
-    is_closing = 1 <= len(last) <= 2 and last[0].rstrip(",!.").lower() in CLOSING_WORDS
-    if not is_closing or not "".join(body).strip() or len(last[-1]) > SIGNATURE_LENGTH:
-        return lines, "", ""
-    return body, last[0].rstrip(","), last[1] if len(last) == 2 else ""
-
-
-def is_salutation(line: str) -> bool:
-    text = line.strip()
-    return (
-        len(text) <= SALUTATION_LENGTH
-        and text.endswith((",", "!"))
-        and text.lower().startswith(GREETING_WORDS)
-    )
 
 
 def closing_and_signature(signatures: str) -> tuple[str, str]:

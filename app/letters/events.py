@@ -21,7 +21,9 @@ letter_signals = Namespace()
 # Saved from the write form, as a draft or published (draft=LetterDraft; created=True when
 # the letter is new, so it has no tags or links yet): tags, links, index.
 letter_saved = letter_signals.signal("letter-saved")
-# A draft became public (announce=False for a letter published with a date of its own).
+# A draft became public (announce=False for a letter published with a date of its own;
+# in_bulk=True for a new letter among many coming at once, saved already published: an
+# import. Work that can wait is left to the sender).
 letter_published = letter_signals.signal("letter-published")
 # A published or hidden letter's text was changed.
 letter_edited = letter_signals.signal("letter-edited")

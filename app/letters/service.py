@@ -6,6 +6,7 @@ is done by the features above, on the signals of `app.letters.events`.
 
 from __future__ import annotations
 
+from collections.abc import Set
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -58,13 +59,17 @@ class LetterDraft:
 
 
 def unique_slug(title: str, letter_id: int | None = None) -> str:
-    """The title's slug, numbered if another letter already has it.
+    """The title's slug, numbered if another letter already has it."""
+    return free_slug(slugify(title), letter_id)
+
+
+def free_slug(base: str, letter_id: int | None = None, also_taken: Set[str] = frozenset()) -> str:
+    """The slug, or the first numbered form of it that no letter (nor `also_taken`) has.
 
     The numbered forms are looked up by equality, a batch at a time (one lookup for most
     titles): a LIKE over every slug that starts alike would read more the more letters there
     are, and PostgreSQL reads no index for it.
     """
-    base = slugify(title)
     first, size = 2, 20
     while True:
         numbered = [f"{base}-{number}" for number in range(first, first + size)]
@@ -74,7 +79,8 @@ def unique_slug(title: str, letter_id: int | None = None) -> str:
                 select(Letter.slug).where(Letter.slug.in_(wanted), Letter.id != (letter_id or 0))
             )
         )
-        free = [slug for slug in wanted if slug not in taken and slug not in RESERVED_SLUGS]
+        taken |= also_taken | RESERVED_SLUGS
+        free = [slug for slug in wanted if slug not in taken]
         if free:
             return free[0]
         first, size = first + size, size * 4

@@ -36,9 +36,11 @@ def store_tags_and_links(
 
 
 @letter_published.connect
-def date_the_tags(letter: Letter, **_: Any) -> None:
-    """Tag pages list the letter by its publication date (a draft published from its page)."""
-    date_tags(letter)
+def date_the_tags(letter: Letter, in_bulk: bool = False, **_: Any) -> None:
+    """Tag pages list the letter by its publication date (a draft published from its page;
+    a letter coming in bulk was saved published, its tags with the date)."""
+    if not in_bulk:
+        date_tags(letter)
 
 
 @letter_page_shown.connect
