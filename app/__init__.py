@@ -85,10 +85,11 @@ def register_blueprints(app: Flask) -> None:
         ops,
         signatures,
         subscriptions,
+        webmentions,
     )
     from app.api.spec import init_api
 
-    features = (accounts, letters, links, signatures, discovery, subscriptions)
+    features = (accounts, letters, links, signatures, webmentions, discovery, subscriptions)
     for feature in (*features, notifications, inbound, admin, ops):
         app.register_blueprint(feature.bp)
     init_api(app)  # flask-smorest registers the API's blueprint and describes it

@@ -68,6 +68,7 @@ def settings_from_environment() -> dict[str, Any]:
         "STATIC_FOLDER": os.environ.get("STATIC_FOLDER", str(INSTANCE_DIR.parent / "static")),
         **mail_settings_from_environment(),
         **inbound_settings_from_environment(),
+        **webmention_settings_from_environment(),
         "DIGEST_HOUR": int(os.environ.get("DIGEST_HOUR", "7") or 7),
         "REDIS_URL": os.environ.get("REDIS_URL", ""),
         # Pages for readers who are not signed in, kept rendered (off: made for every request).
@@ -133,6 +134,20 @@ def inbound_settings_from_environment() -> dict[str, Any]:
     }
 
 
+def webmention_settings_from_environment() -> dict[str, Any]:
+    """Answers from other sites and notices to them (Webmention)."""
+    return {
+        # Tell the pages a newly published or edited letter links to (the sender does).
+        "WEBMENTION_SEND": env_flag("WEBMENTION_SEND", default=True),
+        # Read from and post to private, loopback and link-local addresses too (tests, intranets).
+        "WEBMENTION_ALLOW_PRIVATE": env_flag("WEBMENTION_ALLOW_PRIVATE"),
+        # Seconds to connect and between bytes; a page is read within three times this.
+        "WEBMENTION_TIMEOUT_SECONDS": float(os.environ.get("WEBMENTION_TIMEOUT_SECONDS") or 5),
+        # A bigger source or target page is not read.
+        "WEBMENTION_MAX_BYTES": int(os.environ.get("WEBMENTION_MAX_BYTES") or 1024 * 1024),
+    }
+
+
 def cookie_security_from_environment() -> dict[str, bool]:
     """SESSION_COOKIE_SECURE only when set; otherwise build_config derives it from SITE_URL."""
     if os.environ.get("SESSION_COOKIE_SECURE", "").strip() == "":
@@ -191,6 +206,8 @@ DEFAULTS: dict[str, Any] = {
     "SUBSCRIBE_LIMIT_PER_IP": "10 per hour",
     # Signatures asked for from one client address (readers' forms and colleagues' clicks).
     "SIGN_LIMIT_PER_IP": "10 per hour",
+    # Webmentions other sites post (each costs the sender a page read).
+    "WEBMENTION_LIMIT_PER_IP": "30 per minute;500 per day",
     # Readers who are not signed in; a search costs more than a page.
     "SEARCH_LIMIT_PER_IP": "60 per minute;600 per hour",
     # The JSON API (app/api/): requests per personal access token, and per client address

@@ -49,22 +49,24 @@ LAYERS: dict[str, int] = {
     "letters": 3,
     "links": 4,
     "signatures": 5,
-    "discovery": 6,
-    "subscriptions": 6,
-    "notifications": 7,
-    "inbound": 8,
-    "admin": 9,
-    "api": 9,
-    "ops": 10,
-    "demo": 11,
-    "cli": 11,
+    "webmentions": 6,
+    "discovery": 7,
+    "subscriptions": 7,
+    "notifications": 8,
+    "inbound": 9,
+    "admin": 10,
+    "api": 10,
+    "ops": 11,
+    "demo": 12,
+    "cli": 12,
     # app/__init__.py, the application factory, wires everything.
-    "": 11,
+    "": 12,
 }
 
 ORDER = (
-    "low to high: core, accounts, letters, links, signatures, discovery | subscriptions, "
-    "notifications, inbound, admin | api, ops, then demo, cli and the factory in app/__init__.py"
+    "low to high: core, accounts, letters, links, signatures, webmentions, discovery | "
+    "subscriptions, notifications, inbound, admin | api, ops, then demo, cli and the factory in "
+    "app/__init__.py"
 )
 
 INDEPENDENT = frozenset({frozenset({"discovery", "subscriptions"}), frozenset({"admin", "api"})})

@@ -5,6 +5,7 @@ Helpers that are not fixtures live in tests/support.py.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -35,6 +36,10 @@ from tests.support import (
     deliver_outbox,
     fresh_database,
 )
+
+# Servers and senders the tests start as processes read their settings from the environment:
+# they tell no site outside this machine of the letters the tests publish.
+os.environ.setdefault("WEBMENTION_SEND", "off")
 
 
 @pytest.hookimpl(trylast=True)

@@ -39,6 +39,7 @@ from app.signatures.service import (
 from app.subscriptions.models import Frequency, Subscription, Target
 from app.subscriptions.service import request_subscription
 from app.subscriptions.tokens import CONFIRM, manage_token, unsubscribe_token
+from app.webmentions.models import MentionKind, MentionStatus, ReceivedWebmention, url_key
 
 CHECKERS = Path(__file__).resolve().parent / "pages" / "node_modules"
 VNU_JAR = CHECKERS / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -109,6 +110,25 @@ def revise_with_outside_links(slug: str) -> None:
     db.session.commit()
 
 
+def add_outside_answers(slug: str) -> None:
+    """Answers from other sites as the sender keeps them: one shown, a like, one waiting."""
+    letter_id = letter_by_slug(slug).id
+    now = utc_now()
+    for number, (kind, status) in enumerate(
+        [("reply", "shown"), ("like", "shown"), ("mention", "shown"), ("reply", "waiting")]
+    ):
+        source = f"https://elsewhere.example/notes/{number}"
+        db.session.add(ReceivedWebmention(
+            pair_key=url_key(source, slug), source=source, target=slug, letter_id=letter_id,
+            domain="elsewhere.example" if status == "shown" else "new.example",
+            status=MentionStatus(status), kind=MentionKind(kind), author_name="Ada Lovelace",
+            author_url="https://elsewhere.example/", title=f"Notes on writing, part {number}",
+            content_html="<p>I write things down <em>too</em>.</p>", published_at=now,
+            verified_at=now,
+        ))  # fmt: skip
+    db.session.commit()
+
+
 def sign_a_letter(slug: str) -> tuple[str, str]:
     """A colleague, a named reader and an unnamed one sign; one reader waits to confirm.
 
@@ -146,6 +166,7 @@ def every_page_type() -> PageSet:
     withdraw_letter(letter_by_slug("three-reviews-later"))
     db.session.commit()
     revise_with_outside_links("on-writing-things-down")
+    add_outside_answers("on-writing-things-down")
     notice = Notice(
         recipient="reader@example.org",
         kind=NoticeKind.SUBSCRIPTION,

@@ -106,6 +106,8 @@ def config_for_tests(url: str, **overrides: Any) -> dict[str, Any]:
         # Sign-up and reset answer at once; the tests of equal answer times set the floor.
         "REGISTER_ANSWER_SECONDS": 0,
         "RESET_ANSWER_SECONDS": 0,
+        # Letters in tests link to real sites (example.org, a video): never told from here.
+        "WEBMENTION_SEND": False,
         **overrides,
     }
 

@@ -20,6 +20,7 @@ FEATURES = (
     "accounts",
     "letters",
     "links",
+    "webmentions",
     "discovery",
     "subscriptions",
     "notifications",

@@ -39,6 +39,7 @@ from app.subscriptions.models import Frequency, Target
 from app.subscriptions.service import request_subscription
 from app.subscriptions.suspension import request_address_check
 from app.subscriptions.tokens import manage_token, unsubscribe_token
+from app.webmentions.models import MentionStatus, ReceivedWebmention, url_key
 from tests.support import PASSWORD, SITE_URL, letter_form, sign_in
 
 NEW_PASSWORD = "a new and longer passphrase"
@@ -519,6 +520,32 @@ def lift_a_suspension(scene: Scene) -> Request:
     return Request("/admin/deliveries/lift", {"address": READER}, location="/admin/deliveries")
 
 
+# Webmention: the public endpoint (token-less: other sites post to it), the admins' decisions.
+
+
+def receive_a_webmention(scene: Scene) -> Request:
+    letter = scene.letter(scene.make_user(), title="Answered elsewhere")
+    target = f"{current_app.config['SITE_URL']}/letters/{letter.slug}"
+    form = {"source": "https://elsewhere.example/answer", "target": target}
+    return Request("/webmention", form, status=202)
+
+
+def waiting_webmention(scene: Scene) -> ReceivedWebmention:
+    letter = scene.letter(scene.make_user(), title="Answered elsewhere")
+    source, target = "https://elsewhere.example/answer", f"https://site.example/{letter.slug}"
+    mention = ReceivedWebmention(pair_key=url_key(source, target), source=source, target=target,
+                                 letter_id=letter.id, domain="elsewhere.example",
+                                 status=MentionStatus.WAITING)  # fmt: skip
+    db.session.add(mention)
+    db.session.commit()
+    return mention
+
+
+def decide_about_a_webmention(scene: Scene, action: str) -> Request:
+    scene.signed_in(is_admin=True)
+    return Request(f"/admin/webmentions/{waiting_webmention(scene).id}/{action}", location="/admin")
+
+
 @dataclass(frozen=True)
 class WritePath:
     rule: str  # the URL rule the request reaches
@@ -620,4 +647,13 @@ WRITE_PATHS = [
     path("admin-show", "/admin/letters/<slug>/hidden", show_a_hidden_letter),
     path("admin-delivery-retry", "/admin/deliveries/<int:notice_id>/retry", retry_a_delivery),
     path("admin-lift-suspension", "/admin/deliveries/lift", lift_a_suspension),
+    path("webmention", "/webmention", receive_a_webmention),
+    *(
+        path(
+            f"admin-webmention-{action}",
+            f"/admin/webmentions/<int:mention_id>/{action}",
+            lambda scene, action=action: decide_about_a_webmention(scene, action),
+        )
+        for action in ("approve", "reject", "block")
+    ),  # fmt: skip
 ]

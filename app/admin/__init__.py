@@ -5,4 +5,4 @@ from flask import Blueprint
 bp = Blueprint("admin", __name__)
 
 # The routes register themselves on bp.
-from app.admin import people, views  # noqa: E402, F401
+from app.admin import people, views, webmentions  # noqa: E402, F401

@@ -24,6 +24,7 @@ from app.letters.queries import letter_by_slug, with_people
 from app.letters.service import LetterError
 from app.mail import parse_raw
 from app.notifications.models import MailboxMessage
+from app.webmentions.moderation import waiting_for_approval
 
 
 @bp.route("/admin", methods=["GET", "POST"])
@@ -51,7 +52,13 @@ def dashboard():
         with_people(select(Letter).where(Letter.status == LetterStatus.HIDDEN))
     ).unique()
     status = 422 if form.errors else 200
-    return render_template("admin/dashboard.html", form=form, hidden=list(hidden)), status
+    return render_template(
+        "admin/dashboard.html",
+        form=form,
+        hidden=list(hidden),
+        waiting_mentions=waiting_for_approval(),
+        decision_form=ConfirmForm(),
+    ), status
 
 
 @bp.route("/admin/letters/<slug>/hide")

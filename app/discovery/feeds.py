@@ -1,22 +1,54 @@
-"""Atom feeds (feedgen): each entry carries the whole letter, salutation to P.S."""
+"""Atom feeds (feedgen): each entry carries the whole letter, salutation to P.S.
+
+An answer names the letter it answers with RFC 4685's `thr:in-reply-to`, so feed readers
+can thread a correspondence.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from flask import current_app, render_template
+from lxml import etree
 
 from app.database import utc_now
 from app.letters.models import Letter
 from app.signatures.listing import FeedSignatures, signatures_for_feed
 from app.web import absolute_url
 
+THREADING = "http://purl.org/syndication/thread/1.0"
+
+
+class Threading(BaseExtension):
+    """Declares the namespace of RFC 4685 (Atom Threading Extensions) on the feed."""
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"thr": THREADING}
+
+
+class ThreadingEntry(BaseEntryExtension):
+    """An entry's `thr:in-reply-to`: the id and the page of the letter it answers."""
+
+    def __init__(self) -> None:
+        self.parent_url: str | None = None
+
+    def in_reply_to(self, url: str) -> None:
+        self.parent_url = url
+
+    def extend_atom(self, entry: etree._Element) -> etree._Element:
+        if self.parent_url:
+            attributes = {"ref": self.parent_url, "href": self.parent_url, "type": "text/html"}
+            etree.SubElement(entry, f"{{{THREADING}}}in-reply-to", attributes)
+        return entry
+
 
 def atom_feed(title: str, page_url: str, feed_url: str, letters: Iterable[Letter]) -> bytes:
     """An Atom document for these letters, newest first."""
     letters = list(letters)
     feed = FeedGenerator()
+    feed.register_extension("thr", Threading, ThreadingEntry, atom=True, rss=False)
     feed.id(feed_url)
     feed.title(title)
     feed.link(href=page_url, rel="alternate", type="text/html")
@@ -54,3 +86,7 @@ def add_entry(
     entry.summary(letter.excerpt)
     html = render_template("discovery/feed_entry.html", letter=letter, signatures=signatures)
     entry.content(html, type="html")
+    parent = letter.in_reply_to if letter.in_reply_to_id else None
+    if parent is not None and parent.is_published:
+        # The parent's entry id is its address, as each entry's is.
+        entry.thr.in_reply_to(absolute_url("letters.show", slug=parent.slug))

@@ -31,6 +31,8 @@ letter_restored = letter_signals.signal("letter-restored")
 
 # Asked while a page is built; each receiver answers with template values of its own.
 letter_page_shown = letter_signals.signal("letter-page-shown")
+# The same for a correspondence's page (sender: its first letter).
+thread_page_shown = letter_signals.signal("thread-page-shown")
 letter_form_filled = letter_signals.signal("letter-form-filled")
 # Asked before publishing (sender: a PlannedLetter): who would be told of it.
 letter_audience_asked = letter_signals.signal("letter-audience-asked")

@@ -10,7 +10,12 @@ from app.accounts.models import User
 from app.accounts.service import user_by_handle
 from app.forms import ConfirmForm
 from app.letters import bp
-from app.letters.events import letter_form_filled, letter_page_shown, values_from
+from app.letters.events import (
+    letter_form_filled,
+    letter_page_shown,
+    thread_page_shown,
+    values_from,
+)
 from app.letters.forms import OUTSIDE, LetterForm
 from app.letters.history import edits_of
 from app.letters.models import Language, Letter, LetterStatus
@@ -147,4 +152,5 @@ def thread(slug: str):
         # Counted as every other page counts: the published letters, not their placeholders.
         size=sum(1 for entry in entries if entry.letter.is_published),
         viewer_can_read=lambda letter: can_read(letter, viewer()),
+        **values_from(thread_page_shown, root),
     )

@@ -29,6 +29,7 @@ from app.notifications.retention import forget_expired_delivery_details
 from app.notifications.service import fan_out_next_event
 from app.notifications.transport import PermanentDeliveryError, ServerUnreachable, Transport
 from app.outbox import DeliveryState, Notice
+from app.webmentions.jobs import work_through_webmentions
 
 log = logging.getLogger(__name__)
 
@@ -265,6 +266,7 @@ def run_once(
     # neighbours took ten seconds to rank, and with letters coming faster than that the
     # sender worked out "more letters" round after round while no notice went out.
     refresh_queued_neighbours(NEIGHBOUR_SECONDS_PER_ROUND)
+    work_through_webmentions()
     return sent
 
 

@@ -1,7 +1,7 @@
 """Personal access tokens for the JSON API
 
 Revision ID: 0018apitokens
-Revises: 0016signatures
+Revises: 0017webmentions
 Create Date: 2026-12-10 10:00:00.000000
 
 """
@@ -13,7 +13,7 @@ from app.database import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '0018apitokens'
-down_revision = '0016signatures'
+down_revision = '0017webmentions'
 branch_labels = None
 depends_on = None
 

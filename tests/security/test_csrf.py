@@ -18,8 +18,9 @@ from tests.support import (
 )
 
 # POSTs authorised otherwise: RFC 8058 one-click unsubscribe carries a signed token instead;
-# subscribing asks for a confirmation email, from a form on pages all readers share.
-CSRF_EXEMPT = {"subscriptions.unsubscribe", "subscriptions.subscribe"}
+# subscribing asks for a confirmation email, from a form on pages all readers share; other
+# sites post webmentions (a public protocol endpoint: it only queues a page to be read).
+CSRF_EXEMPT = {"subscriptions.unsubscribe", "subscriptions.subscribe", "webmentions.receive"}
 # The JSON API is authorised by a token in a header and reads no session cookie: a write
 # without a token is refused, with or without a form token (tests/api/test_tokens.py).
 CSRF_EXEMPT_BLUEPRINTS = {"api"}
