@@ -306,6 +306,22 @@ def answer_through_the_api(scene: Scene) -> Request:
     return Request(path, json={"body": "An answer."}, headers=token, status=201, location=location)
 
 
+def sign_through_the_api(scene: Scene) -> Request:
+    _writer, token = api_writer(scene)
+    letter = scene.letter(scene.make_user(), title="An open letter")
+    path = f"/api/letters/{letter.slug}/signatures"
+    return Request(path, json={"named": True}, headers=token, status=201)
+
+
+def withdraw_a_signature_through_the_api(scene: Scene) -> Request:
+    writer, token = api_writer(scene)
+    letter = scene.letter(scene.make_user(), title="An open letter")
+    sign_as_colleague(letter, writer, named=True, told_of_answers=False)
+    db.session.commit()
+    path = f"/api/letters/{letter.slug}/signatures"
+    return Request(path, headers=token, method="DELETE", status=204)
+
+
 # Subscriptions: subscribe, confirm, manage, one-click unsubscribe.
 
 READER = "reader@example.org"
@@ -578,6 +594,12 @@ WRITE_PATHS = [
     path("api-change-letter", "/api/letters/<slug:slug>", change_a_letter_through_the_api),
     path("api-publish", "/api/letters/<slug:slug>/publish", publish_a_draft_through_the_api),
     path("api-answer", "/api/letters/<slug:slug>/replies", answer_through_the_api),
+    path("api-sign", "/api/letters/<slug:slug>/signatures", sign_through_the_api),
+    path(
+        "api-withdraw-signature",
+        "/api/letters/<slug:slug>/signatures",
+        withdraw_a_signature_through_the_api,
+    ),
     path("subscribe", "/subscribe", subscribe_to_the_site),
     path("confirm-subscription", "/subscribe/confirm/<token>", confirm_a_subscription),
     path("manage-frequency", "/subscriptions/<token>", change_how_often),

@@ -15,4 +15,4 @@ bp = ApiBlueprint(
 )
 
 # The routes register themselves on bp.
-from app.api import access, letter_views, list_views, writing_views  # noqa: E402, F401
+from app.api import access, letter_views, list_views, signature_views, writing_views  # noqa: E402, F401

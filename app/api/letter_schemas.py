@@ -110,6 +110,27 @@ class LetterTextSchema(LetterSummarySchema):
     postscript_html = text()
 
 
+class SignerSchema(Schema):
+    """Someone who signed a letter and chose to be named."""
+
+    name = text("A colleague's current name, or a reader's as they signed.")
+    affiliation = text("A reader's affiliation, or a colleague's role line.")
+    signed_at = moment(nullable=False)
+    handle = text("A colleague's @handle; null for a reader.", nullable=True)
+    url = text("The colleague in the API.", nullable=True)
+
+
+class SignaturesSchema(Schema):
+    """Who stands behind an open letter."""
+
+    count = Integer(required=True, metadata={"description": "Confirmed signatures."})
+    open = Boolean(
+        required=True, metadata={"description": "The letter can be signed now (published)."}
+    )
+    names = many(SignerSchema, "The first 100 named signers, in order of signing.")
+    url = text("Every named signer, page by page.")
+
+
 class LetterSchema(LetterTextSchema):
     """A letter, its text, and its place among the others."""
 
@@ -117,6 +138,7 @@ class LetterSchema(LetterTextSchema):
     links = Nested(LinksSchema, required=True)
     in_reply_to = Nested(InReplyToSchema, required=True, allow_none=True)
     thread = Nested(ThreadRefSchema, required=True)
+    signatures = Nested(SignaturesSchema, required=True)
 
 
 class ReplySchema(Schema):

@@ -1,7 +1,8 @@
 """Letters as the API shows them: plain dicts in the shape of app/api/letter_schemas.py.
 
 A list of letters costs the same few queries however long it is: their people come with the
-letters (`with_people`), tags, links and correspondence sizes in one query each.
+letters (`with_people`); tags, links, correspondence sizes and signatures come in a query or
+two each.
 """
 
 from __future__ import annotations
@@ -9,11 +10,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import select
+
 from app.accounts.models import User
+from app.extensions import db
 from app.letters.models import Letter, LetterStatus
 from app.letters.queries import replies_to, thread_sizes
 from app.links.listing import links_of_letters, tags_of_letters
 from app.links.service import LetterLinks, LetterReference
+from app.signatures.listing import ShownSignature, signatures_for_feed
+from app.signatures.models import ClosedSigning
 from app.web import absolute_url
 
 
@@ -111,6 +117,7 @@ def letters_in_full(letters: Sequence[Letter]) -> list[dict[str, Any]]:
     ids = [letter.id for letter in letters]
     tags, links = tags_of_letters(ids), links_of_letters(ids)
     sizes = thread_sizes({letter.thread_root_id or letter.id for letter in letters})
+    signatures = signatures_of_letters(letters)
     return [
         {
             **letter_text(letter),
@@ -118,9 +125,46 @@ def letters_in_full(letters: Sequence[Letter]) -> list[dict[str, Any]]:
             "links": links_shown(links[letter.id]),
             "in_reply_to": answered_letter(letter),
             "thread": correspondence_of(letter, sizes),
+            "signatures": signatures[letter.id],
         }
         for letter in letters
     ]
+
+
+def signer(shown: ShownSignature) -> dict[str, Any]:
+    """A named signer; a colleague with their address in the API."""
+    url = absolute_url("api.colleague", handle=shown.handle) if shown.handle else None
+    return {
+        "name": shown.name,
+        "affiliation": shown.affiliation,
+        "signed_at": shown.signed_at,
+        "handle": shown.handle,
+        "url": url,
+    }
+
+
+def signatures_of_letters(letters: Sequence[Letter]) -> dict[int, dict[str, Any]]:
+    """Each letter's count of signatures, first named signers and whether it can be signed.
+
+    Three statements at most, however many letters: the counts and names as a feed reads
+    them, and the letters whose author closed signing.
+    """
+    ids = [letter.id for letter in letters]
+    signed = signatures_for_feed(ids)
+    closed = set(
+        db.session.scalars(select(ClosedSigning.letter_id).where(ClosedSigning.letter_id.in_(ids)))
+    )
+    return {
+        letter.id: {
+            "count": signed[letter.id].total if letter.id in signed else 0,
+            "open": letter.status == LetterStatus.PUBLISHED and letter.id not in closed,
+            "names": [signer(name) for name in signed[letter.id].names]
+            if letter.id in signed
+            else [],
+            "url": absolute_url("api.signatures", slug=letter.slug),
+        }
+        for letter in letters
+    }
 
 
 def tag_reference(name: str, slug: str) -> dict[str, str]:

@@ -95,6 +95,7 @@ def init_api(app: Flask) -> SiteApi:
 GROUPS = {
     "Letters": "Published letters, and a token's own drafts.",
     "Writing": "Drafts, changes, answers and publishing: with a write token.",
+    "Signatures": "Who stands behind an open letter; signing with a write token.",
     "Correspondences": "Letters and the letters that answer them, as one tree.",
     "Colleagues": "Who writes here, and what.",
     "Tags": "Letters by topic; a letter's first tag is its category.",

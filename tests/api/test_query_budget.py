@@ -6,10 +6,12 @@ import pytest
 
 from tests.api.conftest import bearer, json_of
 from tests.letters.test_query_budget import write
+from tests.signatures.conftest import seed_signatures
 from tests.support import server_like_client
 
-# The token's lookup and its last use, the list, tags, links (2) and correspondence sizes.
-LETTERS_BUDGET = 8
+# The list, tags, links (2), correspondence sizes, signatures (2) and closed signing; with a
+# token, its lookup too.
+LETTERS_BUDGET = 9
 
 
 @pytest.fixture
@@ -23,6 +25,7 @@ def letters(make_user):
             parent = written[-1] if number % 3 else None
             author, addressee = people[number % 3], people[(number + 1) % 3]
             written.append(write(author, addressee, parent, f"Letter {number}", written))
+            seed_signatures(written[-1], 3, start=1000 * len(written))
 
     build.people = people
     return build
