@@ -55,16 +55,18 @@ LAYERS: dict[str, int] = {
     "inbound": 8,
     "admin": 9,
     "api": 9,
-    "ops": 10,
-    "demo": 11,
-    "cli": 11,
+    "portability": 10,
+    "ops": 11,
+    "demo": 12,
+    "cli": 12,
     # app/__init__.py, the application factory, wires everything.
-    "": 11,
+    "": 12,
 }
 
 ORDER = (
     "low to high: core, accounts, letters, links, signatures, discovery | subscriptions, "
-    "notifications, inbound, admin | api, ops, then demo, cli and the factory in app/__init__.py"
+    "notifications, inbound, admin | api, portability, ops, then demo, cli and the factory in "
+    "app/__init__.py"
 )
 
 INDEPENDENT = frozenset({frozenset({"discovery", "subscriptions"}), frozenset({"admin", "api"})})
