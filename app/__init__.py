@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
         links,
         notifications,
         ops,
+        portability,
         signatures,
         subscriptions,
         webmentions,
@@ -90,7 +91,7 @@ def register_blueprints(app: Flask) -> None:
     from app.api.spec import init_api
 
     features = (accounts, letters, links, signatures, webmentions, discovery, subscriptions)
-    for feature in (*features, notifications, inbound, admin, ops):
+    for feature in (*features, notifications, inbound, admin, portability, ops):
         app.register_blueprint(feature.bp)
     init_api(app)  # flask-smorest registers the API's blueprint and describes it
 
@@ -120,6 +121,7 @@ def register_commands(app: Flask) -> None:
     from app.inbound.cli import mail as mail_commands
     from app.notifications.cli import notify
     from app.ops.cli import backup_command, doctor_command
+    from app.portability.cli import export_command
 
     init_commands(app)
     # Also an entry point of the package, but only `flask` finds those, not app.cli.
@@ -128,3 +130,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(mail_commands)
     app.cli.add_command(doctor_command)
     app.cli.add_command(backup_command)
+    app.cli.add_command(export_command)

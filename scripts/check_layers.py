@@ -57,6 +57,7 @@ LAYERS: dict[str, int] = {
     "admin": 10,
     "api": 10,
     "importing": 11,
+    "portability": 11,
     "ops": 12,
     "demo": 13,
     "cli": 13,
@@ -66,11 +67,17 @@ LAYERS: dict[str, int] = {
 
 ORDER = (
     "low to high: core, accounts, letters, links, signatures, webmentions, discovery | "
-    "subscriptions, notifications, inbound, admin | api, importing, ops, then demo, cli and the "
-    "factory in app/__init__.py"
+    "subscriptions, notifications, inbound, admin | api, importing | portability, ops, then "
+    "demo, cli and the factory in app/__init__.py"
 )
 
-INDEPENDENT = frozenset({frozenset({"discovery", "subscriptions"}), frozenset({"admin", "api"})})
+INDEPENDENT = frozenset(
+    {
+        frozenset({"discovery", "subscriptions"}),
+        frozenset({"admin", "api"}),
+        frozenset({"importing", "portability"}),
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -357,6 +357,13 @@ def remove_every_subscription(scene: Scene) -> Request:
     return manage(scene, "remove_all")
 
 
+def forget_an_address(scene: Scene) -> Request:
+    scene.subscribe(READER)
+    suspend(READER, "550 5.1.1 User unknown")
+    path = f"/subscriptions/{manage_token(READER)}"
+    return Request(f"{path}/forget", location=f"{path}/data")
+
+
 def ask_to_confirm_a_suspended_address(scene: Scene) -> Request:
     scene.subscribe(READER)
     suspend(READER, "550 5.1.1 User unknown")
@@ -606,6 +613,7 @@ WRITE_PATHS = [
     path("manage-remove", "/subscriptions/<token>", remove_a_subscription),
     path("manage-remove-all", "/subscriptions/<token>", remove_every_subscription),
     path("manage-confirm-address", "/subscriptions/<token>", ask_to_confirm_a_suspended_address),
+    path("forget-an-address", "/subscriptions/<token>/forget", forget_an_address),
     path(
         "confirm-suspended-address",
         "/subscriptions/confirm-address/<token>",
