@@ -104,6 +104,7 @@ def test_doctor_finds_a_sender_busy_with_a_long_batch(app, make_user, make_lette
 
 
 def test_doctor_exits_0_when_everything_is_in_order(app, migrated):
+    app.config["IMPRINT"] = "Briefe GmbH, Musterstraße 1, 12345 Berlin"  # a public site has one
     deliver_outbox()
     report = run_doctor(app)
     assert all(line.startswith("OK ") for line in report.lines.values()), report.lines
