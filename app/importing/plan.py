@@ -69,7 +69,8 @@ class ImportPlan:
     language: str = ""  # the blog's ("de-DE")
     total: int = 0
     posts: dict[int, PlannedPost] = field(default_factory=dict)
-    already: dict[int, str] = field(default_factory=dict)  # post id -> its letter's slug
+    # post id -> its letter's id and slug
+    already: dict[int, tuple[int, str]] = field(default_factory=dict)
     imported: dict[int, int] = field(default_factory=dict)  # post id -> its new letter's id
     already_there: int = 0
     skipped: Counter[Reason] = field(default_factory=Counter)
@@ -125,7 +126,7 @@ def read_plan(reader: ExportReader) -> ImportPlan:
             plan.skipped[reason] += 1
         elif item.wp_id in plan.already:
             plan.already_there += 1
-            plan.links.add_post(item.wp_id, (item.link, item.guid), plan.already[item.wp_id])
+            plan.links.add_post(item.wp_id, (item.link, item.guid), plan.already[item.wp_id][1])
         elif item.wp_id in plan.posts:
             plan.skipped[TWICE] += 1
         else:
@@ -138,11 +139,11 @@ def new_plan(reader: ExportReader) -> ImportPlan:
     letters = current_app.config["SITE_URL"].rstrip("/") + "/letters"
     plan = ImportPlan(source, LinkMap(reader.channel.address, letters), reader.channel.language)
     rows = db.session.execute(
-        select(ImportedPost.post_id, Letter.slug)
+        select(ImportedPost.post_id, Letter.id, Letter.slug)
         .join(Letter, Letter.id == ImportedPost.letter_id)
         .where(ImportedPost.source == source)
     )
-    plan.already = {post_id: slug for post_id, slug in rows}
+    plan.already = {post_id: (letter_id, slug) for post_id, letter_id, slug in rows}
     return plan
 
 

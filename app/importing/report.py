@@ -73,17 +73,22 @@ class ImportReport:
         return lines
 
     def imported_lines(self) -> list[str]:
-        if not self.imported and self.already_there:
-            return [f"  nothing new: {counted(self.already_there, 'post')} already there"]
+        comments, comments_there = self.comments["imported"], self.comments["already there"]
+        if not self.imported and not comments and (self.already_there or comments_there):
+            there = counted(self.already_there, "post")
+            if comments_there:
+                there += f" and {counted(comments_there, 'comment')}"
+            return [f"  nothing new: {there} already there"]
         lines = [f"  {counted(self.published, 'letter')} published"]
         if self.drafts:
             why = ", ".join(f"{count} {reason}" for reason, count in sorted(self.drafts.items()))
             lines.append(f"  {counted(sum(self.drafts.values()), 'draft')} (never public): {why}")
         if self.already_there:
             lines.append(f"  {counted(self.already_there, 'post')} already there, left as they are")
-        imported_comments = self.comments.get("imported", 0)
-        if imported_comments or self.comments.get("already there"):
-            lines.append(f"  {counted(imported_comments, 'comment')} as answers from outside")
+        if comments or comments_there:
+            there = f" ({comments_there} already there)" if comments_there else ""
+            lines.append(f"  comments as answers from outside, labelled as comments on the old "
+                         f"blog: {comments}{there}")  # fmt: skip
         return lines
 
     def skipped_lines(self) -> list[str]:

@@ -17,6 +17,7 @@ from sqlalchemy import insert
 from app.database import utc_now
 from app.extensions import db
 from app.importing.authors import Colleagues
+from app.importing.comments import CommentImport
 from app.importing.html_markdown import post_markdown
 from app.importing.models import ImportedPost
 from app.importing.plan import (
@@ -34,9 +35,6 @@ from app.letters.models import Letter
 from app.letters.related import RelatedInput
 from app.links.service import set_links
 from app.text.characters import cleaned_text
-
-COMMENTS_NOT_YET = "answers from outside not yet available"
-UNAPPROVED = {"spam": "spam", "trash": "in the trash", "0": "not approved"}
 
 
 class Progress(Protocol):
@@ -66,6 +64,7 @@ def import_wordpress(path: Path, options: ImportOptions, progress: Progress) -> 
     report.already_there = plan.already_there
     report.slugs_changed = plan.slugs_changed
     progress.start(plan.total)
+    comments = CommentImport(channel, plan.links.letters_address, report.comments)
     linking: list[Letter] = []
     for item in reader.items():
         post = plan.posts.pop(item.wp_id, None) if item.post_type == "post" else None
@@ -74,8 +73,12 @@ def import_wordpress(path: Path, options: ImportOptions, progress: Progress) -> 
             letter = import_post(item, post, plan, colleagues, report)
             if report.conversion.internal_links > links_before:
                 linking.append(letter)
-            note_comments(item, options, report)
+            take_comments(item, letter.id, post.slug, options, comments)
+        elif item.post_type == "post" and item.wp_id in plan.already:
+            letter_id, slug = plan.already[item.wp_id]
+            take_comments(item, letter_id, slug, options, comments)
         progress.advance()
+    comments.write()
     remember_imported(plan)
     link_letters_to_later_ones(linking)
     report.colleagues_created = [user.email for user in colleagues.created]
@@ -122,15 +125,14 @@ def remember_imported(plan: ImportPlan) -> None:
         db.session.execute(insert(ImportedPost), rows)
 
 
-def note_comments(item: Item, options: ImportOptions, report: ImportReport) -> None:
-    """What becomes of the comments of a post that came in."""
-    for comment in item.comments:
-        if not options.comments:
-            report.comments["--no-comments"] += 1
-        elif comment.approved != "1":
-            report.comments[UNAPPROVED.get(comment.approved, "not approved")] += 1
-        else:
-            report.comments[COMMENTS_NOT_YET] += 1
+def take_comments(
+    item: Item, letter_id: int, slug: str, options: ImportOptions, comments: CommentImport
+) -> None:
+    """A post's comments as answers to its letter, unless asked to leave them out."""
+    if options.comments:
+        comments.add(item, letter_id, slug)
+    elif item.comments:
+        comments.counts["--no-comments"] += len(item.comments)
 
 
 def link_letters_to_later_ones(letters: list[Letter]) -> None:

@@ -17,6 +17,7 @@ from app.links.service import tag_names
 from app.notifications.models import LetterEvent
 from app.outbox import Notice
 from app.subscriptions.models import Target
+from app.webmentions.models import ReceivedWebmention, SentWebmention
 from tests.importing.support import email_of, letter, report_of
 from tests.support import SITE_URL
 
@@ -24,12 +25,12 @@ EXPECTED_REPORT = """\
 Imported from Briefe zwischen Kollegen (https://blog.example.org):
   3 letters published
   2 drafts (never public): 1 draft, 1 scheduled
+  comments as answers from outside, labelled as comments on the old blog: 1
 Skipped:
   1 attachment
   1 nav menu item
   1 page
   1 post by an author without an email address (see --unknown-author)
-  1 comment (answers from outside not yet available)
   1 comment (spam)
 Recognised:
   3 letters with a P.S.
@@ -144,6 +145,7 @@ def test_import_sends_no_notice(import_export, subscribe, send_notices):
     subscribe("reader@example.net", Target.SITE)
     import_export("letters_de_en")
     assert count(LetterEvent) == 0 and count(Notice) == 0
+    assert count(SentWebmention) == 0  # the pages the old letters link to are not told either
     send_notices()
     assert count(Notice) == 0
     # Readers find the old letters all the same.
@@ -170,14 +172,14 @@ def test_progress_is_shown_as_lines_without_a_terminal(import_export):
 def test_importing_the_same_export_again_changes_nothing(make_user, import_export):
     make_user("Priya Natarajan", email="priya@example.org")
     import_export("letters_de_en")
-    tables = (User, Link, Notice)
+    tables = (User, Link, Notice, ReceivedWebmention)
     before = {model: count(model) for model in tables}
     letters_before = {(row.slug, row.body, row.status) for row in all_letters()}
     again = import_export("letters_de_en")
     assert again.exit_code == 0
     assert {model: count(model) for model in tables} == before
     assert {(row.slug, row.body, row.status) for row in all_letters()} == letters_before
-    assert "  nothing new: 5 posts already there" in report_of(again).splitlines()
+    assert "  nothing new: 5 posts and 1 comment already there" in report_of(again).splitlines()
 
 
 def all_letters() -> list[Letter]:
