@@ -215,6 +215,8 @@ DEFAULTS: dict[str, Any] = {
     "API_LIMIT_PER_TOKEN": "120 per minute;3000 per hour",
     "API_LIMIT_PER_ADDRESS": "60 per minute;1000 per hour",
     "API_WRITE_LIMIT_PER_TOKEN": "30 per minute;500 per day",
+    # A colleague's zip of everything: each reads all their letters and correspondences.
+    "EXPORT_LIMIT_PER_COLLEAGUE": "5 per hour;20 per day",
     # How long a SQLite write in a request waits for the lock before answering 503: well
     # inside gunicorn's 30 s timeout, far longer than any one write (or the sender's) holds
     # it. The sender and commands wait longer: nobody watches them.

@@ -60,9 +60,7 @@ def byline(letter: Any) -> Markup:
     In Python rather than as a macro: a correspondence has one per letter, and a macro
     with two nested blocks costs several times as much to call.
     """
-    author = letter.author
-    profile = escape(url_for_this_page("discovery.profile", handle=author.handle))
-    author_link = f'<a class="p-author h-card" href="{profile}">{escape(author.display_name)}</a>'
+    author_link = author_card(letter.author)
     if moment := letter.published_at:
         date = f'<time class="dt-published" datetime="{datetime_attribute(moment)}">'
         date += f"{escape(long_date(moment))}</time>"
@@ -71,6 +69,15 @@ def byline(letter: Any) -> Markup:
     line = escape(translate("by %(author)s to %(addressee)s, %(date)s"))
     return line % {"author": Markup(author_link), "addressee": addressee_link(letter),
                    "date": Markup(date)}  # fmt: skip
+
+
+def author_card(author: Any) -> str:
+    """The author's name linked to their page; a deleted account's has neither."""
+    if author.deleted_at is not None:
+        name = escape(translate("a former colleague"))
+        return f'<span class="p-author h-card">{name}</span>'
+    profile = escape(url_for_this_page("discovery.profile", handle=author.handle))
+    return f'<a class="p-author h-card" href="{profile}">{escape(author.display_name)}</a>'
 
 
 def addressee_link(letter: Any) -> Markup:

@@ -55,10 +55,18 @@ class User(UserMixin, db.Model):
     last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     avatar_png: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     avatar_version: Mapped[int] = mapped_column(default=0)
+    # Set when the colleague deleted the account: the row stays, emptied, so that the letters
+    # they chose to keep still have an author ("a former colleague").
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     def get_id(self) -> str:
         """Session identity: changing the nonce (new password) ends all other sessions."""
         return f"{self.id}:{self.session_nonce}"
+
+    @property
+    def is_former(self) -> bool:
+        """The account was deleted; what is left of it only signs the letters kept."""
+        return self.deleted_at is not None
 
     @property
     def greeting_name(self) -> str:

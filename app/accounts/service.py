@@ -93,12 +93,17 @@ def checked_name(name: str, field: str = "display_name") -> str:
 
 
 def user_by_email(email: str) -> User | None:
-    return db.session.scalars(select(User).where(User.email == normalise_email(email))).first()
+    return db.session.scalars(
+        select(User).where(User.email == normalise_email(email), User.deleted_at.is_(None))
+    ).first()
 
 
 def user_by_handle(handle: str) -> User | None:
+    """The colleague with this @handle; a deleted account has no handle any more."""
     return db.session.scalars(
-        select(User).where(func.lower(User.handle) == handle.strip().lower())
+        select(User).where(
+            func.lower(User.handle) == handle.strip().lower(), User.deleted_at.is_(None)
+        )
     ).first()
 
 
@@ -272,10 +277,16 @@ def set_avatar(user: User, png: bytes | None) -> None:
 def avatar_png(handle: str) -> bytes | None:
     """The stored picture of a colleague, if any."""
     return db.session.scalars(
-        select(User.avatar_png).where(func.lower(User.handle) == handle.lower())
+        select(User.avatar_png).where(
+            func.lower(User.handle) == handle.lower(), User.deleted_at.is_(None)
+        )
     ).first()
 
 
 def colleagues() -> list[User]:
     """Everyone a letter can be addressed to, by name."""
-    return list(db.session.scalars(select(User).order_by(User.display_name)))
+    return list(
+        db.session.scalars(
+            select(User).where(User.deleted_at.is_(None)).order_by(User.display_name)
+        )
+    )

@@ -18,7 +18,9 @@ def load_user(session_id: str) -> User | None:
     if not user_id.isdigit() or not nonce:
         return None
     return db.session.scalars(
-        select(User).where(User.id == int(user_id), User.session_nonce == nonce)
+        select(User).where(
+            User.id == int(user_id), User.session_nonce == nonce, User.deleted_at.is_(None)
+        )
     ).first()
 
 

@@ -25,7 +25,8 @@ from app.web import absolute_url
 
 def person(user: User | None, name: str = "") -> dict[str, Any]:
     """A colleague, or a name alone for someone outside."""
-    if user is None:
+    if user is None or user.is_former:
+        name = user.display_name if user is not None else name
         return {"handle": None, "display_name": name, "url": None, "permalink": None}
     return {
         "handle": user.handle,

@@ -75,12 +75,14 @@ def add_entry(
     entry.id(url)
     entry.title(letter.title)
     entry.link(href=url, rel="alternate", type="text/html")
-    entry.author(
-        {
-            "name": letter.author.display_name,
-            "uri": absolute_url("discovery.profile", handle=letter.author.handle),
-        }
-    )
+    author = letter.author
+    if author.is_former:
+        entry.author({"name": author.display_name})
+    else:
+        entry.author(
+            {"name": author.display_name,
+             "uri": absolute_url("discovery.profile", handle=author.handle)}
+        )  # fmt: skip
     entry.published(letter.published_at)
     entry.updated(letter.edited_at or letter.published_at)
     entry.summary(letter.excerpt)

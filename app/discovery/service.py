@@ -56,7 +56,8 @@ def sitemap_entries() -> dict[str, list]:
     roots = {root_id for _, _, _, root_id, _ in letters}
     authors = db.session.scalars(
         select(User.handle).where(
-            User.id.in_(select(Letter.author_id).where(Letter.status == LetterStatus.PUBLISHED))
+            User.id.in_(select(Letter.author_id).where(Letter.status == LetterStatus.PUBLISHED)),
+            User.deleted_at.is_(None),
         )
     ).all()
     tags = db.session.scalars(
@@ -120,9 +121,9 @@ def colleagues() -> list[Colleague]:
         .subquery()
     )
     rows = db.session.execute(
-        select(User, func.coalesce(written.c.letters, 0)).outerjoin(
-            written, written.c.author_id == User.id
-        )
+        select(User, func.coalesce(written.c.letters, 0))
+        .outerjoin(written, written.c.author_id == User.id)
+        .where(User.deleted_at.is_(None))
     )
     found = [Colleague(user, letters) for user, letters in rows]
     found.sort(key=lambda colleague: (name_order(colleague.user.display_name), colleague.user.id))

@@ -53,5 +53,7 @@ def reply_addressee(parent: Letter, writer: User) -> tuple[User | None, str]:
     The colleague, or None and the name of an addressee who is no colleague.
     """
     if parent.author_id != writer.id:
-        return parent.author, ""
+        author = parent.author
+        # A deleted account is no one to write to: the answer is to its name alone.
+        return (None, author.display_name) if author.is_former else (author, "")
     return parent.addressee, parent.addressee_name

@@ -97,8 +97,8 @@ def reply(slug: str):
     if request.method == "POST":
         form = prepared_form(LetterForm())
     else:
-        addressee = reply_addressee(parent, current_user)[0]
-        form = prepared_form(blank_form(addressee, parent.language, reply_title(parent)))
+        addressee, name = reply_addressee(parent, current_user)
+        form = prepared_form(blank_form(addressee, parent.language, reply_title(parent), name))
         # The parent's tags, until the writer changes them: a POST keeps what was sent.
         form.tags.data = values_from(letter_form_filled, parent).get("tags", "")
     return handle_write_form(form, parent=parent)

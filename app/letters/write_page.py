@@ -41,7 +41,9 @@ SAVED_TYPING_COOKIE = "saved_typing"
 SAVED_TYPING_KEPT = 10
 
 
-def blank_form(addressee: User | None, language: Language, title: str = "") -> LetterForm:
+def blank_form(
+    addressee: User | None, language: Language, title: str = "", addressee_name: str = ""
+) -> LetterForm:
     """A write form pre-filled from the addressee's and the author's preferences.
 
     Never from what the request sent (formdata=None): the API asks for these suggestions
@@ -50,6 +52,7 @@ def blank_form(addressee: User | None, language: Language, title: str = "") -> L
     return LetterForm(
         formdata=None,
         addressee=addressee.handle if addressee else OUTSIDE,
+        addressee_name=addressee_name,
         language=language.value,
         title=title,
         salutation=suggested_salutation(addressee, "", language) if addressee else "",

@@ -77,6 +77,7 @@ def thread_followers(planned: PlannedLetter) -> int:
             Letter.thread_root_id == planned.thread_root_id,
             Letter.status == LetterStatus.PUBLISHED,
             Letter.author_id != planned.author_id,
+            User.deleted_at.is_(None),
         )
     )
     followers = confirmed(Target.THREAD, [planned.thread_root_id])

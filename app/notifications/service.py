@@ -204,7 +204,7 @@ def colleague_recipients(letter: Letter) -> list[Recipient]:
     rows = db.session.execute(
         select(User, NoticeSettings)
         .outerjoin(NoticeSettings, NoticeSettings.user_id == User.id)
-        .where(User.id.in_(user_ids))
+        .where(User.id.in_(user_ids), User.deleted_at.is_(None))
     ).all()
     people = {user.id: (user, settings) for user, settings in rows}
     recipients = []

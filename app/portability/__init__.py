@@ -5,4 +5,4 @@ from flask import Blueprint
 bp = Blueprint("portability", __name__)
 
 # The routes register themselves on bp.
-from app.portability import address_views, views  # noqa: E402, F401
+from app.portability import address_views, deletion_views, views  # noqa: E402, F401
