@@ -14,6 +14,7 @@ from app.accounts.invitations import send_invitation
 from app.discovery.search_index import rebuild_search_index
 from app.extensions import db
 from app.importing.cli import importing
+from app.portability.deletion import DeletionRefused, LetterChoice, delete_account
 
 users = AppGroup("users", help="Manage colleague accounts.")
 
@@ -55,6 +56,28 @@ def invite_user_command(email: str, note: str) -> None:
         click.echo(f"{address} was invited already: the invitation was sent again.")
     else:
         click.echo(f"Invitation sent to {address}.")
+
+
+@users.command("delete")
+@click.argument("email")
+@click.option(
+    "--letters",
+    type=click.Choice([choice.value for choice in LetterChoice]),
+    required=True,
+    help="keep: published letters stay, by 'a former colleague'; withdraw: they are taken back.",
+)
+@click.confirmation_option(prompt="Delete this account for good?")
+def delete_user_command(email: str, letters: str) -> None:
+    """Delete a colleague's account, as they can on their settings page (a request by mail)."""
+    user = accounts.user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No colleague has the address {email}.")
+    try:
+        delete_account(user, LetterChoice(letters))
+    except DeletionRefused as refusal:
+        raise click.ClickException(str(refusal)) from refusal
+    db.session.commit()
+    click.echo(f"Deleted the account of {email}; its published letters: {letters}.")
 
 
 search = AppGroup("search", help="Look after the search index.")

@@ -238,3 +238,15 @@ def test_a_german_reader_reads_the_german_name(app, browser, correspondence):
         f"/letters/{correspondence.opening.slug}", headers={"Accept-Language": "de"}
     ).get_data(as_text=True)
     assert "ehemaliges Teammitglied" in page
+
+
+def test_an_admin_deletes_an_account_on_request_from_the_command_line(runner, correspondence):
+    svenja = correspondence.svenja
+    unknown = runner.invoke(args=["users", "delete", "nobody@example.org", "--letters", "keep",
+                                  "--yes"])  # fmt: skip
+    assert unknown.exit_code != 0 and "No colleague has the address" in unknown.output
+    done = runner.invoke(args=["users", "delete", "Svenja@example.org", "--letters", "withdraw",
+                               "--yes"])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert account(svenja.id).deleted_at is not None
+    assert db.session.get(Letter, correspondence.opening.id).status == LetterStatus.WITHDRAWN
