@@ -26,6 +26,7 @@ from app.accounts.email_links import (
 from app.accounts.invitations import send_invitation
 from app.accounts.models import AccessScope, User
 from app.accounts.service import set_avatar
+from app.accounts.tokens import make_token
 from app.deliverability import suspend
 from app.extensions import db
 from app.letters.models import Letter
@@ -33,6 +34,7 @@ from app.letters.queries import letter_by_slug
 from app.letters.service import set_hidden, withdraw_letter
 from app.mail import parse_raw
 from app.outbox import DeliveryState, Notice, NoticeKind
+from app.portability.deletion_views import PURPOSE as DELETION
 from app.signatures.listing import shown_signatures
 from app.signatures.service import Signer, request_signature, sign_as_colleague
 from app.subscriptions.models import Frequency, Target
@@ -210,6 +212,20 @@ def make_an_access_token(scene: Scene) -> Request:
 def revoke_an_access_token(scene: Scene) -> Request:
     token = create_access_token(scene.signed_in(), "Old script", AccessScope.READ).token
     return Request(f"/settings/tokens/{token.id}/revoke", location="/settings")
+
+
+def ask_to_delete_the_account(scene: Scene) -> Request:
+    scene.signed_in()
+    form = {"letters": "keep", "current_password": PASSWORD}
+    return Request("/settings/delete", form, status=200)
+
+
+def delete_the_account(scene: Scene) -> Request:
+    user = scene.signed_in()
+    scene.letter(user, None, title="Kept after me")
+    payload = {"user": user.id, "nonce": user.session_nonce, "choice": "keep"}
+    return Request("/settings/delete/confirm", {"ticket": make_token(DELETION, payload)},
+                   location="/")  # fmt: skip
 
 
 # Letters: write, save, answer, edit, withdraw, delete.
@@ -588,6 +604,8 @@ WRITE_PATHS = [
         "/settings/tokens/<int:token_id>/revoke",
         revoke_an_access_token,
     ),
+    path("ask-to-delete-account", "/settings/delete", ask_to_delete_the_account, writes=False),
+    path("delete-account", "/settings/delete/confirm", delete_the_account),
     path("publish-letter", "/letters/new", publish_a_letter),
     path("save-draft", "/letters/new", save_a_draft),
     path("publish-reply", "/letters/<slug>/reply", publish_a_reply),
