@@ -4,7 +4,8 @@ A sent (or failed, or dropped) notice holds the recipient's address, the message
 error; a bounce holds the address. The sender deletes them DELIVERY_RETENTION_DAYS after
 they were made, a batch at a time, and tells the features above (replies by email) to forget
 theirs too. Notices still on their way are never touched; a bounce is kept at least as long
-as soft bounces count towards a suspension.
+as soft bounces count towards a suspension. Subscriptions and signatures never confirmed
+go once their confirmation link has expired: no one can confirm them any more.
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ from sqlalchemy import delete, select
 from app.deliverability import SOFT_BOUNCE_WINDOW, Bounce
 from app.extensions import db
 from app.outbox import DeliveryState, Notice
+from app.signatures.models import Signature
+from app.signatures.service import SIGNATURE_CONFIRM_MAX_AGE
+from app.subscriptions.models import Subscription
+from app.subscriptions.service import SUBSCRIPTION_CONFIRM_MAX_AGE
 
 BATCH = 1000
 FINISHED = (DeliveryState.SENT, DeliveryState.FAILED, DeliveryState.DROPPED)
@@ -38,6 +43,7 @@ def forget_expired_delivery_details(now: datetime) -> int:
     before = retention_cutoff(now)
     gone = forget_finished_notices(before)
     gone += forget_bounces(min(before, now - SOFT_BOUNCE_WINDOW))
+    gone += forget_unconfirmed(now)
     for _receiver, count in delivery_details_expired.send("sender", before=before):
         gone += int(count or 0)
     return gone
@@ -64,3 +70,16 @@ def forget_bounces(before: datetime) -> int:
     """Bounces received before the moment."""
     result = db.session.execute(delete(Bounce).where(Bounce.created_at < before))
     return int(result.rowcount or 0)
+
+
+def forget_unconfirmed(now: datetime) -> int:
+    """Subscriptions and signatures asked for but never confirmed, past their link's life."""
+    gone = 0
+    for model, max_age in ((Subscription, SUBSCRIPTION_CONFIRM_MAX_AGE),
+                           (Signature, SIGNATURE_CONFIRM_MAX_AGE)):  # fmt: skip
+        expired = now - timedelta(seconds=max_age)
+        result = db.session.execute(
+            delete(model).where(model.confirmed_at.is_(None), model.created_at < expired)
+        )
+        gone += int(result.rowcount or 0)
+    return gone

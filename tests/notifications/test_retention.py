@@ -100,3 +100,24 @@ def test_bounces_and_replies_by_email_are_forgotten_too(app, make_user, make_let
     db.session.expire_all()
     assert db.session.scalars(select(Bounce.address)).all() == ["fresh@example.org"]
     assert count(InboundReply) == 0
+
+
+def test_subscriptions_and_signatures_never_confirmed_go_when_their_link_expires(
+    app, make_user, make_letter, subscribe, runner
+):
+    from app.signatures.models import Signature
+    from app.subscriptions.models import Subscription
+
+    letter = make_letter(make_user("Sven"), None)
+    subscribe("confirmed@example.org", Target.SITE)
+    for email, days in (("stale@example.org", 8), ("fresh@example.org", 6)):
+        made = utc_now() - timedelta(days=days)
+        subscribe(email, Target.SITE, confirmed_at=None, created_at=made)
+        db.session.add(Signature(letter_id=letter.id, email=email, name=email, created_at=made))
+    db.session.commit()
+    assert runner.invoke(args=["notify", "run", "--once"]).exit_code == 0
+    db.session.expire_all()
+    assert sorted(db.session.scalars(select(Subscription.email))) == [
+        "confirmed@example.org", "fresh@example.org"
+    ]  # fmt: skip
+    assert db.session.scalars(select(Signature.email)).all() == ["fresh@example.org"]
