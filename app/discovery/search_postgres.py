@@ -58,11 +58,11 @@ def newest(where: str) -> str:
 # by its English stems only is dropped by the exact test after.
 EITHER = f"({all_words('german')} || {all_words('english')})"
 IN_TEXT = f"status = 'published' AND {PG_VECTOR} @@ {EITHER}"
-# The newest 2 × :bound letters are looked at first for the newest :bound text matches;
-# then four times as many, and so on. `id + 0` keeps PostgreSQL from walking the primary key backwards
-# through every letter for a word it wrongly takes for a common one; with no plain index
-# scan (each letter's stored vector read for the test costs more than the planner thinks),
-# a window's matches are the GIN index's matches among the window's ids.
+# The newest 2 × :bound letters are looked at first for the newest :bound text matches,
+# then four times as many, and so on. `id + 0` keeps PostgreSQL from walking the primary
+# key backwards through every letter for a word it wrongly takes for a common one; with no
+# plain index scan (reading each letter's stored vector for the test costs more than the
+# planner thinks), a window's matches are the GIN index's matches among the window's ids.
 NEWEST_IN_WINDOW = text(
     f"SELECT id FROM letters WHERE id > :low AND {IN_TEXT} ORDER BY id + 0 DESC LIMIT :bound"
 )
@@ -88,18 +88,20 @@ def newest_text_matches(params: dict[str, object]) -> list[int]:
                 return found
             window *= 4
     finally:
-        db.session.execute(text("SET LOCAL enable_indexscan = on"))
+        db.session.execute(text("SET LOCAL enable_indexscan TO DEFAULT"))
 
 
-def newest_of_people(column: str) -> str:
-    """The newest :bound published letters written by (or to) the people found: each one's
-    newest along its index, then the newest of those (a name many colleagues share would
+def newest_of_people() -> str:
+    """The newest :bound published letters written by or to the people found: each one's
+    newest along its indexes, then the newest of those (a name many colleagues share would
     otherwise walk every letter)."""
+    theirs = (
+        "(SELECT id, published_at FROM letters WHERE {column} = people.id "
+        "AND status = 'published' ORDER BY published_at DESC, id DESC LIMIT :bound)"
+    )
     return f"""(
         SELECT theirs.id FROM people CROSS JOIN LATERAL (
-            SELECT id, published_at FROM letters
-            WHERE {column} = people.id AND status = 'published'
-            ORDER BY published_at DESC, id DESC LIMIT :bound
+            {theirs.format(column="author_id")} UNION ALL {theirs.format(column="addressee_id")}
         ) theirs ORDER BY theirs.published_at DESC, theirs.id DESC LIMIT :bound
     )"""
 
@@ -112,8 +114,7 @@ def candidates(count: int) -> str:
             SELECT id FROM users WHERE {in_either_language("display_name", count)}
         )
         SELECT unnest(CAST(:in_text AS integer[])) AS id
-        UNION SELECT id FROM {newest_of_people("author_id")} by_them
-        UNION SELECT id FROM {newest_of_people("addressee_id")} to_them
+        UNION SELECT id FROM {newest_of_people()} by_or_to_them
         UNION SELECT id FROM {newest(f"addressee_name <> '' AND {in_either_language('addressee_name', count)}")} outside
     """  # noqa: E501
 
