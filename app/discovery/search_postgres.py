@@ -68,15 +68,23 @@ NEWEST_IN_WINDOW = text(
 )
 
 
+def plan_for_these_words() -> None:
+    """Plan the rest of this transaction's statements for their own words and bounds.
+
+    The driver prepares a statement run five times, and PostgreSQL then may keep one plan
+    for any words: for a common word, one that reads every letter (the similar words of a
+    new letter took 230 ms instead of 6 from the eleventh save on).
+    """
+    db.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+
+
 def newest_text_matches(params: dict[str, object]) -> list[int]:
     """The newest :bound published letters with every word in their text.
 
     A GIN index cannot give its matches newest first; looking at the newest letters in
     growing windows costs about as much for a word every letter has as for a rare one.
     """
-    # Each window's plan for its own words and bounds: a plan made once for any words may
-    # read every letter.
-    db.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    plan_for_these_words()
     newest_id = db.session.scalar(text("SELECT max(id) FROM letters")) or 0
     db.session.execute(text("SET LOCAL enable_indexscan = off"))
     window = 2 * BOUND
