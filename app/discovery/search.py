@@ -11,7 +11,12 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import joinedload
 
 from app.discovery.search_index import is_sqlite
-from app.discovery.search_postgres import BOUND, PG_VECTOR, postgres_search
+from app.discovery.search_postgres import (
+    BOUND,
+    PG_VECTOR,
+    plan_for_these_words,
+    postgres_search,
+)
 from app.discovery.snippets import letter_snippet
 from app.discovery.stems import word_stems
 from app.extensions import db
@@ -159,6 +164,7 @@ def similar_letter_ids(letter: Letter, limit: int = 10) -> list[int]:
             {"q": in_text, "floor": floor, "root": letter.thread_root_id, "limit": limit},
         )
         return [letter_id for (letter_id,) in rows]
+    plan_for_these_words()
     # Stemmed as this letter's language: a constant query, which the GIN index can answer.
     config = "german" if letter.language == "de" else "english"
     any_word = text(f"{PG_VECTOR} @@ to_tsquery('{config}', :any)")

@@ -43,8 +43,15 @@ PG_VECTOR_COLUMN = (
 PG_VECTOR_INDEX = (
     "CREATE INDEX IF NOT EXISTS ix_letters_search_vector ON letters USING gin (search_vector)"
 )
+# The colleagues whose names have a searched word, by index: one colleague per 160 letters.
+PG_NAME_INDEXES = tuple(
+    f"CREATE INDEX IF NOT EXISTS ix_users_name_{config} ON users "
+    f"USING gin (to_tsvector('{config}', display_name))"
+    for config in ("german", "english")
+)
 SEARCH_OBJECTS = {"letter_search", "ix_letters_fulltext", "search_vector",
-                  "ix_letters_search_vector"}  # fmt: skip
+                  "ix_letters_search_vector", "ix_users_name_german",
+                  "ix_users_name_english"}  # fmt: skip
 
 
 def install_search_ddl() -> None:
@@ -54,6 +61,9 @@ def install_search_ddl() -> None:
     event.listen(table, "before_drop", DROP_FTS.execute_if(dialect="sqlite"))
     for statement in (PG_VECTOR_COLUMN, PG_VECTOR_INDEX):
         event.listen(table, "after_create", DDL(statement).execute_if(dialect="postgresql"))
+    for statement in PG_NAME_INDEXES:
+        event.listen(User.__table__, "after_create",
+                     DDL(statement).execute_if(dialect="postgresql"))  # fmt: skip
 
 
 install_search_ddl()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, query_expression, relationship
 
 from app.accounts.models import User
@@ -37,8 +37,24 @@ class Letter(db.Model):
             "published_at",
         ),  # fmt: skip
         Index("ix_letters_in_reply_to_id", "in_reply_to_id"),
-        Index("ix_letters_author_id", "author_id"),
-        Index("ix_letters_addressee_id", "addressee_id"),
+        # A colleague's letters newest first (their page, a search by their name).
+        Index(
+            "ix_letters_author_id_status_published_at", "author_id", "status", "published_at", "id"
+        ),
+        Index(
+            "ix_letters_addressee_id_status_published_at",
+            "addressee_id",
+            "status",
+            "published_at",
+            "id",
+        ),
+        # Letters to someone outside, whose name a search reads: few on most sites.
+        Index(
+            "ix_letters_outside_addressee",
+            "id",
+            postgresql_where=text("addressee_name <> ''"),
+            sqlite_where=text("addressee_name <> ''"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

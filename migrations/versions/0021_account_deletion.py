@@ -1,7 +1,7 @@
 """Deleted accounts: the row stays as "a former colleague" for the letters kept under it
 
 Revision ID: 0021accountdeletion
-Revises: 0019wordpressimport
+Revises: 0020scaleindexes
 Create Date: 2026-12-11 10:00:00.000000
 
 """
@@ -13,7 +13,7 @@ from app.database import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '0021accountdeletion'
-down_revision = '0019wordpressimport'
+down_revision = '0020scaleindexes'
 branch_labels = None
 depends_on = None
 
