@@ -145,7 +145,10 @@ def test_search_over_a_repeated_word_answers_within_a_second(client, repetitive_
     # A search that finds nothing, timed beside it: on a machine slowed by other work the
     # second grows with it, so that only the cost of the repetition can fail the test.
     quiet_page = timed_search(client, "nothing-is-called-this")[1]
-    response, elapsed = timed_search(client, query)
+    # The faster of two tries: a cost of the repetition shows in both, a pause of the
+    # machine (another process, a collection) in one.
+    response, elapsed = min(timed_search(client, query), timed_search(client, query),
+                            key=lambda timed: timed[1])  # fmt: skip
     assert response.status_code == 200
     allowed = max(1.0, 25 * quiet_page)
     assert elapsed < allowed, f"/search?q={query} took {elapsed:.2f} s (allowed {allowed:.2f} s)"
