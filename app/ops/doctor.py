@@ -150,6 +150,20 @@ def check_imprint() -> Finding:
     )
 
 
+def check_retention() -> Finding:
+    """Replies by email name their notice: deleting notices sooner refuses late replies."""
+    keep_days = current_app.config["DELIVERY_RETENTION_DAYS"]
+    reply_days = current_app.config["REPLY_TOKEN_DAYS"]
+    if not current_app.config.get("REPLY_DOMAIN") or keep_days >= reply_days:
+        return Finding("retention", True, f"details of sent mail kept {keep_days} days")
+    return problem(
+        "retention",
+        f"sent notices are deleted after {keep_days} days, but replies to them are taken for "
+        f"{reply_days}: a reply after day {keep_days} is refused",
+        f"set DELIVERY_RETENTION_DAYS to at least {reply_days}, or REPLY_TOKEN_DAYS lower",
+    )
+
+
 def megabytes(size: int) -> str:
     return f"{size / 2**20:,.1f} MB"
 
@@ -164,6 +178,7 @@ CHECKS: tuple[Callable[[], Finding], ...] = (
     check_disk_space,
     check_static_files,
     check_imprint,
+    check_retention,
 )
 
 

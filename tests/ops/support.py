@@ -40,7 +40,7 @@ def run_doctor(app: Flask) -> Report:
         status, rest = line.split(maxsplit=1)
         assert status in ("OK", "PROBLEM"), line
         lines[rest.split(":", 1)[0]] = line
-    assert len(lines) == 9, result.output
+    assert len(lines) == 10, result.output
     return Report(result.exit_code, lines)
 
 

@@ -198,3 +198,13 @@ def test_doctor_says_which_static_file_changed_since_it_was_compiled(app_factory
     line = run_doctor(app_factory(**settings)).problem("static files")
     assert "js/write.js changed since `flask digest compile`" in line
     assert "css/site.css" not in line
+
+
+def test_doctor_warns_when_notices_go_before_replies_to_them_may_come(app_factory):
+    settings = {"REPLY_DOMAIN": "reply.example.org", "REPLY_TOKEN_DAYS": 30}
+    early = run_doctor(app_factory(DELIVERY_RETENTION_DAYS=14, **settings))
+    assert "a reply after day 14 is refused" in early.problem("retention")
+    assert "DELIVERY_RETENTION_DAYS to at least 30" in early.lines["retention"]
+    assert "kept 30 days" in run_doctor(app_factory(DELIVERY_RETENTION_DAYS=30, **settings)).ok(
+        "retention"
+    )
