@@ -150,8 +150,33 @@ class ReplySchema(Schema):
     permalink = text()
 
 
+class OutsideAnswerSchema(Schema):
+    """A page on another site that answers or mentions the letter (Webmention), or a comment
+    brought in from the old blog."""
+
+    source = text("The page's address.")
+    domain = text()
+    author_name = text()
+    author_url = text()
+    title = text()
+    content_html = text("Its text, sanitised as the letter page shows it.")
+    published_at = moment()
+
+
+class OutsideResponsesSchema(Schema):
+    replies = many(OutsideAnswerSchema, "Answers from other sites, oldest first.")
+    mentions = many(OutsideAnswerSchema, "Pages elsewhere that mention the letter.")
+    likes = Integer(required=True)
+    reposts = Integer(required=True)
+
+
 class LetterDetailSchema(LetterSchema):
     replies = many(ReplySchema, "The published letters that answer this one, oldest first.")
+    outside = Nested(
+        OutsideResponsesSchema,
+        required=True,
+        metadata={"description": "What other sites said of it, as the letter page shows."},
+    )
 
 
 class PaginationSchema(Schema):

@@ -21,6 +21,7 @@ from app.links.service import LetterLinks, LetterReference
 from app.signatures.listing import ShownSignature, signatures_for_feed
 from app.signatures.models import ClosedSigning
 from app.web import absolute_url
+from app.webmentions.answers import OutsideAnswer, responses_to
 
 
 def person(user: User | None, name: str = "") -> dict[str, Any]:
@@ -190,4 +191,22 @@ def letter_in_detail(letter: Letter) -> dict[str, Any]:
         for reply in replies_to(letter)
         if reply.is_published
     ]
-    return {**letters_in_full([letter])[0], "replies": replies}
+    return {**letters_in_full([letter])[0], "replies": replies, "outside": outside_of(letter)}
+
+
+def outside_answer(answer: OutsideAnswer) -> dict[str, Any]:
+    names = ("source", "domain", "author_name", "author_url", "title", "content_html")
+    return {**{name: getattr(answer, name) for name in names}, "published_at": answer.published_at}
+
+
+def outside_of(letter: Letter) -> dict[str, Any]:
+    """Other sites' answers, mentions, likes and reposts; none for a letter not published."""
+    if not letter.is_published:
+        return {"replies": [], "mentions": [], "likes": 0, "reposts": 0}
+    responses = responses_to(letter)
+    return {
+        "replies": [outside_answer(answer) for answer in responses.replies],
+        "mentions": [outside_answer(answer) for answer in responses.mentions],
+        "likes": responses.likes,
+        "reposts": responses.reposts,
+    }

@@ -215,3 +215,28 @@ def test_answers_for_a_token_are_private(api, site, token_of):
     response = api.get("/api/letters", headers=bearer(token_of(site.sven, "read")))
     assert "private" in response.headers["Cache-Control"]
     assert "X-Page-Cache" not in response.headers
+
+
+def test_a_letter_shows_what_other_sites_said_of_it(api, site):
+    from app.database import utc_now
+    from app.webmentions.models import MentionKind, MentionStatus, ReceivedWebmention, url_key
+
+    target = f"{SITE_URL}/letters/{site.first.slug}"
+    for number, (kind, status) in enumerate([
+        (MentionKind.REPLY, MentionStatus.SHOWN), (MentionKind.LIKE, MentionStatus.SHOWN),
+        (MentionKind.MENTION, MentionStatus.SHOWN), (MentionKind.REPLY, MentionStatus.WAITING),
+    ]):  # fmt: skip
+        source = f"https://blog.example.net/{number}"
+        db.session.add(ReceivedWebmention(
+            pair_key=url_key(source, target), source=source, target=target,
+            letter_id=site.first.id, domain="blog.example.net", status=status, kind=kind,
+            author_name="Ada", title=f"Page {number}", content_html="<p>Agreed.</p>",
+            verified_at=utc_now(),
+        ))  # fmt: skip
+    db.session.commit()
+    outside = json_of(api.get(f"/api/letters/{site.first.slug}"))["outside"]
+    assert [answer["source"] for answer in outside["replies"]] == ["https://blog.example.net/0"]
+    assert outside["replies"][0]["content_html"] == "<p>Agreed.</p>"
+    assert outside["replies"][0]["author_name"] == "Ada" and outside["replies"][0]["published_at"]
+    assert [answer["title"] for answer in outside["mentions"]] == ["Page 2"]
+    assert (outside["likes"], outside["reposts"]) == (1, 0)
