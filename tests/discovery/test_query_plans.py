@@ -1,6 +1,7 @@
 """The hot queries follow indexes: on a site of 3,000 letters (statistics fresh), no statement
 of the letter, thread, front, tag or author page, of a search, nor the sender's claim of due
-notices, reads a large table whole. The plans are the database's own (EXPLAIN), for the SQL the app runs."""
+notices, reads a large table whole. The plans are the database's own (EXPLAIN), for the SQL
+the app runs."""
 
 from __future__ import annotations
 
