@@ -1,11 +1,13 @@
 """Cost as the site grows: the same pages, search and writes at 2,000 and at 100,000 letters.
 
-For each database (SQLite, PostgreSQL) and each size, seeds the site in bulk
-(bench/seed_bulk.py), then times in-process requests with the page cache off (letter,
-thread, front, tag and author page, the site feed), searches (p50/p99 over many queries)
-and writes through the services (a draft saved, a draft published, an answer published,
-each committed), and prints every figure, the ratio of the largest size to the smallest and
-the aim (pages and writes within 1.5×, search p99 under 100 ms).
+For each database (SQLite, PostgreSQL), seeds a site of each size in bulk
+(bench/seed_bulk.py; on PostgreSQL each in a schema of its own), then times in-process
+requests with the page cache off (letter, thread, front, tag and author page, the site
+feed), searches (p50/p99 over many queries) and writes through the services (a draft
+saved, a draft published, an answer published, each committed), the sizes taking turns in
+rounds so that a machine shared with other work weighs on each size alike; and prints every
+figure, the ratio of the largest size to the smallest and the aim (pages and writes within
+1.5×, search p99 under 100 ms).
 Run from the checkout: `.venv/bin/python bench/scale.py [--sizes 2000,100000]
 [--backends sqlite,postgresql] [--postgres URL]` (about 10 minutes for both at 100,000).
 """
@@ -22,9 +24,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from sqlalchemy import text  # noqa: E402
+
 from app import create_app  # noqa: E402  (needs the checkout on the path)
 from app.accounts.models import User  # noqa: E402
 from app.extensions import db  # noqa: E402
@@ -49,13 +54,29 @@ class Figures:
     search_p99: float = 0.0
 
 
-def median_ms(action: Callable[[], object], times: int) -> float:
+ROUNDS = 5  # the sizes take turns this many times
+
+
+@dataclass
+class Site:
+    """One seeded site: its app, what the seed made, and every timing taken so far (ms)."""
+
+    app: Any
+    seeded: Seeded
+    figures: Figures
+    timings: dict[str, list[float]] = field(default_factory=dict)
+    searches: list[float] = field(default_factory=list)
+    drafts: list[int] = field(default_factory=list)  # ids of drafts saved, to publish
+    saved: int = 0
+
+
+def timed_ms(action: Callable[[], object], times: int) -> list[float]:
     timings = []
     for _ in range(times):
         started = time.perf_counter()
         action()
         timings.append((time.perf_counter() - started) * 1000)
-    return statistics.median(timings)
+    return timings
 
 
 def page_paths(seeded: Seeded) -> dict[str, str]:
@@ -69,13 +90,13 @@ def page_paths(seeded: Seeded) -> dict[str, str]:
     }
 
 
-def time_pages(client, seeded: Seeded, requests: int) -> dict[str, float]:
-    timings = {}
-    for name, path in page_paths(seeded).items():
-        for _ in range(3):  # warm: templates compiled, statements prepared
+def time_pages(site: Site, client, requests: int, warm: bool) -> None:
+    for name, path in page_paths(site.seeded).items():
+        for _ in range(3 if warm else 0):  # warm: templates compiled, statements prepared
             assert client.get(path).status_code == 200, path
-        timings[name] = median_ms(lambda path=path: client.get(path), requests)
-    return timings
+        site.timings.setdefault(name, []).extend(
+            timed_ms(lambda path=path: client.get(path), requests)
+        )
 
 
 def search_queries(count: int) -> list[str]:
@@ -93,16 +114,18 @@ def search_queries(count: int) -> list[str]:
     return [makers[n % len(makers)]() for n in range(count)]
 
 
-def time_search(client, count: int) -> tuple[float, float]:
-    for query in search_queries(20):  # warm, as the pages are
+def time_search(site: Site, client, queries: list[str], warm: bool) -> None:
+    for query in search_queries(20) if warm else []:  # warm, as the pages are
         client.get("/search", query_string={"q": query})
-    timings = []
-    for query in search_queries(count):
+    for query in queries:
         started = time.perf_counter()
         assert client.get("/search", query_string={"q": query}).status_code == 200
-        timings.append((time.perf_counter() - started) * 1000)
-    timings.sort()
-    return statistics.median(timings), timings[min(len(timings) - 1, int(len(timings) * 0.99))]
+        site.searches.append((time.perf_counter() - started) * 1000)
+
+
+def p50_p99(timings: list[float]) -> tuple[float, float]:
+    ordered = sorted(timings)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
 
 
 def draft(author: User, addressee: User, title: str) -> LetterDraft:
@@ -113,20 +136,21 @@ def draft(author: User, addressee: User, title: str) -> LetterDraft:
                        tags=["Leadership", "slow meetings 3"])  # fmt: skip
 
 
-def time_writes(seeded: Seeded, count: int) -> dict[str, float]:
-    """Median ms of saving a draft, publishing it and answering a letter, each committed."""
+def time_writes(site: Site, count: int) -> None:
+    """Times saving a draft, publishing one and answering a letter, each committed."""
+    seeded = site.seeded
     author = db.session.scalar(db.select(User).where(User.email == seeded.author_email))
     other = db.session.get(User, 1 if author.id != 1 else 2)
     parent = db.session.scalar(db.select(Letter).where(Letter.slug == seeded.letter_slug))
-    drafts: list[Letter] = []
-    counter = iter(range(10**6))
 
     def save() -> None:
-        drafts.append(save_letter(author, draft(author, other, f"Draft {next(counter)}"), False))
+        site.saved += 1
+        title = f"Draft {site.saved}"
+        site.drafts.append(save_letter(author, draft(author, other, title), False).id)
         db.session.commit()
 
     def publish() -> None:
-        publish_draft(drafts.pop())
+        publish_draft(db.session.get(Letter, site.drafts.pop()))
         db.session.commit()
 
     def answer() -> None:
@@ -134,31 +158,73 @@ def time_writes(seeded: Seeded, count: int) -> dict[str, float]:
         save_letter(author, reply, publish=True, in_reply_to=parent)
         db.session.commit()
 
-    return {"save a draft": median_ms(save, count), "publish a draft": median_ms(publish, count),
-            "answer a letter": median_ms(answer, count)}  # fmt: skip
+    for name, action in (("save a draft", save), ("publish a draft", publish),
+                         ("answer a letter", answer)):  # fmt: skip
+        site.timings.setdefault(name, []).extend(timed_ms(action, count))
 
 
-def measure(url: str, letters: int, options: argparse.Namespace) -> Figures:
-    os.environ.update(PAGE_CACHE="off", REDIS_URL="")
+WRITES = ("save a draft", "publish a draft", "answer a letter")
+
+
+def seed_site(url: str, letters: int) -> Site:
+    """A site of this many letters in the database at `url` (its tables made anew)."""
+    options = {} if url.startswith("sqlite") else {"pool_pre_ping": True}
+    schema = None
+    if not url.startswith("sqlite"):
+        # Each size in a schema of its own, in the one database given.
+        schema = f"scale_{letters}"
+        options["connect_args"] = {"options": f"-csearch_path={schema}"}
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
                       "SITE_URL": "http://bench", "RATELIMIT_ENABLED": False,
-                      "WTF_CSRF_ENABLED": False})  # fmt: skip
+                      "WTF_CSRF_ENABLED": False, "SQLALCHEMY_ENGINE_OPTIONS": options})  # fmt: skip
     with app.app_context():
+        if schema:
+            with db.engine.connect() as connection:
+                connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+                connection.execute(text(f"CREATE SCHEMA {schema}"))
+                connection.commit()
         db.drop_all()
         db.create_all()
         started = time.monotonic()
         seeded = seed_bulk(letters)
         figures = Figures(time.monotonic() - started)
-        print(f"  {letters:,} letters seeded in {figures.seconds_to_seed:.1f} s: {seeded.counts}",
-              flush=True)  # fmt: skip
-        client = app.test_client(use_cookies=False)
-        figures.pages = time_pages(client, seeded, options.requests)
-        figures.search_p50, figures.search_p99 = time_search(client, options.searches)
-        figures.writes = time_writes(seeded, options.writes)
         db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
-    return figures
+    print(f"  {letters:,} letters seeded in {figures.seconds_to_seed:.1f} s: {seeded.counts}",
+          flush=True)  # fmt: skip
+    return Site(app, seeded, figures)
+
+
+def measure_in_turns(sites: dict[int, Site], options: argparse.Namespace) -> None:
+    """Pages, searches and writes of every size, the sizes taking turns round by round."""
+    queries = search_queries(options.searches)
+    for round_number in range(ROUNDS):
+        for site in sites.values():
+            with site.app.app_context():
+                client = site.app.test_client(use_cookies=False)
+                warm = round_number == 0
+                time_pages(site, client, max(1, options.requests // ROUNDS), warm)
+                time_search(site, client, queries[round_number::ROUNDS], warm)
+                time_writes(site, max(1, options.writes // ROUNDS))
+                db.session.remove()
+    for site in sites.values():
+        figures = site.figures
+        for name, timings in site.timings.items():
+            kind = figures.writes if name in WRITES else figures.pages
+            kind[name] = statistics.median(timings)
+        figures.search_p50, figures.search_p99 = p50_p99(site.searches)
+
+
+def drop_sites(sites: dict[int, Site]) -> None:
+    for letters, site in sites.items():
+        with site.app.app_context():
+            db.session.remove()
+            if db.engine.dialect.name == "postgresql":
+                with db.engine.connect() as connection:
+                    connection.execute(text(f"DROP SCHEMA IF EXISTS scale_{letters} CASCADE"))
+                    connection.commit()
+            else:
+                db.drop_all()
+            db.engine.dispose()
 
 
 def report(backend: str, by_size: dict[int, Figures]) -> list[str]:
@@ -189,16 +255,22 @@ def report(backend: str, by_size: dict[int, Figures]) -> list[str]:
 
 def run(options: argparse.Namespace) -> list[str]:
     misses = []
+    os.environ.update(PAGE_CACHE="off", REDIS_URL="")
     with tempfile.TemporaryDirectory(prefix="briefwechsel-scale-") as folder:
         for backend in options.backends:
-            by_size = {}
-            for size in options.sizes:
-                url = options.postgres if backend == "postgresql" else (
-                    f"sqlite:///{Path(folder) / f'scale-{size}.sqlite'}"
-                )  # fmt: skip
-                print(f"{backend}, {size:,} letters", flush=True)
-                by_size[size] = measure(url, size, options)
-            misses += report(backend, by_size)
+            sites = {}
+            try:
+                for size in options.sizes:
+                    url = options.postgres if backend == "postgresql" else (
+                        f"sqlite:///{Path(folder) / f'scale-{size}.sqlite'}"
+                    )  # fmt: skip
+                    print(f"{backend}, {size:,} letters", flush=True)
+                    sites[size] = seed_site(url, size)
+                print(f"{backend}: timing, the sizes taking turns ({ROUNDS} rounds)", flush=True)
+                measure_in_turns(sites, options)
+            finally:
+                drop_sites(sites)
+            misses += report(backend, {size: site.figures for size, site in sites.items()})
     return misses
 
 

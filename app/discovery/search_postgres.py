@@ -68,6 +68,12 @@ NEWEST_IN_WINDOW = text(
 )
 
 
+NEWEST_ID_AND_PLANS = text(
+    "SELECT max(id), set_config('plan_cache_mode', 'force_custom_plan', true), "
+    "set_config('enable_indexscan', 'off', true) FROM letters"
+)
+
+
 def plan_for_these_words() -> None:
     """Plan the rest of this transaction's statements for their own words and bounds.
 
@@ -84,9 +90,8 @@ def newest_text_matches(params: dict[str, object]) -> list[int]:
     A GIN index cannot give its matches newest first; looking at the newest letters in
     growing windows costs about as much for a word every letter has as for a rare one.
     """
-    plan_for_these_words()
-    newest_id = db.session.scalar(text("SELECT max(id) FROM letters")) or 0
-    db.session.execute(text("SET LOCAL enable_indexscan = off"))
+    # As plan_for_these_words(), and with no plain index scans until the windows are read.
+    newest_id = db.session.scalar(NEWEST_ID_AND_PLANS) or 0
     window = 2 * BOUND
     try:
         while True:
