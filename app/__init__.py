@@ -54,6 +54,7 @@ def register_extensions(app: Flask) -> None:
     from app.database import init_database
     from app.extensions import csrf, db, limiter, mail, migrate, static_digest
     from app.i18n import init_i18n
+    from app.kept_door import init_kept_door
     from app.legal import init_legal
     from app.log_privacy import keep_addresses_out_of_logs
     from app.page_cache import init_page_cache
@@ -69,6 +70,7 @@ def register_extensions(app: Flask) -> None:
     init_web(app)
     static_digest.init_app(app)
     init_page_cache(app)
+    init_kept_door(app)  # after the page cache, before the request metrics wrap it
     init_legal(app)
     keep_addresses_out_of_logs()
 

@@ -15,6 +15,8 @@ from babel.support import Translations
 from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import get_locale, get_timezone, get_translations
 from flask_login import current_user
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 from app.extensions import babel
 
@@ -35,11 +37,20 @@ def select_locale() -> str:
 
 def reader_language() -> str:
     """The language of a reader who is not signed in: their choice (cookie), else the browser's."""
-    languages = current_app.config["LANGUAGES"]
-    chosen = request.cookies.get(LANGUAGE_COOKIE)
-    if chosen in languages:
-        return chosen
-    return request.accept_languages.best_match(languages) or "en"
+    return language_chosen(
+        request.cookies.get(LANGUAGE_COOKIE),
+        request.headers.get("Accept-Language"),
+        current_app.config["LANGUAGES"],
+    )
+
+
+def language_chosen(cookie: str | None, accept_language: str | None, languages: list[str]) -> str:
+    """The language of the cookie if it is one we have, else the best of Accept-Language."""
+    if cookie in languages:
+        return cookie
+    if not accept_language:
+        return "en"
+    return parse_accept_header(accept_language, LanguageAccept).best_match(languages) or "en"
 
 
 def select_timezone() -> str:

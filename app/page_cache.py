@@ -54,6 +54,10 @@ class KeptPage:
     content_type: str
     body: bytes
     headers: tuple[tuple[str, str], ...]  # ETag, Last-Modified and the cache headers
+    # What app/kept_door.py needs to answer without Flask: the view's name (for the request
+    # metrics) and the headers the view and the hooks before label_page gave the page.
+    endpoint: str = ""
+    view_headers: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -85,7 +89,7 @@ def serve_kept_page() -> Response | None:
     query = request.query_string.decode("ascii", "replace")
     if not current_app.config["PAGE_CACHE"] or not KEPT_QUERY.fullmatch(query):
         return None
-    key = f"{current_app.config['STATIC_RELEASE']}:{reader_language()}:{this_page()}"
+    key = page_key(reader_language(), this_page())
     try:
         version, kept = look_up(key)
     except Exception:  # noqa: BLE001 — without the store the page is made as usual
@@ -98,6 +102,11 @@ def serve_kept_page() -> Response | None:
         return None
     g.kept_page = kept
     return current_app.response_class(kept.body, content_type=kept.content_type)
+
+
+def page_key(language: str, page: str) -> str:
+    """Where the page at this address (path and query) is kept for readers of the language."""
+    return f"{current_app.config['STATIC_RELEASE']}:{language}:{page}"
 
 
 def look_up(key: str) -> tuple[int | None, KeptPage | None]:
@@ -136,12 +145,17 @@ def reader_has_it(kept: KeptPage) -> bool:
     304 answer to a cache revalidating shows. If-None-Match compares weakly (RFC 9110); our
     tags are hex digits in quotes, so a split on commas reads any list of them.
     """
+    return names_it(kept, request.headers.get("If-None-Match"),
+                    request.headers.get("If-Modified-Since"))  # fmt: skip
+
+
+def names_it(kept: KeptPage, none_match: str | None, modified_since: str | None) -> bool:
+    """If-None-Match names the kept page's ETag, or (without it) it is no newer than asked."""
     labels = dict(kept.headers)
-    wanted = request.headers.get("If-None-Match")
-    if wanted is not None:
-        tags = {tag.strip().removeprefix("W/") for tag in wanted.split(",")}
+    if none_match is not None:
+        tags = {tag.strip().removeprefix("W/") for tag in none_match.split(",")}
         return "*" in tags or labels["ETag"] in tags
-    since, modified = request.if_modified_since, labels.get("Last-Modified")
+    since, modified = parse_date(modified_since), labels.get("Last-Modified")
     return since is not None and modified is not None and parse_date(modified) <= since
 
 
@@ -153,6 +167,12 @@ def keep(response: Response, slot: Slot | None) -> KeptPage:
         content_type=response.content_type or "text/html; charset=utf-8",
         body=body,
         headers=labels(body, slot.version if slot else 0),
+        endpoint=request.endpoint or "",
+        view_headers=tuple(
+            (name, value)
+            for name, value in response.headers.items()
+            if name not in ("Content-Type", "Content-Length", "X-Page-Cache")
+        ),  # fmt: skip
     )
     if slot is not None:
         try:

@@ -37,6 +37,7 @@ CORE = (
     "deliverability",
     "page_version",
     "page_cache",
+    "kept_door",
     "text",
     "legal",
     "log_privacy",

@@ -25,6 +25,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy import CompoundSelect, String, func, literal, select, type_coerce, union_all
 
 from app.extensions import db
+from app.kept_door import ANSWERED_AT_THE_DOOR
 from app.notifications.heartbeat import SenderHeartbeat
 from app.notifications.models import LetterEvent
 from app.outbox import DeliveryState, Notice
@@ -53,7 +54,12 @@ class RequestClock:
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         environ[ARRIVED] = time.perf_counter()
-        return self.wsgi_app(environ, start_response)
+        answer = self.wsgi_app(environ, start_response)
+        if door := environ.get(ANSWERED_AT_THE_DOOR):  # Flask's hooks never saw it
+            endpoint, status = door
+            REQUESTS.labels(endpoint, environ["REQUEST_METHOD"], str(status)).inc()
+            LATENCY.labels(endpoint).observe(time.perf_counter() - environ[ARRIVED])
+        return answer
 
 
 def count_request(response: Response) -> Response:
