@@ -194,6 +194,34 @@ def labels(body: bytes, version: int) -> tuple[tuple[str, str], ...]:
     return tuple(headers)
 
 
+Part = TypeVar("Part")
+
+
+def kept_part(name: str, make: Callable[[], Part]) -> Part:
+    """A part of pages that is the same for many readers, kept like a page under the version.
+
+    For the parts a signed-in colleague's page shares with every reader of their language
+    and timezone; nothing made with a form token in it is kept.
+    """
+    if not current_app.config["PAGE_CACHE"]:
+        return make()
+    key = f"{current_app.config['STATIC_RELEASE']}:part:{name}"
+    try:
+        version, kept = look_up(key)
+    except Exception:  # noqa: BLE001 — without the store the part is made as usual
+        current_app.logger.exception("The page cache could not be read.")
+        return make()
+    if version is not None and isinstance(kept, tuple) and kept[0] == version:
+        return kept[1]
+    made = make()
+    if version is not None and FORM_TOKEN not in g:
+        try:
+            cache.set(key, (version, made))
+        except Exception:  # noqa: BLE001 — the reader gets the part either way
+            current_app.logger.exception("The page cache could not keep a part.")
+    return made
+
+
 def init_page_cache(app: Flask) -> None:
     """Bind the store; look pages up before the views and label them after."""
     cache.init_app(app)

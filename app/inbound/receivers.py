@@ -9,12 +9,12 @@ from sqlalchemy import delete, select
 
 from app.extensions import db
 from app.inbound.models import InboundReply
-from app.letters.events import letter_page_shown
+from app.letters.events import letter_page_viewed
 from app.letters.models import Letter, LetterStatus
 from app.notifications.retention import delivery_details_expired
 
 
-@letter_page_shown.connect
+@letter_page_viewed.connect
 def draft_from_email(letter: Letter, **_: Any) -> dict[str, Any]:
     """On a draft made from an email: say so, and what of the email was left out."""
     if letter.status != LetterStatus.DRAFT:

@@ -32,7 +32,12 @@ letter_hidden = letter_signals.signal("letter-hidden")
 letter_restored = letter_signals.signal("letter-restored")
 
 # Asked while a page is built; each receiver answers with template values of its own.
+# What letter_page_shown answers is the same for every reader of one language and timezone:
+# the letter page keeps it, rendered, until the content changes (app/letters/page_parts.py).
 letter_page_shown = letter_signals.signal("letter-page-shown")
+# Asked for each viewer of a letter page, never kept: what depends on who reads (forms
+# with their token, the viewer's own signature) or is shown on drafts only.
+letter_page_viewed = letter_signals.signal("letter-page-viewed")
 # The same for a correspondence's page (sender: its first letter).
 thread_page_shown = letter_signals.signal("thread-page-shown")
 letter_form_filled = letter_signals.signal("letter-form-filled")

@@ -12,17 +12,17 @@ from app.forms import ConfirmForm
 from app.letters import bp
 from app.letters.events import (
     letter_form_filled,
-    letter_page_shown,
+    letter_page_viewed,
     thread_page_shown,
     values_from,
 )
 from app.letters.forms import OUTSIDE, LetterForm
 from app.letters.history import edits_of
 from app.letters.models import Language, Letter, LetterStatus
+from app.letters.page_parts import letter_page_parts
 from app.letters.queries import (
     can_read,
     letter_by_slug,
-    replies_to,
     thread_letters_in_reading_order,
     thread_size,
     thread_title,
@@ -114,13 +114,14 @@ def show(slug: str):
         return render_template(
             "letters/withdrawn.html", letter=letter, answers_remain=answers_remain
         ), 410
+    parts = letter_page_parts(letter)  # first: nothing with a form token is in them
     return render_template(
         "letters/letter.html",
         letter=letter,
-        replies=replies_to(letter),
-        thread_size=thread_size(letter.thread_root_id),
+        parts=parts,
+        thread_size=parts.thread_size,
         action_form=ConfirmForm() if current_user.is_authenticated else None,
-        **values_from(letter_page_shown, letter),
+        **values_from(letter_page_viewed, letter),
     )
 
 

@@ -1,4 +1,4 @@
-"""What the letter page shows of its signatures (asked through the letter_page_shown signal)."""
+"""What the letter page shows of its signatures (asked through the letter_page_viewed signal)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from app.forms import ConfirmForm
-from app.letters.events import letter_page_shown
+from app.letters.events import letter_page_viewed
 from app.letters.models import Letter
 from app.signatures.forms import OneClickSignForm, SigningSwitchForm
 from app.signatures.listing import page_of_names, signature_count
 
 
-@letter_page_shown.connect
+@letter_page_viewed.connect
 def signatures_on_the_page(letter: Letter, **_: Any) -> dict[str, Any]:
     """The count, the first page of names and what the viewer can do: sign, withdraw, close.
 
