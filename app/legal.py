@@ -9,6 +9,7 @@ privacy page states what the site keeps and for how long, from its own settings.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from flask import Blueprint, Flask, abort, current_app, render_template
@@ -40,7 +41,22 @@ def legal_text(page: str, locale: str) -> str:
 
 def has_imprint() -> bool:
     """Whether the site has an imprint to link to (in any language)."""
-    return bool(current_app.config.get("IMPRINT")) or any(legal_folder().glob("imprint*.md"))
+    if current_app.config.get("IMPRINT"):
+        return True
+    folder = legal_folder()
+    try:
+        changed = folder.stat().st_mtime_ns
+    except OSError:
+        return False
+    return imprint_in(folder, changed)
+
+
+@lru_cache(maxsize=16)
+def imprint_in(folder: Path, changed: int) -> bool:
+    """Whether the folder holds an imprint file, as of its last change (adding or removing
+    a file changes the folder's time): every page's footer asks, and a look at the folder
+    costs more than a look at its time."""
+    return any(folder.glob("imprint*.md"))
 
 
 @bp.route("/imprint")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ScalarSelect, Select, case, exists, func, select
+from sqlalchemy import ScalarSelect, Select, bindparam, case, exists, func, select
 
 from app.accounts.models import User
 from app.extensions import db
@@ -91,38 +91,60 @@ def shown_signatures(
     return [shown_signature(row) for row in db.session.execute(query)]
 
 
-def page_of_names(letter_id: int, page: int) -> list[ShownSignature]:
-    """One page of NAMES_PER_PAGE names (page 1 is the first)."""
-    return shown_signatures(letter_id, (page - 1) * NAMES_PER_PAGE, NAMES_PER_PAGE)
-
-
-def own_signature_state(letter_id: int, colleague: User | None) -> ScalarSelect | None:
+def own_signature_state(letter_id: object, colleague_id: object, email: object) -> ScalarSelect:
     """A colleague's own signature of the letter (as a colleague or by address), as a state."""
-    if colleague is None:
-        return None
     state = case(
         (Signature.removed_at.is_not(None), REMOVED),
         (Signature.confirmed_at.is_not(None), SIGNED),
         else_=PENDING,
     )
-    mine = (Signature.user_id == colleague.id) | (Signature.email == colleague.email.lower())
+    mine = (Signature.user_id == colleague_id) | (Signature.email == email)
     query = select(state).where(Signature.letter_id == letter_id, mine)
     return query.order_by(Signature.user_id.is_(None)).limit(1).scalar_subquery()
+
+
+def counts_of(letter_id: object) -> list:
+    """The columns of a SignatureCount but the viewer's own signature."""
+    total = select(func.count()).where(*counted(letter_id)).scalar_subquery()
+    named = (
+        select(func.count()).where(*counted(letter_id), Signature.named.is_(True)).scalar_subquery()
+    )
+    return [total, named, exists().where(ClosedSigning.letter_id == letter_id)]
+
+
+# Built once: every letter page runs one of them (bound parameters fill them in), and
+# building such a statement takes longer than running it.
+LETTER = bindparam("letter_id")
+COUNTS = select(*counts_of(LETTER))
+COUNTS_AND_OWN = select(
+    *counts_of(LETTER), own_signature_state(LETTER, bindparam("user_id"), bindparam("email"))
+)
+PAGE_OF_NAMES = (
+    shown_columns()
+    .where(*counted(LETTER), Signature.named.is_(True))
+    .order_by(Signature.confirmed_at, Signature.id)
+    .offset(bindparam("offset"))
+    .limit(NAMES_PER_PAGE)
+)
+
+
+def page_of_names(letter_id: int, page: int) -> list[ShownSignature]:
+    """One page of NAMES_PER_PAGE names (page 1 is the first)."""
+    rows = db.session.execute(
+        PAGE_OF_NAMES, {"letter_id": letter_id, "offset": (page - 1) * NAMES_PER_PAGE}
+    )
+    return [shown_signature(row) for row in rows]
 
 
 def signature_count(letter_id: int, colleague: User | None = None) -> SignatureCount:
     """The counts, whether the author closed signing and the colleague's own signature, in one
     statement."""
-    total = select(func.count()).where(*counted(letter_id)).scalar_subquery()
-    named = (
-        select(func.count()).where(*counted(letter_id), Signature.named.is_(True)).scalar_subquery()
-    )
-    closed = exists().where(ClosedSigning.letter_id == letter_id)
-    own = own_signature_state(letter_id, colleague)
-    columns = [total, named, closed] if own is None else [total, named, closed, own]
-    row = db.session.execute(select(*columns)).one()
-    own_state = row[3] if own is not None else None
-    return SignatureCount(int(row[0] or 0), int(row[1] or 0), bool(row[2]), own_state)
+    if colleague is None:
+        row = db.session.execute(COUNTS, {"letter_id": letter_id}).one()
+        return SignatureCount(int(row[0] or 0), int(row[1] or 0), bool(row[2]))
+    mine = {"letter_id": letter_id, "user_id": colleague.id, "email": colleague.email.lower()}
+    row = db.session.execute(COUNTS_AND_OWN, mine).one()
+    return SignatureCount(int(row[0] or 0), int(row[1] or 0), bool(row[2]), row[3])
 
 
 @dataclass(frozen=True)
