@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, request, url_for
+from flask import Flask, current_app, has_request_context, request, url_for
 from markupsafe import Markup, escape
 
 from app.i18n import long_date, translate
@@ -37,20 +37,28 @@ def this_page() -> str:
     return f"{request.path}?{query}" if query else request.path
 
 
-def url_for_this_page(endpoint: str, **values: Any) -> str:
-    """url_for, remembered for the rest of the request.
+# Built addresses, for every request of the process: they do not change while it runs, and
+# Werkzeug builds one in about as long as a whole line of a page takes to render. Keyed by
+# everything an address (not an absolute one) depends on; emptied when it grows too big.
+URLS_BUILT: dict[tuple[Any, ...], str] = {}
+MOST_URLS_KEPT = 20_000
 
-    A correspondence links each colleague's page a few times per letter; Werkzeug builds
-    an address in about as long as a whole line of the page takes to render.
-    """
+
+def remembered_url_for(endpoint: str, **values: Any) -> str:
+    """url_for, built once per address (the templates' url_for)."""
+    if not has_request_context() or "_external" in values or "_scheme" in values:
+        return url_for(endpoint, **values)  # absolute: the request's host and scheme count
+    blueprint = request.blueprint if endpoint.startswith(".") else None
     try:
-        key = (endpoint, *sorted(values.items()))
-        urls: dict[tuple[Any, ...], str] = g.setdefault("urls_built", {})
-        return urls[key]
+        key = (request.script_root, blueprint, endpoint, *sorted(values.items()))
+        return URLS_BUILT[key]
     except TypeError:  # values that cannot be a key (a list of tags): built each time
         return url_for(endpoint, **values)
     except KeyError:
-        urls[key] = url = url_for(endpoint, **values)
+        url = url_for(endpoint, **values)
+        if len(URLS_BUILT) >= MOST_URLS_KEPT:
+            URLS_BUILT.clear()
+        URLS_BUILT[key] = url
         return url
 
 
@@ -61,7 +69,7 @@ def byline(letter: Any) -> Markup:
     with two nested blocks costs several times as much to call.
     """
     author = letter.author
-    profile = escape(url_for_this_page("discovery.profile", handle=author.handle))
+    profile = escape(remembered_url_for("discovery.profile", handle=author.handle))
     author_link = f'<a class="p-author h-card" href="{profile}">{escape(author.display_name)}</a>'
     if moment := letter.published_at:
         date = f'<time class="dt-published" datetime="{datetime_attribute(moment)}">'
@@ -78,7 +86,7 @@ def addressee_link(letter: Any) -> Markup:
     if not letter.addressee_id:
         return escape(letter.addressee_name)
     addressee = letter.addressee
-    profile = escape(url_for_this_page("discovery.profile", handle=addressee.handle))
+    profile = escape(remembered_url_for("discovery.profile", handle=addressee.handle))
     return Markup(f'<a href="{profile}">{escape(addressee.display_name)}</a>')
 
 
@@ -93,7 +101,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["datetime_attribute"] = datetime_attribute
     app.jinja_env.globals["ps_mark"] = ps_mark
     app.jinja_env.globals["this_page"] = this_page
-    app.jinja_env.globals["url_for"] = url_for_this_page
+    app.jinja_env.globals["url_for"] = remembered_url_for
     app.jinja_env.globals["byline"] = byline
     app.jinja_env.globals["addressee_link"] = addressee_link
     app.jinja_env.trim_blocks = True

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, query_expression, relationship
 
 from app.accounts.models import User
 from app.database import UTCDateTime, string_enum, utc_now
@@ -68,6 +68,9 @@ class Letter(db.Model):
     in_reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("letters.id"))
     # The root of the correspondence; a root letter points at itself.
     thread_root_id: Mapped[int | None] = mapped_column(ForeignKey("letters.id"))
+    # How many published letters the correspondence has: read with the letter by the letter
+    # page's query (letters/queries.py), None when loaded otherwise. No column.
+    published_in_thread: Mapped[int | None] = query_expression()
 
     author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="raise")
     addressee: Mapped[User | None] = relationship(foreign_keys=[addressee_id], lazy="raise")

@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from app.letters.events import letter_page_shown, values_from
 from app.letters.models import Letter, LetterStatus
-from app.letters.queries import replies_to, thread_size
+from app.letters.queries import replies_to, thread_size_of
 from app.page_cache import kept_part
 
 PARTS_TEMPLATE = "letters/_letter_parts.html"
@@ -55,5 +55,5 @@ def render_parts(letter: Letter) -> LetterPageParts:
         article=Markup(module.article),
         related=Markup(module.related),
         after=Markup(module.after),
-        thread_size=thread_size(letter.thread_root_id),
+        thread_size=thread_size_of(letter),
     )

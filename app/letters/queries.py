@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, bindparam, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload, with_expression
 
 from app.accounts.models import User
 from app.extensions import db
@@ -29,7 +29,20 @@ def with_people(query: Select) -> Select:
 
 
 # Statements run on every letter page, built once (bound parameters fill them in).
-LETTER_BY_SLUG = with_people(select(Letter).where(Letter.slug == bindparam("slug")))
+THREAD_MATE = aliased(Letter)
+PUBLISHED_IN_THREAD = (
+    select(func.count())
+    .where(
+        THREAD_MATE.thread_root_id == Letter.thread_root_id,
+        THREAD_MATE.status == LetterStatus.PUBLISHED,
+    )
+    .correlate(Letter)
+    .scalar_subquery()
+)
+# The letter with its people and, in the same statement, the size of its correspondence.
+LETTER_BY_SLUG = with_people(select(Letter).where(Letter.slug == bindparam("slug"))).options(
+    with_expression(Letter.published_in_thread, PUBLISHED_IN_THREAD)
+)
 REPLIES_TO = (
     select(Letter.slug, Letter.title, Letter.status, Letter.published_at, User.display_name)
     .join(User, User.id == Letter.author_id)
@@ -49,6 +62,13 @@ def letter_by_slug(slug: str) -> Letter | None:
 def thread_size(root_id: int | None) -> int:
     """How many published letters a correspondence has."""
     return db.session.scalar(THREAD_SIZE, {"root_id": root_id}) or 0
+
+
+def thread_size_of(letter: Letter) -> int:
+    """How many published letters the letter's correspondence has (read with it if it was)."""
+    if letter.published_in_thread is not None:
+        return letter.published_in_thread
+    return thread_size(letter.thread_root_id)
 
 
 def thread_title(root: Letter) -> str | None:

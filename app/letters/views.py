@@ -24,7 +24,7 @@ from app.letters.queries import (
     can_read,
     letter_by_slug,
     thread_letters_in_reading_order,
-    thread_size,
+    thread_size_of,
     thread_title,
 )
 from app.letters.salutations import reply_addressee, reply_title
@@ -110,7 +110,7 @@ def show(slug: str):
     """A letter laid out like a letter, with its replies and its place in the thread."""
     letter = readable_letter_or_404(slug)
     if letter.status == LetterStatus.WITHDRAWN:
-        answers_remain = thread_size(letter.thread_root_id) > 0
+        answers_remain = thread_size_of(letter) > 0
         return render_template(
             "letters/withdrawn.html", letter=letter, answers_remain=answers_remain
         ), 410
