@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ScalarSelect, Select, bindparam, case, exists, func, select
+from sqlalchemy import ScalarSelect, Select, bindparam, case, exists, func, select, true
 
 from app.accounts.models import User
 from app.extensions import db
@@ -134,6 +134,38 @@ def page_of_names(letter_id: int, page: int) -> list[ShownSignature]:
         PAGE_OF_NAMES, {"letter_id": letter_id, "offset": (page - 1) * NAMES_PER_PAGE}
     )
     return [shown_signature(row) for row in rows]
+
+
+def with_first_names(counts: Select) -> Select:
+    """The counts beside each name of the first page: one row with no name when none."""
+    summed, names = counts.subquery("counts"), PAGE_OF_NAMES.subquery("names")
+    return (
+        select(summed, names)
+        .select_from(summed.outerjoin(names, true()))
+        .order_by(names.c.confirmed_at, names.c.id)
+    )
+
+
+COUNTS_AND_NAMES = with_first_names(COUNTS)
+COUNTS_OWN_AND_NAMES = with_first_names(COUNTS_AND_OWN)
+
+
+def count_and_first_names(
+    letter_id: int, colleague: User | None = None
+) -> tuple[SignatureCount, list[ShownSignature]]:
+    """signature_count and the first page of names, in one statement (the letter page's box)."""
+    values: dict[str, object] = {"letter_id": letter_id, "offset": 0}
+    if colleague is not None:
+        values.update(user_id=colleague.id, email=colleague.email.lower())
+    rows = db.session.execute(
+        COUNTS_AND_NAMES if colleague is None else COUNTS_OWN_AND_NAMES, values
+    ).all()
+    width = 3 if colleague is None else 4
+    first = rows[0]
+    count = SignatureCount(int(first[0] or 0), int(first[1] or 0), bool(first[2]),
+                           first[3] if colleague is not None else None)  # fmt: skip
+    names = [shown_signature(row[width:]) for row in rows if row[width] is not None]
+    return count, names
 
 
 def signature_count(letter_id: int, colleague: User | None = None) -> SignatureCount:

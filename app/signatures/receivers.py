@@ -12,7 +12,7 @@ from app.forms import ConfirmForm
 from app.letters.events import letter_page_viewed
 from app.letters.models import Letter
 from app.signatures.forms import OneClickSignForm, SigningSwitchForm
-from app.signatures.listing import page_of_names, signature_count
+from app.signatures.listing import count_and_first_names
 
 
 @letter_page_viewed.connect
@@ -26,11 +26,12 @@ def signatures_on_the_page(letter: Letter, **_: Any) -> dict[str, Any]:
     viewer = current_user if current_user.is_authenticated else None
     signed_in = viewer is not None
     is_author = signed_in and viewer.id == letter.author_id
+    count, names = count_and_first_names(letter.id, viewer if signed_in and not is_author else None)
     box = render_template(
         "signatures/_box.html",
         letter=letter,
-        count=signature_count(letter.id, viewer if signed_in and not is_author else None),
-        names=page_of_names(letter.id, 1),
+        count=count,
+        names=names,
         signed_in=signed_in,
         is_author=is_author,
         is_admin=signed_in and viewer.is_admin,
