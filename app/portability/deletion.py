@@ -65,26 +65,32 @@ def letters_by(user: User) -> list[Letter]:
     return list(db.session.scalars(select(Letter).where(Letter.author_id == user.id)))
 
 
-def erase_text(letter: Letter) -> None:
-    """Nothing of the letter's words stays: not its text, nor its earlier versions."""
-    for name in ("salutation", "body", "body_html", "excerpt", "closing", "signature",
-                 "postscript", "postscript_html"):  # fmt: skip
-        setattr(letter, name, "")
-    db.session.execute(delete(Revision).where(Revision.letter_id == letter.id))
+def erase_text(letters: list[Letter]) -> None:
+    """Nothing of the letters' words stays: not their text, nor their earlier versions."""
+    for letter in letters:
+        for name in ("salutation", "body", "body_html", "excerpt", "closing", "signature",
+                     "postscript", "postscript_html"):  # fmt: skip
+            setattr(letter, name, "")
+    ids = [letter.id for letter in letters]
+    if ids:
+        db.session.execute(delete(Revision).where(Revision.letter_id.in_(ids)))
 
 
 def settle_letters(user: User, choice: LetterChoice) -> None:
-    """Drafts go in any case (no one could publish them); published ones as chosen."""
+    """Drafts go in any case (no one could publish them); published ones as chosen.
+
+    Withdrawn and hidden letters lose their words either way: no one may ever restore them.
+    """
+    erased = []
     for letter in letters_by(user):
         if letter.status == LetterStatus.DRAFT:
             delete_draft(letter)
-        elif choice == LetterChoice.WITHDRAW:
-            if letter.status == LetterStatus.PUBLISHED:
-                withdraw_letter(letter)
-            erase_text(letter)
-        elif letter.status != LetterStatus.PUBLISHED:
-            # Withdrawn or hidden: no one may ever restore them, so their words go.
-            erase_text(letter)
+            continue
+        if choice == LetterChoice.WITHDRAW and letter.status == LetterStatus.PUBLISHED:
+            withdraw_letter(letter)
+        if letter.status != LetterStatus.PUBLISHED:
+            erased.append(letter)
+    erase_text(erased)
 
 
 def name_addressee_as_text(user: User) -> None:

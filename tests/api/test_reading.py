@@ -3,8 +3,10 @@ to their author), page by page, with ETags."""
 
 from __future__ import annotations
 
+from app.database import utc_now
 from app.extensions import db
 from app.letters.service import set_hidden, withdraw_letter
+from app.webmentions.models import MentionKind, MentionStatus, ReceivedWebmention, url_key
 from tests.api.conftest import bearer, json_of, tagged_letter
 from tests.support import SITE_URL
 
@@ -218,9 +220,6 @@ def test_answers_for_a_token_are_private(api, site, token_of):
 
 
 def test_a_letter_shows_what_other_sites_said_of_it(api, site):
-    from app.database import utc_now
-    from app.webmentions.models import MentionKind, MentionStatus, ReceivedWebmention, url_key
-
     target = f"{SITE_URL}/letters/{site.first.slug}"
     for number, (kind, status) in enumerate([
         (MentionKind.REPLY, MentionStatus.SHOWN), (MentionKind.LIKE, MentionStatus.SHOWN),

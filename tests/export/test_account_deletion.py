@@ -162,6 +162,8 @@ def test_every_session_ends_remember_me_too(app, correspondence):
     sign_in(laptop, correspondence.svenja, remember=True)
     phone = server_like_client(app)
     sign_in(phone, correspondence.svenja)
+    laptop.delete_cookie("session")
+    assert laptop.get("/settings").status_code == 200  # the remember-me cookie signs in again
     delete_with(phone, "keep")
     assert phone.get("/settings").status_code == 302
     laptop.delete_cookie("session")  # only the remember-me cookie is left to try

@@ -11,7 +11,8 @@ from app.deliverability import Bounce, BounceReport, record_bounce
 from app.extensions import db
 from app.inbound.models import InboundReply, ReplyOutcome
 from app.outbox import DeliveryState, Notice
-from app.subscriptions.models import Target
+from app.signatures.models import Signature
+from app.subscriptions.models import Subscription, Target
 from tests.support import all_notices
 
 
@@ -105,9 +106,6 @@ def test_bounces_and_replies_by_email_are_forgotten_too(app, make_user, make_let
 def test_subscriptions_and_signatures_never_confirmed_go_when_their_link_expires(
     app, make_user, make_letter, subscribe, runner
 ):
-    from app.signatures.models import Signature
-    from app.subscriptions.models import Subscription
-
     letter = make_letter(make_user("Sven"), None)
     subscribe("confirmed@example.org", Target.SITE)
     for email, days in (("stale@example.org", 8), ("fresh@example.org", 6)):
