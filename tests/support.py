@@ -154,13 +154,22 @@ def fresh_database(app: Flask, schema: Path | None = None) -> Iterator[None]:
         if schema is not None and database is not None and not database.exists():
             shutil.copyfile(schema, database)
         else:
-            db.drop_all()
+            empty_schema()
             db.create_all()
         yield
         db.session.remove()
         if database is None:
-            db.drop_all()
+            empty_schema()
         db.engine.dispose()
+
+
+def empty_schema() -> None:
+    """The models' tables dropped, and the migrations' version table with them: a test that
+    migrated the database leaves it behind, and a later test on this worker's database would
+    take its create_all schema for a migrated one."""
+    db.drop_all()
+    with db.engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
 def sqlite_file(app: Flask) -> Path | None:
