@@ -304,7 +304,7 @@ def seed_bulk(letters: int, seed: int = 20140917, longest: int = LONGEST) -> See
 
 def analyze() -> None:
     """Fresh statistics (and PostgreSQL's visibility map, for index-only scans), as
-    autovacuum or `PRAGMA optimize` would give them on a site that grew over time.
+    autovacuum or the sender's hourly ANALYZE (SQLite) give them on a site that grew over time.
 
     Then a checkpoint: the seed writes the whole site in one go, and the database would
     otherwise still be writing it out while the pages and writes are timed (PostgreSQL's

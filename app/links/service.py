@@ -8,7 +8,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import Exists, bindparam, delete, func, select, update
+from sqlalchemy import (
+    Exists,
+    bindparam,
+    delete,
+    func,
+    literal_column,
+    select,
+    text,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import aliased
 
 from app.accounts.models import User
@@ -207,37 +217,57 @@ _REFERENCE_COLUMNS = (
     _other.slug, _other.title, _other.published_at, _author.display_name,
     func.coalesce(_addressee.display_name, _other.addressee_name),
 )  # fmt: skip
-# Built once: these run on every letter page.
-RELATED = (
-    select(Link.url, Link.label, _other.status, *_REFERENCE_COLUMNS)
+# Built once: it runs on every letter page. One statement for both directions, each found
+# through the links' own indexes: the letters that link here are looked up by target, never
+# among every published letter (which SQLite, without planner statistics, would do for an
+# IN (...) list).
+_RELATED = (
+    select(
+        literal_column("1").label("related"),
+        Link.position,
+        Link.url,
+        Link.label,
+        _other.status,
+        *_REFERENCE_COLUMNS,
+    )  # fmt: skip
     .outerjoin(_other, _other.id == Link.target_letter_id)
     .outerjoin(_author, _author.id == _other.author_id)
     .outerjoin(_addressee, _addressee.id == _other.addressee_id)
     .where(Link.letter_id == bindparam("letter_id"), Link.kind == LinkKind.RELATED)
-    .order_by(Link.position, Link.id)
 )
-MENTIONED_IN = (
-    select(*_REFERENCE_COLUMNS)
+_MENTIONED_IN = (
+    select(
+        literal_column("0"),
+        literal_column("0"),
+        literal_column("''"),
+        literal_column("''"),
+        _other.status,
+        *_REFERENCE_COLUMNS,
+    )  # fmt: skip
+    .select_from(Link)
+    .join(_other, _other.id == Link.letter_id)
     .join(_author, _author.id == _other.author_id)
     .outerjoin(_addressee, _addressee.id == _other.addressee_id)
-    .where(
-        _other.id.in_(
-            select(Link.letter_id).where(Link.target_letter_id == bindparam("letter_id"))
-        ),
-        _other.status == LetterStatus.PUBLISHED,
-    )
-    .order_by(_other.published_at)
+    .where(Link.target_letter_id == bindparam("letter_id"))
+)
+LINKS_AROUND = union_all(_RELATED, _MENTIONED_IN).order_by(
+    text("related DESC"), text("position"), text("published_at"), text("slug")
 )
 
 
 def links_around(letter: Letter) -> LetterLinks:
     """Related discussions of the letter, and the published letters that link to it."""
     links = LetterLinks()
-    for url, label, status, *reference in db.session.execute(RELATED, {"letter_id": letter.id}):
-        if reference[0] is None:
+    mentioning: set[str] = set()
+    rows = db.session.execute(LINKS_AROUND, {"letter_id": letter.id})
+    for related, _position, url, label, status, *reference in rows:
+        if related and reference[0] is None:
             links.outside.append(OutsideLink(url, label))
-        elif status == LetterStatus.PUBLISHED:
+        elif status != LetterStatus.PUBLISHED:
+            continue
+        elif related:
             links.related_letters.append(LetterReference(*reference))
-    rows = db.session.execute(MENTIONED_IN, {"letter_id": letter.id})
-    links.mentioned_in = [LetterReference(*row) for row in rows]
+        elif reference[0] not in mentioning:  # linked from its text and as related: once
+            mentioning.add(reference[0])
+            links.mentioned_in.append(LetterReference(*reference))
     return links

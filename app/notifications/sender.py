@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
-from app.database import read_only_transactions, utc_now
+from app.database import read_only_transactions, refresh_planner_statistics, utc_now
 from app.extensions import db
 from app.notifications.compose import LetterCache
 from app.notifications.digests import queue_due_digests
@@ -253,6 +253,7 @@ def run_once(
     if forget_expired:
         forget_expired_delivery_details(utc_now())
         db.session.commit()
+        refresh_planner_statistics()
     started, began = utc_now(), time.monotonic()
     sent = 0
     with Transport() as transport:

@@ -6,13 +6,14 @@ the app runs."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import text
 
 from app.discovery import search_postgres
 from app.extensions import db
 from app.notifications.sender import claim_due_notices
 from app.outbox import Notice
 from bench.seed_bulk import seed_bulk
-from tests.discovery.query_plans import scans_of
+from tests.discovery.query_plans import captured_statements, plan_of, scans_of
 from tests.support import POSTGRES_SKIP_REASON, POSTGRES_URL
 
 LETTERS = 3000
@@ -66,3 +67,36 @@ def test_hot_queries_read_no_large_table_whole(big_site, client, monkeypatch):
         for statement, scans in found.items()
     )
     assert db.session.query(Notice).filter_by(claimed_by="plan-test").count() == 5
+
+
+def forget_planner_statistics() -> None:
+    """The SQLite site as it was before the sender's first hourly round: no statistics."""
+    db.session.execute(text("DELETE FROM sqlite_stat1"))
+    db.session.commit()
+    db.engine.dispose()  # each new connection reads the (now empty) statistics
+
+
+def test_a_letter_page_reads_its_own_rows_even_before_statistics(big_site, backend, client):
+    """Without statistics SQLite would take any index for a narrow one: the backlinks of one
+    letter must not be looked for among every published letter, by status."""
+    if backend == "sqlite":
+        forget_planner_statistics()
+    with captured_statements() as captured:
+        assert client.get(f"/letters/{big_site.letter_slug}").status_code == 200
+    every_published = [
+        " ".join(statement.split())[:200]
+        for statement, parameters in captured.statements
+        if "ix_letters_status_published_at" in plan_of(statement, parameters)
+    ]
+    assert every_published == []
+
+
+def test_the_senders_hourly_round_gives_sqlite_its_planner_statistics(
+    backend, runner, make_user, make_letter
+):
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL's autovacuum keeps its statistics")
+    make_letter(make_user(), None)
+    assert runner.invoke(args=["notify", "run", "--once"]).exit_code == 0
+    analysed = db.session.scalars(text("SELECT DISTINCT tbl FROM sqlite_stat1")).all()
+    assert {"letters", "users"} <= set(analysed)
