@@ -8,7 +8,7 @@ from typing import Any
 from app.accounts.events import name_changed
 from app.accounts.models import User
 from app.discovery.search_index import index_letter, index_names_of
-from app.discovery.suggestions import more_letters, queue_neighbour_refresh, refresh_suggestions
+from app.discovery.suggestions import more_letters, queue_neighbour_refresh
 from app.letters.events import (
     letter_edited,
     letter_hidden,
@@ -39,19 +39,16 @@ def find_letters_by_new_name(user: User, **_: Any) -> None:
 
 @letter_published.connect
 def suggest_around_published(letter: Letter, in_bulk: bool = False, **_: Any) -> None:
-    """The new letter's own "more letters" now; the letters it resembles later, in the sender.
-
-    Letters coming in by the thousand (an import) are all left to the sender: ranking each
-    against the few imported before it would be slow and soon out of date.
-    """
-    if not in_bulk:
-        refresh_suggestions(letter)
+    """The new letter's "more letters", and those of the letters it resembles, are worked
+    out by the sender within seconds: ranking them in the request made publishing cost
+    more the bigger the site grew (the similar-words search reads a word's every letter)."""
     queue_neighbour_refresh(letter, new=in_bulk)
 
 
 @letter_edited.connect
 def suggest_for_edited(letter: Letter, **_: Any) -> None:
-    refresh_suggestions(letter)
+    """An edit changes the letter's words: its own "more letters" are worked out again."""
+    queue_neighbour_refresh(letter)
 
 
 @letter_page_shown.connect

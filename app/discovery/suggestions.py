@@ -171,13 +171,11 @@ def plan_next_neighbours() -> NeighbourPlan | None:
 
 
 def store_neighbours(plan: NeighbourPlan) -> bool:
-    """Store the neighbours' lists and take the letter off the queue; False if another sender
-    did meanwhile.
+    """Store the letter's list and its neighbours' and take the letter off the queue; False
+    if another sender did meanwhile.
 
-    The letter's own list was stored by the request that published or edited it (its ranking
-    here only finds the neighbours), unless it came in bulk without one. A neighbour edited
-    between the plan and now may get a list ranked on its earlier text, until the next letter
-    near it is published.
+    A letter edited between the plan and now may get a list ranked on its earlier text,
+    until it is edited again or the next letter near it is published.
     """
     queued = db.session.scalars(
         select(NeighbourRefresh)
@@ -187,8 +185,6 @@ def store_neighbours(plan: NeighbourPlan) -> bool:
     if queued is None:
         return False
     for letter_id, ranked in plan.ranked.items():
-        if letter_id == plan.letter_id and has_stored_suggestions(letter_id):
-            continue
         letter = db.session.get(Letter, letter_id)
         if letter is not None:
             store_suggestions(letter, ranked)
@@ -196,12 +192,6 @@ def store_neighbours(plan: NeighbourPlan) -> bool:
         pages_changed()  # their pages' "more letters"
     db.session.delete(queued)
     return True
-
-
-def has_stored_suggestions(letter_id: int) -> bool:
-    """Whether the letter's "more letters" were worked out (a bulk import leaves them out)."""
-    stored = select(LetterSuggestion.letter_id).where(LetterSuggestion.letter_id == letter_id)
-    return db.session.scalar(stored.limit(1)) is not None
 
 
 SUGGESTED = (

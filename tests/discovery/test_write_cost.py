@@ -83,3 +83,19 @@ def test_writes_run_as_many_statements_on_a_larger_site(app_factory, backend, se
     large = statement_counts(seeded_site(2000))
     assert large == small
     assert all(count > 0 for count in small.values())
+
+
+def test_publishing_leaves_the_similar_words_search_to_the_sender(seeded_site):
+    """The search that grows with the site runs in the sender, not while the writer waits."""
+    steps = writes(seeded_site(300))
+    steps["save"]()
+    for step in ("publish", "answer"):
+        with captured_statements() as captured:
+            steps[step]()
+        searches = [statement for statement, _ in captured.statements
+                    if "MATCH" in statement or "to_tsquery" in statement]  # fmt: skip
+        assert searches == [], step
+    with captured_statements() as captured:
+        steps["more letters in the sender"]()
+    assert any("MATCH" in statement or "to_tsquery" in statement
+               for statement, _ in captured.statements)  # fmt: skip

@@ -171,6 +171,20 @@ def test_more_letters_prefers_shared_tags_people_and_words(client, make_user, ma
     assert "Unrelated" not in more and "Lunch menu" not in more
 
 
+def test_an_edited_letter_gets_more_letters_for_its_new_words(client, make_user, make_letter):
+    anna = make_user("Anna")
+    make_letter(anna, None, title="Trust in distributed teams", body="Written decisions.")
+    mine = make_letter(anna, None, title="Lunch menu", body="Soup on Friday.")
+    deliver_outbox()
+    assert "Trust in distributed teams" not in client.get(f"/letters/{mine.slug}").text
+    sign_in(client, anna)
+    edited = letter_form(title="Lunch menu", body="Distributed teams eat together: trust.")
+    assert client.post(f"/letters/{mine.slug}/edit", data=edited).status_code == 302
+    deliver_outbox()  # the sender ranks the edited letter's words
+    page = client.get(f"/letters/{mine.slug}").text
+    assert "Trust in distributed teams" in page[page.index("More letters") :]
+
+
 def test_letters_are_found_by_part_of_their_title(client, make_user, make_letter):
     author = make_user("Anna")
     make_letter(author, None, title="The 100% remote_team question")
