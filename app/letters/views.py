@@ -115,12 +115,14 @@ def show(slug: str):
             "letters/withdrawn.html", letter=letter, answers_remain=answers_remain
         ), 410
     parts = letter_page_parts(letter)  # first: nothing with a form token is in them
+    # Only a draft (for its author) and a hidden letter (for an admin) have buttons here.
+    has_buttons = current_user.is_authenticated and not letter.is_published
     return render_template(
         "letters/letter.html",
         letter=letter,
         parts=parts,
         thread_size=parts.thread_size,
-        action_form=ConfirmForm() if current_user.is_authenticated else None,
+        action_form=ConfirmForm() if has_buttons else None,
         **values_from(letter_page_viewed, letter),
     )
 

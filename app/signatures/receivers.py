@@ -26,7 +26,10 @@ def signatures_on_the_page(letter: Letter, **_: Any) -> dict[str, Any]:
     viewer = current_user if current_user.is_authenticated else None
     signed_in = viewer is not None
     is_author = signed_in and viewer.id == letter.author_id
+    is_admin = signed_in and viewer.is_admin
     count, names = count_and_first_names(letter.id, viewer if signed_in and not is_author else None)
+    # Each form only where the box shows it: building one costs as much as a line of SQL.
+    can_sign = signed_in and not (is_author or count.closed or count.own in ("signed", "removed"))
     box = render_template(
         "signatures/_box.html",
         letter=letter,
@@ -34,9 +37,9 @@ def signatures_on_the_page(letter: Letter, **_: Any) -> dict[str, Any]:
         names=names,
         signed_in=signed_in,
         is_author=is_author,
-        is_admin=signed_in and viewer.is_admin,
-        sign_form=OneClickSignForm() if signed_in else None,
-        action_form=ConfirmForm() if signed_in else None,
+        is_admin=is_admin,
+        sign_form=OneClickSignForm() if can_sign else None,
+        action_form=ConfirmForm() if count.own == "signed" or (is_admin and names) else None,
         switch_form=SigningSwitchForm() if is_author else None,
     )
     return {"signature_box": Markup(box)}
