@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from datetime import datetime, tzinfo
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from babel import dates
 from babel.messages.mofile import write_mo
@@ -19,6 +21,8 @@ from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
 from app.extensions import babel
+
+T = TypeVar("T")
 
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 
@@ -77,8 +81,12 @@ def date_and_time(moment: datetime | None) -> str:
 def in_reader_terms(moment: datetime | None, patterns: dict[str, str]) -> str:
     if moment is None:
         return ""
-    language = str(get_locale())
-    return formatted(moment, patterns.get(language, patterns["en"]), language, get_timezone())
+    language, zone = kept_with_the_language("reader_terms", language_and_zone)
+    return formatted(moment, patterns.get(language, patterns["en"]), language, zone)
+
+
+def language_and_zone() -> tuple[str, tzinfo]:
+    return str(get_locale()), get_timezone()
 
 
 @lru_cache(maxsize=8192)
@@ -92,21 +100,27 @@ def formatted(moment: datetime, pattern: str, language: str, zone: tzinfo) -> st
 
 
 def translations_in_use() -> Translations:
-    """The current language's catalogue, found once per request (and per forced language).
+    """The current language's catalogue, found once per request (and per forced language)."""
+    return kept_with_the_language("translations_in_use", get_translations)
 
-    Flask-Babel finds it anew for every string, through several lookups of the request's
-    context: a thread page translates over a hundred strings. Its context remembers the
-    language as one Locale object until the language changes (force_locale makes a new one),
-    so the catalogue is kept beside that object and found again only when it is another.
+
+def kept_with_the_language(name: str, find: Callable[[], T]) -> T:
+    """What `find` gives for the current language, found once per request and language.
+
+    Flask-Babel finds the language, its catalogue and the timezone anew at every call,
+    through several lookups of the request's context: a thread page translates over a
+    hundred strings and dates. Its context remembers the language as one Locale object until
+    the language changes (force_locale makes a new one), so the value is kept beside that
+    object and found again only when it is another.
     """
     state = g.get("_flask_babel")
     locale = getattr(state, "babel_locale", None)
     if locale is None:  # not chosen yet in this context: Flask-Babel chooses and remembers
-        return get_translations()
-    kept = getattr(state, "translations_in_use", None)
+        return find()
+    kept = getattr(state, name, None)
     if kept is None or kept[0] is not locale:
-        kept = (locale, get_translations())
-        state.translations_in_use = kept
+        kept = (locale, find())
+        setattr(state, name, kept)
     return kept[1]
 
 
