@@ -7,6 +7,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import make_url
+
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 
 
@@ -258,6 +260,15 @@ def page_store(config: dict[str, Any]) -> str:
     return "RedisCache" if config["REDIS_URL"] else "SimpleCache"
 
 
+# A SQLite connection reads the planner's statistics when it opens, and the sender gathers
+# them anew every hour: connections are opened anew as often, to plan with the new ones.
+SQLITE_CONNECTION_SECONDS = 3600
+
+
 def engine_options(database_url: str) -> dict[str, Any]:
-    """Check pooled connections before use on a server database; a SQLite file needs no ping."""
-    return {} if database_url.startswith("sqlite") else {"pool_pre_ping": True}
+    """Check pooled connections before use on a server database; a SQLite file needs no
+    ping, but its connections are renewed hourly."""
+    if not database_url.startswith("sqlite"):
+        return {"pool_pre_ping": True}
+    in_memory = make_url(database_url).database in (None, "", ":memory:")
+    return {} if in_memory else {"pool_recycle": SQLITE_CONNECTION_SECONDS}

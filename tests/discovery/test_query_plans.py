@@ -5,6 +5,8 @@ the app runs."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from sqlalchemy import text
 
@@ -100,3 +102,22 @@ def test_the_senders_hourly_round_gives_sqlite_its_planner_statistics(
     assert runner.invoke(args=["notify", "run", "--once"]).exit_code == 0
     analysed = db.session.scalars(text("SELECT DISTINCT tbl FROM sqlite_stat1")).all()
     assert {"letters", "users"} <= set(analysed)
+
+
+def test_a_web_process_plans_with_the_new_statistics_within_the_hour(
+    backend, client, make_user, make_letter, monkeypatch
+):
+    """A SQLite connection reads the statistics when it opens: the pooled connections of a
+    web process are opened anew after the hour in which the sender gathers new ones."""
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL plans each statement with its current statistics")
+    make_letter(make_user(), None)
+    assert client.get("/").status_code == 200
+    before = db.engine.pool.connect()
+    opened = before.dbapi_connection
+    before.close()  # back into the pool, as after a request
+    an_hour_later = time.time() + 3601
+    monkeypatch.setattr(time, "time", lambda: an_hour_later)
+    after = db.engine.pool.connect()
+    assert after.dbapi_connection is not opened
+    after.close()
