@@ -199,6 +199,8 @@ def test_the_write_page_is_laid_out_like_the_letter_it_makes(new_context, base):
     type_into(page, "P.S. (Markdown)", "Bring the notes.")
     type_into(page, "Tags (comma-separated; the first is the category)", "Decisions")
     page.get_by_role("button", name="Preview").click()
+    page.locator(".preview .letter-title").wait_for()
+    page.wait_for_load_state("load")  # the new page's stylesheet too, before its styles count
     preview_title = styles(page, ".preview .letter-title", "fontSize", "fontWeight")
     preview_width = box(page, ".preview article.letter")["width"]
     page.get_by_role("button", name="Save draft").click()
