@@ -81,7 +81,7 @@ def byline(letter: Any) -> Markup:
 
 def author_card(author: Any) -> str:
     """The author's name linked to their page; a deleted account's has neither."""
-    if author.deleted_at is not None:
+    if author.is_former:
         name = escape(translate("a former colleague"))
         return f'<span class="p-author h-card">{name}</span>'
     profile = escape(remembered_url_for("discovery.profile", handle=author.handle))
