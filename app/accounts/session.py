@@ -5,11 +5,18 @@ from __future__ import annotations
 from flask import Flask, session
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.accounts.models import User
 from app.database import utc_now
 from app.extensions import db, login_manager
+
+# Asked on every request of a signed-in colleague: built once, bound parameters fill it in.
+USER_OF_SESSION = select(User).where(
+    User.id == bindparam("user_id"),
+    User.session_nonce == bindparam("nonce"),
+    User.deleted_at.is_(None),
+)
 
 
 def load_user(session_id: str) -> User | None:
@@ -17,11 +24,7 @@ def load_user(session_id: str) -> User | None:
     user_id, _, nonce = session_id.partition(":")
     if not user_id.isdigit() or not nonce:
         return None
-    return db.session.scalars(
-        select(User).where(
-            User.id == int(user_id), User.session_nonce == nonce, User.deleted_at.is_(None)
-        )
-    ).first()
+    return db.session.scalars(USER_OF_SESSION, {"user_id": int(user_id), "nonce": nonce}).first()
 
 
 def sign_in(user: User, remember: bool = False) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, delete, func, insert, literal, select, union_all
 
+from app.database import read_rows
 from app.discovery.models import LetterSuggestion, NeighbourRefresh
 from app.discovery.search import similar_letter_ids
 from app.extensions import db
@@ -208,5 +209,5 @@ SUGGESTED = (
 
 def more_letters(letter: Letter) -> list[Suggestion]:
     """The stored suggestions that are still published, best first (one query)."""
-    rows = db.session.execute(SUGGESTED, {"letter_id": letter.id})
+    rows = read_rows(SUGGESTED, {"letter_id": letter.id})
     return [Suggestion(slug, title, published_at) for slug, title, published_at in rows]

@@ -23,6 +23,7 @@ from app.letters.page_parts import letter_page_parts
 from app.letters.queries import (
     can_read,
     letter_by_slug,
+    shown_letter,
     thread_letters_in_reading_order,
     thread_size_of,
     thread_title,
@@ -108,7 +109,9 @@ def reply(slug: str):
 @shared_page
 def show(slug: str):
     """A letter laid out like a letter, with its replies and its place in the thread."""
-    letter = readable_letter_or_404(slug)
+    letter = shown_letter(slug)
+    if letter is None or not can_read(letter, viewer()):
+        abort(404)
     if letter.status == LetterStatus.WITHDRAWN:
         answers_remain = thread_size_of(letter) > 0
         return render_template(

@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from app.accounts.models import User
-from app.database import upsert_insert
+from app.database import read_rows, upsert_insert
 from app.extensions import db
 from app.letters.models import Letter, LetterStatus
 from app.letters.related import OutsideLink, RelatedInput, letter_slug_in
@@ -185,9 +185,7 @@ def tags_named(names: list[str]) -> list[TagName]:
 
 def tags_of(letter: Letter) -> list[TagName]:
     """The letter's tags, the category first."""
-    return [
-        TagName(name, slug) for name, slug in db.session.execute(TAGS_OF, {"letter_id": letter.id})
-    ]
+    return [TagName(name, slug) for name, slug in read_rows(TAGS_OF, {"letter_id": letter.id})]
 
 
 @dataclass(frozen=True)
@@ -259,7 +257,7 @@ def links_around(letter: Letter) -> LetterLinks:
     """Related discussions of the letter, and the published letters that link to it."""
     links = LetterLinks()
     mentioning: set[str] = set()
-    rows = db.session.execute(LINKS_AROUND, {"letter_id": letter.id})
+    rows = read_rows(LINKS_AROUND, {"letter_id": letter.id})
     for related, _position, url, label, status, *reference in rows:
         if related and reference[0] is None:
             links.outside.append(OutsideLink(url, label))

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import ScalarSelect, Select, bindparam, case, exists, func, select, true
 
 from app.accounts.models import User
+from app.database import read_rows
 from app.extensions import db
 from app.signatures.models import ClosedSigning, Signature
 
@@ -157,9 +158,7 @@ def count_and_first_names(
     values: dict[str, object] = {"letter_id": letter_id, "offset": 0}
     if colleague is not None:
         values.update(user_id=colleague.id, email=colleague.email.lower())
-    rows = db.session.execute(
-        COUNTS_AND_NAMES if colleague is None else COUNTS_OWN_AND_NAMES, values
-    ).all()
+    rows = read_rows(COUNTS_AND_NAMES if colleague is None else COUNTS_OWN_AND_NAMES, values).all()
     width = 3 if colleague is None else 4
     first = rows[0]
     count = SignatureCount(int(first[0] or 0), int(first[1] or 0), bool(first[2]),
@@ -172,10 +171,10 @@ def signature_count(letter_id: int, colleague: User | None = None) -> SignatureC
     """The counts, whether the author closed signing and the colleague's own signature, in one
     statement."""
     if colleague is None:
-        row = db.session.execute(COUNTS, {"letter_id": letter_id}).one()
+        row = read_rows(COUNTS, {"letter_id": letter_id}).one()
         return SignatureCount(int(row[0] or 0), int(row[1] or 0), bool(row[2]))
     mine = {"letter_id": letter_id, "user_id": colleague.id, "email": colleague.email.lower()}
-    row = db.session.execute(COUNTS_AND_OWN, mine).one()
+    row = read_rows(COUNTS_AND_OWN, mine).one()
     return SignatureCount(int(row[0] or 0), int(row[1] or 0), bool(row[2]), row[3])
 
 

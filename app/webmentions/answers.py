@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import Select, and_, bindparam, func, select
 
-from app.extensions import db
+from app.database import read_rows
 from app.letters.models import Letter, LetterStatus
 from app.webmentions.models import (
     MentionKind,
@@ -88,7 +88,7 @@ ANSWERS_IN_CORRESPONDENCE = (
 def responses_to(letter: Letter) -> OutsideResponses:
     """The letter's answers and mentions from other sites, oldest first (one query)."""
     responses = OutsideResponses()
-    for row in db.session.execute(OF_LETTER, {"letter_id": letter.id}):
+    for row in read_rows(OF_LETTER, {"letter_id": letter.id}):
         answer = OutsideAnswer(*row)
         if answer.kind == MentionKind.REPLY:
             responses.replies.append(answer)
@@ -104,7 +104,7 @@ def responses_to(letter: Letter) -> OutsideResponses:
 def answers_in_correspondence(root: Letter) -> dict[int, list[OutsideAnswer]]:
     """Other sites' answers to the letters of a correspondence, by letter (one query)."""
     answers: dict[int, list[OutsideAnswer]] = {}
-    for row in db.session.execute(ANSWERS_IN_CORRESPONDENCE, {"root_id": root.id}):
+    for row in read_rows(ANSWERS_IN_CORRESPONDENCE, {"root_id": root.id}):
         answer = OutsideAnswer(*row)
         answers.setdefault(answer.letter_id, []).append(answer)
     return answers
