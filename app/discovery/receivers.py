@@ -18,6 +18,7 @@ from app.letters.events import (
     letter_withdrawn,
 )
 from app.letters.models import Letter
+from app.letters.queries import PageLetter
 
 
 def keep_search_index(letter: Letter, **_: Any) -> None:
@@ -52,5 +53,5 @@ def suggest_for_edited(letter: Letter, **_: Any) -> None:
 
 
 @letter_page_shown.connect
-def more_letters_on_the_page(letter: Letter, **_: Any) -> dict[str, Any]:
+def more_letters_on_the_page(letter: PageLetter, **_: Any) -> dict[str, Any]:
     return {"more": more_letters(letter) if letter.is_published else []}

@@ -18,6 +18,7 @@ from app.discovery.models import LetterSuggestion, NeighbourRefresh
 from app.discovery.search import similar_letter_ids
 from app.extensions import db
 from app.letters.models import Letter, LetterStatus
+from app.letters.queries import PageLetter
 from app.links.models import LetterTag
 from app.page_version import pages_changed
 
@@ -207,7 +208,7 @@ SUGGESTED = (
 )
 
 
-def more_letters(letter: Letter) -> list[Suggestion]:
+def more_letters(letter: PageLetter) -> list[Suggestion]:
     """The stored suggestions that are still published, best first (one query)."""
     rows = read_rows(SUGGESTED, {"letter_id": letter.id})
     return [Suggestion(slug, title, published_at) for slug, title, published_at in rows]

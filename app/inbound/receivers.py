@@ -10,12 +10,13 @@ from sqlalchemy import delete, select
 from app.extensions import db
 from app.inbound.models import InboundReply
 from app.letters.events import letter_page_viewed
-from app.letters.models import Letter, LetterStatus
+from app.letters.models import LetterStatus
+from app.letters.queries import PageLetter
 from app.notifications.retention import delivery_details_expired
 
 
 @letter_page_viewed.connect
-def draft_from_email(letter: Letter, **_: Any) -> dict[str, Any]:
+def draft_from_email(letter: PageLetter, **_: Any) -> dict[str, Any]:
     """On a draft made from an email: say so, and what of the email was left out."""
     if letter.status != LetterStatus.DRAFT:
         return {}  # published pages ask nothing more

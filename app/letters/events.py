@@ -10,11 +10,14 @@ Each signal's sender is the letter; the keyword arguments are given with each si
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from blinker import Namespace, Signal
 
 from app.letters.models import Letter
+
+if TYPE_CHECKING:  # queries imports the models, as this module does
+    from app.letters.queries import ShownLetter
 
 letter_signals = Namespace()
 
@@ -58,7 +61,7 @@ class PlannedLetter:
     in_reply_to_id: int | None = None  # the letter it answers
 
 
-def values_from(signal: Signal, sender: Letter | PlannedLetter) -> dict[str, Any]:
+def values_from(signal: Signal, sender: Letter | ShownLetter | PlannedLetter) -> dict[str, Any]:
     """The template values every receiver of the signal contributes for this letter."""
     values: dict[str, Any] = {}
     for _receiver, contributed in signal.send(sender):

@@ -17,8 +17,8 @@ from flask_babel import get_locale, get_timezone
 from markupsafe import Markup
 
 from app.letters.events import letter_page_shown, values_from
-from app.letters.models import Letter, LetterStatus
-from app.letters.queries import replies_to, thread_size_of
+from app.letters.models import LetterStatus
+from app.letters.queries import PageLetter, replies_to, thread_size_of
 from app.page_cache import kept_part
 
 PARTS_TEMPLATE = "letters/_letter_parts.html"
@@ -35,7 +35,7 @@ class LetterPageParts:
     thread_size: int
 
 
-def letter_page_parts(letter: Letter) -> LetterPageParts:
+def letter_page_parts(letter: PageLetter) -> LetterPageParts:
     """The shared parts of the letter's page, kept while the content stays as it is."""
     if letter.status != LetterStatus.PUBLISHED:
         return render_parts(letter)
@@ -44,7 +44,7 @@ def letter_page_parts(letter: Letter) -> LetterPageParts:
     return kept_part(name, lambda: render_parts(letter))
 
 
-def render_parts(letter: Letter) -> LetterPageParts:
+def render_parts(letter: PageLetter) -> LetterPageParts:
     """Render the shared parts (the receivers of letter_page_shown give their values)."""
     context = {"letter": letter, "replies": replies_to(letter),
                **values_from(letter_page_shown, letter)}  # fmt: skip

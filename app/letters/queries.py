@@ -149,6 +149,9 @@ class ShownLetter:
         return self.addressee.display_name if self.addressee else self.addressee_name
 
 
+# Either form of a letter that the letter page and the receivers of its signals read.
+PageLetter = Letter | ShownLetter
+
 LETTER_COLUMNS = tuple(name for name in ShownLetter.__dataclass_fields__
                        if name not in ("published_in_thread", "author", "addressee",
                                        "in_reply_to", "thread_root"))  # fmt: skip
@@ -227,7 +230,7 @@ def thread_size(root_id: int | None) -> int:
     return read_rows(THREAD_SIZE, {"root_id": root_id}).scalar() or 0
 
 
-def thread_size_of(letter: Letter) -> int:
+def thread_size_of(letter: PageLetter) -> int:
     """How many published letters the letter's correspondence has (read with it if it was)."""
     if letter.published_in_thread is not None:
         return letter.published_in_thread
@@ -239,7 +242,7 @@ def thread_title(root: Letter) -> str | None:
     return root.title if root.is_published else None
 
 
-def can_read(letter: Letter, viewer: User | None) -> bool:
+def can_read(letter: PageLetter, viewer: User | None) -> bool:
     """Drafts and hidden letters are for their author (and admins) only."""
     if letter.status in (LetterStatus.PUBLISHED, LetterStatus.WITHDRAWN):
         return True
@@ -265,7 +268,7 @@ class Reply:
         return self.status == LetterStatus.PUBLISHED
 
 
-def replies_to(letter: Letter) -> list[Reply]:
+def replies_to(letter: PageLetter) -> list[Reply]:
     """The letters that answer this one, oldest first (withdrawn ones as placeholders)."""
     return [Reply(*row) for row in read_rows(REPLIES_TO, {"letter_id": letter.id})]
 

@@ -13,6 +13,7 @@ from app.letters.events import (
     letter_saved,
 )
 from app.letters.models import Letter
+from app.letters.queries import PageLetter
 from app.letters.service import LetterDraft
 from app.links.service import (
     date_tags,
@@ -44,7 +45,7 @@ def date_the_tags(letter: Letter, in_bulk: bool = False, **_: Any) -> None:
 
 
 @letter_page_shown.connect
-def tags_and_links_on_the_page(letter: Letter, **_: Any) -> dict[str, Any]:
+def tags_and_links_on_the_page(letter: PageLetter, **_: Any) -> dict[str, Any]:
     """The category and tags, related discussions and "mentioned in" of a letter page."""
     return {"tags": tags_of(letter), "links": links_around(letter)}
 

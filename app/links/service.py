@@ -25,6 +25,7 @@ from app.accounts.models import User
 from app.database import read_rows, upsert_insert
 from app.extensions import db
 from app.letters.models import Letter, LetterStatus
+from app.letters.queries import PageLetter
 from app.letters.related import OutsideLink, RelatedInput, letter_slug_in
 from app.links.models import LetterTag, Link, LinkKind, Tag
 from app.text.slugs import slugify
@@ -183,7 +184,7 @@ def tags_named(names: list[str]) -> list[TagName]:
     ]
 
 
-def tags_of(letter: Letter) -> list[TagName]:
+def tags_of(letter: PageLetter) -> list[TagName]:
     """The letter's tags, the category first."""
     return [TagName(name, slug) for name, slug in read_rows(TAGS_OF, {"letter_id": letter.id})]
 
@@ -253,7 +254,7 @@ LINKS_AROUND = union_all(_RELATED, _MENTIONED_IN).order_by(
 )
 
 
-def links_around(letter: Letter) -> LetterLinks:
+def links_around(letter: PageLetter) -> LetterLinks:
     """Related discussions of the letter, and the published letters that link to it."""
     links = LetterLinks()
     mentioning: set[str] = set()

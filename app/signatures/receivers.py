@@ -10,13 +10,13 @@ from markupsafe import Markup
 
 from app.forms import ConfirmForm
 from app.letters.events import letter_page_viewed
-from app.letters.models import Letter
+from app.letters.queries import PageLetter
 from app.signatures.forms import OneClickSignForm, SigningSwitchForm
 from app.signatures.listing import count_and_first_names
 
 
 @letter_page_viewed.connect
-def signatures_on_the_page(letter: Letter, **_: Any) -> dict[str, Any]:
+def signatures_on_the_page(letter: PageLetter, **_: Any) -> dict[str, Any]:
     """The count, the first page of names and what the viewer can do: sign, withdraw, close.
 
     Signed out, the box holds only a link to the signing page: the page stays shareable.

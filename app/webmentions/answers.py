@@ -9,6 +9,7 @@ from sqlalchemy import Select, and_, bindparam, func, select
 
 from app.database import read_rows
 from app.letters.models import Letter, LetterStatus
+from app.letters.queries import PageLetter
 from app.webmentions.models import (
     MentionKind,
     MentionStatus,
@@ -85,7 +86,7 @@ ANSWERS_IN_CORRESPONDENCE = (
 )
 
 
-def responses_to(letter: Letter) -> OutsideResponses:
+def responses_to(letter: PageLetter) -> OutsideResponses:
     """The letter's answers and mentions from other sites, oldest first (one query)."""
     responses = OutsideResponses()
     for row in read_rows(OF_LETTER, {"letter_id": letter.id}):

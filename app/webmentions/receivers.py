@@ -14,6 +14,7 @@ from app.letters.events import (
     thread_page_shown,
 )
 from app.letters.models import Letter
+from app.letters.queries import PageLetter
 from app.web import absolute_url
 from app.webmentions.answers import answers_in_correspondence, responses_to
 from app.webmentions.sending import queue_webmentions
@@ -42,7 +43,7 @@ def tell_linked_pages_it_is_gone(letter: Letter, **_: Any) -> None:
 
 
 @letter_page_shown.connect
-def outside_responses_on_the_page(letter: Letter, **_: Any) -> dict[str, Any]:
+def outside_responses_on_the_page(letter: PageLetter, **_: Any) -> dict[str, Any]:
     """The endpoint to advertise, and other sites' answers, likes and mentions."""
     return {"webmention_endpoint": absolute_url("webmentions.receive"),
             "outside": responses_to(letter)}  # fmt: skip
