@@ -9,10 +9,14 @@ from flask.typing import ResponseReturnValue
 
 from app.config import INSTANCE_DIR, build_config
 from app.database import finish_request_transaction, forget_request_work
+from app.i18n import TranslatedEnvironment
 
 
 class Briefwechsel(Flask):
-    """Flask with one transaction per request, committed when the view has answered."""
+    """Flask with one transaction per request, committed when the view has answered, and
+    templates compiled once per language."""
+
+    jinja_environment = TranslatedEnvironment
 
     def dispatch_request(self) -> ResponseReturnValue:
         """Run the view; commit its work if it succeeded, else leave nothing behind.

@@ -70,7 +70,7 @@ def postgres_url_of_this_worker() -> str:
     needs CREATEDB) and emptied by each test, like the one it is named after.
     """
     worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if not worker:
+    if not worker or not POSTGRES_URL:  # without it the PostgreSQL tests skip
         return POSTGRES_URL
     base = make_url(POSTGRES_URL)
     own = base.set(database=f"{base.database}_{worker}")

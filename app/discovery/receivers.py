@@ -18,7 +18,7 @@ from app.letters.events import (
     letter_withdrawn,
 )
 from app.letters.models import Letter
-from app.letters.queries import PageLetter
+from app.letters.shown import PageLetter
 
 
 def keep_search_index(letter: Letter, **_: Any) -> None:

@@ -18,7 +18,7 @@ from app.discovery.models import LetterSuggestion, NeighbourRefresh
 from app.discovery.search import similar_letter_ids
 from app.extensions import db
 from app.letters.models import Letter, LetterStatus
-from app.letters.queries import PageLetter
+from app.letters.shown import PageLetter
 from app.links.models import LetterTag
 from app.page_version import pages_changed
 

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.inbound.models import InboundReply
 from app.letters.events import letter_page_viewed
 from app.letters.models import LetterStatus
-from app.letters.queries import PageLetter
+from app.letters.shown import PageLetter
 from app.notifications.retention import delivery_details_expired
 
 

@@ -17,7 +17,7 @@ from blinker import Namespace, Signal
 from app.letters.models import Letter
 
 if TYPE_CHECKING:  # queries imports the models, as this module does
-    from app.letters.queries import ShownLetter
+    from app.letters.shown import ShownLetter
 
 letter_signals = Namespace()
 

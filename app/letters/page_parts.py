@@ -18,7 +18,8 @@ from markupsafe import Markup
 
 from app.letters.events import letter_page_shown, values_from
 from app.letters.models import LetterStatus
-from app.letters.queries import PageLetter, replies_to, thread_size_of
+from app.letters.queries import replies_to, thread_size_of
+from app.letters.shown import PageLetter
 from app.page_cache import kept_part
 
 PARTS_TEMPLATE = "letters/_letter_parts.html"

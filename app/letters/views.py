@@ -23,12 +23,12 @@ from app.letters.page_parts import letter_page_parts
 from app.letters.queries import (
     can_read,
     letter_by_slug,
-    shown_letter,
     thread_letters_in_reading_order,
     thread_size_of,
     thread_title,
 )
 from app.letters.salutations import reply_addressee, reply_title
+from app.letters.shown import shown_letter
 from app.letters.write_page import blank_form, handle_write_form, prepared_form
 from app.page_cache import shared_page
 

@@ -13,8 +13,8 @@ from app.letters.events import (
     letter_saved,
 )
 from app.letters.models import Letter
-from app.letters.queries import PageLetter
 from app.letters.service import LetterDraft
+from app.letters.shown import PageLetter
 from app.links.service import (
     date_tags,
     links_around,

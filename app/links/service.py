@@ -25,8 +25,8 @@ from app.accounts.models import User
 from app.database import read_rows, upsert_insert
 from app.extensions import db
 from app.letters.models import Letter, LetterStatus
-from app.letters.queries import PageLetter
 from app.letters.related import OutsideLink, RelatedInput, letter_slug_in
+from app.letters.shown import PageLetter
 from app.links.models import LetterTag, Link, LinkKind, Tag
 from app.text.slugs import slugify
 

@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from app.forms import ConfirmForm
 from app.letters.events import letter_page_viewed
-from app.letters.queries import PageLetter
+from app.letters.shown import PageLetter
 from app.signatures.forms import OneClickSignForm, SigningSwitchForm
 from app.signatures.listing import count_and_first_names
 

@@ -9,7 +9,7 @@ from sqlalchemy import Select, and_, bindparam, func, select
 
 from app.database import read_rows
 from app.letters.models import Letter, LetterStatus
-from app.letters.queries import PageLetter
+from app.letters.shown import PageLetter
 from app.webmentions.models import (
     MentionKind,
     MentionStatus,

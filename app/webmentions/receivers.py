@@ -14,7 +14,7 @@ from app.letters.events import (
     thread_page_shown,
 )
 from app.letters.models import Letter
-from app.letters.queries import PageLetter
+from app.letters.shown import PageLetter
 from app.web import absolute_url
 from app.webmentions.answers import answers_in_correspondence, responses_to
 from app.webmentions.sending import queue_webmentions

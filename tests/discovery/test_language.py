@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.extensions import db
-from tests.support import sign_in
+from tests.support import CompiledTemplates, sign_in
 
 
 def test_reader_picks_a_language_with_a_link_and_it_is_remembered(client, make_user, make_letter):
@@ -63,3 +63,35 @@ def test_sign_in_and_language_links_name_the_page_without_a_stray_question_mark(
     assert f'href="/language/de?next=/letters/{letter.slug}"' in page
     searched = client.get("/search?q=hello").get_data(as_text=True)
     assert 'href="/auth/login?next=/search?q%3Dhello"' in searched
+
+
+def test_pages_read_one_after_the_other_in_both_languages_keep_each_its_own(
+    client, make_user, make_letter
+):
+    """Templates are compiled once per language: neither language's words leak into the other."""
+    letter = make_letter(make_user(), None, title="Hello")
+    pages = {}
+    for language in ("de", "en", "de", "en"):
+        for path in (f"/letters/{letter.slug}", "/", "/nowhere"):
+            headers = {"Accept-Language": language}
+            pages[language, path] = client.get(path, headers=headers).get_data(as_text=True)
+    for path in (f"/letters/{letter.slug}", "/", "/nowhere"):
+        assert "Zum Inhalt springen" in pages["de", path] and "Anmelden" in pages["de", path]
+        assert "Skip to content" not in pages["de", path]
+        assert "Skip to content" in pages["en", path] and "Sign in" in pages["en", path]
+        assert "Anmelden" not in pages["en", path]
+
+
+def test_a_shared_bytecode_cache_gives_each_language_its_own_code(app_factory, make_user):
+    """A bytecode cache (as a deployment may set) keys compiled templates by language too."""
+    shared = CompiledTemplates()  # one of its own, not the suite's
+    german_first, english_after = app_factory(), app_factory()
+    for app, language, expected, foreign in (
+        (german_first, "de", "Zum Inhalt springen", "Skip to content"),
+        (english_after, "en", "Skip to content", "Zum Inhalt springen"),
+    ):
+        app.jinja_env.bytecode_cache = shared
+        page = app.test_client().get("/", headers={"Accept-Language": language})
+        assert expected in page.get_data(as_text=True)
+        assert foreign not in page.get_data(as_text=True)
+    assert len(shared.code) >= 2
