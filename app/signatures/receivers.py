@@ -11,7 +11,6 @@ from markupsafe import Markup
 from app.forms import ConfirmForm
 from app.letters.events import letter_page_viewed
 from app.letters.shown import PageLetter
-from app.signatures.forms import OneClickSignForm, SigningSwitchForm
 from app.signatures.listing import count_and_first_names
 
 
@@ -28,8 +27,6 @@ def signatures_on_the_page(letter: PageLetter, **_: Any) -> dict[str, Any]:
     is_author = signed_in and viewer.id == letter.author_id
     is_admin = signed_in and viewer.is_admin
     count, names = count_and_first_names(letter.id, viewer if signed_in and not is_author else None)
-    # Each form only where the box shows it: building one costs as much as a line of SQL.
-    can_sign = signed_in and not (is_author or count.closed or count.own in ("signed", "removed"))
     box = render_template(
         "signatures/_box.html",
         letter=letter,
@@ -37,9 +34,7 @@ def signatures_on_the_page(letter: PageLetter, **_: Any) -> dict[str, Any]:
         names=names,
         signed_in=signed_in,
         is_author=is_author,
-        is_admin=is_admin,
-        sign_form=OneClickSignForm() if can_sign else None,
-        action_form=ConfirmForm() if count.own == "signed" or (is_admin and names) else None,
-        switch_form=SigningSwitchForm() if is_author else None,
+        # The only form built here: an admin's buttons beside each name.
+        remove_form=ConfirmForm() if is_admin and names else None,
     )
     return {"signature_box": Markup(box)}

@@ -7,10 +7,11 @@ import re
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.signatures.forms import OneClickSignForm
 from app.signatures.listing import shown_signatures
 from app.signatures.models import Signature
 from tests.signatures.conftest import link_in, sign_form
-from tests.support import sign_in, without_footer
+from tests.support import csrf_token_from, sign_in, without_footer
 
 
 def signature_count() -> int:
@@ -201,3 +202,30 @@ def test_the_confirmation_mail_reads_as_written(app, client, letter, send_notice
     (mail,) = mail_server.inbox.mails
     text = re.sub(r"(/signatures/\w+/)[\w.\-]+", r"\1TOKEN", without_footer(mail.text))
     assert text.strip() == CONFIRMATION_TEXT.strip()
+
+
+def test_the_one_click_form_on_the_page_sends_what_signing_reads(
+    app_factory, make_user, make_letter
+):
+    """The box's form is written out, not built from OneClickSignForm: its inputs must stay
+    the form's fields, and its choices and token must take effect (CSRF checked here)."""
+    app = app_factory(WTF_CSRF_ENABLED=True)
+    author = make_user("Svenja Köhler", handle="svenja")
+    letter = make_letter(author, None, title="For a four-day week", addressee_name="The board")
+    sven = make_user("Sven Albrecht", handle="sven")
+    client = app.test_client()
+    sign_in(client, sven)
+    page = client.get(f"/letters/{letter.slug}").get_data(as_text=True)
+    form = re.search(r'<form[^>]*class="sign-form">(.*?)</form>', page, re.S).group(1)
+    names = set(re.findall(r'<input[^>]*name="([^"]+)"', form))
+    labels = dict(re.findall(r'<label for="([^"]+)">([^<]+)</label>', form))
+    with app.test_request_context():
+        fields = OneClickSignForm()
+        assert names == {field.name for field in fields}
+        assert labels == {field.name: field.label.text for field in fields if field.name in labels}
+        assert set(labels) == names - {"csrf_token"}
+    choices = {"csrf_token": csrf_token_from(form), "hide_name": "y", "told_of_answers": "y"}
+    assert client.post(f"/letters/{letter.slug}/sign", data=choices).status_code == 302
+    signature = db.session.scalars(select(Signature)).one()
+    assert (signature.user_id, signature.named, signature.told_of_answers) == (sven.id, False, True)
+    assert client.post(f"/letters/{letter.slug}/sign", data={"hide_name": "y"}).status_code == 400
