@@ -7,9 +7,9 @@ from typing import Any
 from flask import Flask
 from flask.typing import ResponseReturnValue
 
+from app.compiled_templates import TranslatedEnvironment
 from app.config import INSTANCE_DIR, build_config
 from app.database import finish_request_transaction, forget_request_work
-from app.i18n import TranslatedEnvironment
 
 
 class Briefwechsel(Flask):
@@ -55,6 +55,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from app.accounts.session import init_login
+    from app.compiled_templates import init_template_compiling
     from app.database import init_database
     from app.extensions import csrf, db, limiter, mail, migrate, static_digest
     from app.i18n import init_i18n
@@ -71,6 +72,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     init_login(app)
     init_i18n(app)
+    init_template_compiling(app)
     init_web(app)
     static_digest.init_app(app)
     init_page_cache(app)

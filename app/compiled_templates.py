@@ -1,0 +1,170 @@
+"""How templates are compiled and found: once per language, and imported quickly.
+
+Jinja compiles a template once and renders it for every request. Two things it would do on
+every render are done once here instead: finding the translation of each fixed string
+(`_("Sign in")`), and checking, at each `{% from … import … %}`, whether the importing
+template brings globals of its own.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterator, MutableMapping
+from contextvars import ContextVar
+from typing import Any
+
+from flask import Flask, has_app_context
+from flask import templating as flask_templating
+from flask_babel import get_locale
+from jinja2 import BytecodeCache, Template
+from jinja2.bccache import Bucket
+from jinja2.environment import TemplateModule
+from jinja2.ext import Extension
+from jinja2.lexer import (
+    TOKEN_DOT,
+    TOKEN_LPAREN,
+    TOKEN_NAME,
+    TOKEN_PIPE,
+    TOKEN_RPAREN,
+    TOKEN_STRING,
+    Token,
+    TokenStream,
+)
+from jinja2.runtime import Context
+from jinja2.utils import internalcode
+from markupsafe import Markup
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.i18n import kept_with_the_language, translate
+
+
+class QuickImportTemplate(Template):
+    """A template whose `{% from … import … %}` skips Jinja's check of the importer's globals
+    when neither template has globals of its own (always so here).
+
+    Jinja compares both templates' global names as sets at every import, a few per page,
+    each over every global of the environment: a set difference of a hundred names.
+    """
+
+    @internalcode
+    def _get_default_module(self, ctx: Context | None = None) -> TemplateModule:
+        if ctx is not None and not self.globals.maps[0]:
+            if len(ctx.globals_keys) == len(self.environment.globals):
+                ctx = None  # the importer's globals are the environment's: nothing to add
+        return super()._get_default_module(ctx)
+
+
+# The language a template is being compiled for, while it is (see TranslatedEnvironment).
+_compiling_for: ContextVar[str | None] = ContextVar("compiling_for", default=None)
+
+
+class TranslatedEnvironment(flask_templating.Environment):
+    """Jinja's environment, keeping each template compiled once per language.
+
+    A page says `_("Sign in")` a few dozen times, and each call found the language's
+    catalogue and the string in it anew (a twentieth of a letter page). Compiled for one
+    language, a template holds those strings already translated (ConstantTranslations);
+    calls with variables, plurals and dates stay calls.
+    """
+
+    template_class = QuickImportTemplate
+
+    @property
+    def bytecode_cache(self) -> BytecodeCache | None:
+        return self._bytecode_cache
+
+    @bytecode_cache.setter
+    def bytecode_cache(self, cache: BytecodeCache | None) -> None:
+        # A cache keyed by the template alone would hand one language's code to the other.
+        self._bytecode_cache = None if cache is None else BytecodeCacheByLanguage(cache)
+
+    @internalcode
+    def _load_template(self, name: str, globals: MutableMapping[str, Any] | None) -> Template:
+        language = template_language()
+        if language is None or self.loader is None or self.cache is None:
+            return super()._load_template(name, globals)
+        key = (weakref.ref(self.loader), name, language)
+        template = self.cache.get(key)
+        if template is None or (self.auto_reload and not template.is_up_to_date):
+            token = _compiling_for.set(language)
+            try:
+                template = self.loader.load(self, name, self.make_globals(globals))
+            finally:
+                _compiling_for.reset(token)
+            self.cache[key] = template
+        elif globals:
+            template.globals.update(globals)
+        return template
+
+
+class BytecodeCacheByLanguage(BytecodeCache):
+    """Another bytecode cache, keeping each template's code apart for each language."""
+
+    def __init__(self, kept_in: BytecodeCache) -> None:
+        self.kept_in = kept_in
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        language = _compiling_for.get() or ""
+        return f"{self.kept_in.get_cache_key(name, filename)}:{language}"
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        self.kept_in.load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.kept_in.dump_bytecode(bucket)
+
+    def clear(self) -> None:
+        self.kept_in.clear()
+
+
+def template_language() -> str | None:
+    """The language of what is being rendered, None outside an application."""
+    if not has_app_context():
+        return None
+    try:
+        return kept_with_the_language("template_language", lambda: str(get_locale()))
+    except SQLAlchemyError:  # choosing it may load the signed-in colleague: when the database
+        return None  # is down, the page saying so is compiled without a language instead
+
+
+class ConstantTranslations(Extension):
+    """Replaces `_("text")` by the text already translated, when compiling for a language.
+
+    The translation is marked safe as the i18n extension's gettext marks it, so the page
+    reads the same; only `_` called with one literal string and nothing else is replaced.
+    """
+
+    def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
+        if _compiling_for.get() is None:
+            yield from stream
+            return
+        tokens = list(stream)
+        at = 0
+        while at < len(tokens):
+            constant = translated_call(tokens, at)
+            if constant is None:
+                yield tokens[at]
+                at += 1
+                continue
+            yield from constant
+            at += 4
+
+
+def translated_call(tokens: list[Token], at: int) -> list[Token] | None:
+    """The tokens of `"translation"|safe` if tokens[at:at+4] are `_ ( "text" )`."""
+    window = [token.type for token in tokens[at : at + 4]]
+    if window != [TOKEN_NAME, TOKEN_LPAREN, TOKEN_STRING, TOKEN_RPAREN] or tokens[at].value != "_":
+        return None
+    if at and tokens[at - 1].type == TOKEN_DOT:  # something's own attribute called _
+        return None
+    try:
+        text = str(Markup(translate(tokens[at + 2].value)) % {})  # as newstyle gettext does
+    except (TypeError, ValueError):  # a lone % in the string: leave it to the call
+        return None
+    line = tokens[at].lineno
+    return [Token(line, TOKEN_STRING, text), Token(line, TOKEN_PIPE, "|"),
+            Token(line, TOKEN_NAME, "safe")]  # fmt: skip
+
+
+def init_template_compiling(app: Flask) -> None:
+    app.jinja_env.add_extension(ConstantTranslations)
