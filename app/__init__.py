@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
@@ -17,6 +18,12 @@ class Briefwechsel(Flask):
     templates compiled once per language."""
 
     jinja_environment = TranslatedEnvironment
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        """Every view, hook and error handler here is a plain function (a test checks that
+        none is a coroutine), so Flask's test of each one, about thirty a request, is left
+        out."""
+        return func
 
     def dispatch_request(self) -> ResponseReturnValue:
         """Run the view; commit its work if it succeeded, else leave nothing behind.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import inspect
 import io
 import re
 import tokenize
@@ -119,3 +120,17 @@ def test_no_type_ignore_comments_in_app() -> None:
             if token.type == tokenize.COMMENT and TYPE_IGNORE.search(token.string):
                 offenders.append(f"{shown(path)}:{token.start[0]}: {token.string}")
     fail_with(offenders, "`# type: ignore` comment(s)")
+
+
+def test_no_view_hook_or_error_handler_is_a_coroutine(app) -> None:
+    """The app hands Flask's every function to the WSGI worker as it is (ensure_sync)."""
+    registered = list(app.view_functions.values())
+    for hooks in (app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs,
+                  app.url_value_preprocessors, app.url_default_functions):  # fmt: skip
+        registered += [hook for functions in hooks.values() for hook in functions]
+    registered += app.teardown_appcontext_funcs
+    for handlers in app.error_handler_spec.values():
+        for by_class in handlers.values():
+            registered += by_class.values()
+    assert len(registered) > 100
+    assert [f for f in registered if inspect.iscoroutinefunction(f)] == []
