@@ -102,9 +102,10 @@ def read_rows(statement: Executable, params: dict[str, Any] | None = None) -> Re
     letter page runs several such statements; on the session's connection they skip it.
     Pending changes are flushed first, as Session.execute would.
     """
-    if db.session.autoflush:
-        db.session.flush()
-    return db.session.connection().execute(statement, params)
+    session = db.session()  # the request's session, looked up once rather than per attribute
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(statement, params)
 
 
 def begin_immediate_in_background(connection: Any, wait_ms: int) -> None:

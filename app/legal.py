@@ -9,6 +9,7 @@ privacy page states what the site keeps and for how long, from its own settings.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,9 +25,13 @@ bp = Blueprint("legal", __name__)
 SETTINGS = {"imprint": "IMPRINT", "privacy": "PRIVACY"}
 
 
-def legal_folder() -> Path:
+def legal_folder_name() -> str:
     """Where the operator's Markdown files are: the instance folder, unless LEGAL_FOLDER says."""
-    return Path(current_app.config.get("LEGAL_FOLDER") or current_app.instance_path)
+    return str(current_app.config.get("LEGAL_FOLDER") or current_app.instance_path)
+
+
+def legal_folder() -> Path:
+    return Path(legal_folder_name())
 
 
 def legal_text(page: str, locale: str) -> str:
@@ -43,20 +48,20 @@ def has_imprint() -> bool:
     """Whether the site has an imprint to link to (in any language)."""
     if current_app.config.get("IMPRINT"):
         return True
-    folder = legal_folder()
-    try:
-        changed = folder.stat().st_mtime_ns
+    folder = legal_folder_name()
+    try:  # the name as it is: every page's footer asks, and a Path costs more than the look
+        changed = os.stat(folder).st_mtime_ns
     except OSError:
         return False
     return imprint_in(folder, changed)
 
 
 @lru_cache(maxsize=16)
-def imprint_in(folder: Path, changed: int) -> bool:
+def imprint_in(folder: str, changed: int) -> bool:
     """Whether the folder holds an imprint file, as of its last change (adding or removing
-    a file changes the folder's time): every page's footer asks, and a look at the folder
-    costs more than a look at its time."""
-    return any(folder.glob("imprint*.md"))
+    a file changes the folder's time): a look at the folder costs more than a look at its
+    time."""
+    return any(Path(folder).glob("imprint*.md"))
 
 
 @bp.route("/imprint")
