@@ -29,6 +29,7 @@ CORE = (
     "database",
     "web",
     "i18n",
+    "compiled_templates",
     "errors",
     "templating",
     "forms",
