@@ -93,15 +93,17 @@ def newest_text_matches(params: dict[str, object]) -> list[int]:
     # As plan_for_these_words(), and with no plain index scans until the windows are read.
     newest_id = db.session.scalar(NEWEST_ID_AND_PLANS) or 0
     window = 2 * BOUND
-    try:
-        while True:
-            low = max(newest_id - window, 0)
-            found = list(db.session.scalars(NEWEST_IN_WINDOW, params | {"low": low}))
-            if len(found) >= BOUND or low == 0:
-                return found
-            window *= 4
-    finally:
-        db.session.execute(text("SET LOCAL enable_indexscan TO DEFAULT"))
+    while True:
+        low = max(newest_id - window, 0)
+        found = list(db.session.scalars(NEWEST_IN_WINDOW, params | {"low": low}))
+        if len(found) >= BOUND or low == 0:
+            break
+        window *= 4
+    # Not in a `finally`: when a statement failed (the server went away), the transaction is
+    # rolled back, which undoes SET LOCAL, and a statement here would replace the database
+    # error, which the error pages answer with a 503, by one they answer with a 500.
+    db.session.execute(text("SET LOCAL enable_indexscan TO DEFAULT"))
+    return found
 
 
 def newest_of_people() -> str:
