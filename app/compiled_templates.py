@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterator, MutableMapping
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
@@ -28,14 +29,15 @@ from jinja2.lexer import (
     Token,
     TokenStream,
 )
-from jinja2.utils import internalcode
+from jinja2.utils import LRUCache, internalcode
 from markupsafe import Markup
-from sqlalchemy.exc import SQLAlchemyError
 
 from app.i18n import kept_with_the_language, translate
 
 # The language a template is being compiled for, while it is (see TranslatedEnvironment).
 _compiling_for: ContextVar[str | None] = ContextVar("compiling_for", default=None)
+# Set while a page that must not touch the database is found (see without_language).
+_language_left_out: ContextVar[bool] = ContextVar("language_left_out", default=False)
 
 
 class TranslatedEnvironment(flask_templating.Environment):
@@ -107,12 +109,20 @@ class BytecodeCacheByLanguage(BytecodeCache):
 
 def template_language() -> str | None:
     """The language of what is being rendered, None outside an application."""
-    if not has_app_context():
+    if not has_app_context() or _language_left_out.get():
         return None
+    return kept_with_the_language("template_language", lambda: str(get_locale()))
+
+
+@contextmanager
+def without_language() -> Iterator[None]:
+    """Templates found here are compiled for no language: finding the reader's may load the
+    signed-in colleague, and the page of last resort is shown when the database is down."""
+    token = _language_left_out.set(True)
     try:
-        return kept_with_the_language("template_language", lambda: str(get_locale()))
-    except SQLAlchemyError:  # choosing it may load the signed-in colleague: when the database
-        return None  # is down, the page saying so is compiled without a language instead
+        yield
+    finally:
+        _language_left_out.reset(token)
 
 
 class ConstantTranslations(Extension):
@@ -154,5 +164,11 @@ def translated_call(tokens: list[Token], at: int) -> list[Token] | None:
             Token(line, TOKEN_NAME, "safe")]  # fmt: skip
 
 
+# As many templates as Jinja keeps by default, each once per language and once without one.
+TEMPLATES_KEPT_PER_LANGUAGE = 400
+
+
 def init_template_compiling(app: Flask) -> None:
     app.jinja_env.add_extension(ConstantTranslations)
+    languages = len(app.config["LANGUAGES"]) + 1
+    app.jinja_env.cache = LRUCache(TEMPLATES_KEPT_PER_LANGUAGE * languages)

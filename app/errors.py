@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, ServiceUnavailable
 
+from app.compiled_templates import without_language
 from app.extensions import db, login_manager
 
 TITLES = {
@@ -175,7 +176,8 @@ def render_without_failing(code: int, description: str | None) -> str:
 
 def plain_error_page() -> str:
     """Straight from Jinja: render_template's context processors would load the user again."""
-    template = current_app.jinja_env.get_template("errors/unavailable.html")
+    with without_language():
+        template = current_app.jinja_env.get_template("errors/unavailable.html")
     return template.render(site_name=current_app.config["SITE_NAME"])
 
 

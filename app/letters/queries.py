@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, bindparam, func, select
-from sqlalchemy.orm import aliased, joinedload, with_expression
+from sqlalchemy.orm import joinedload, with_expression
 
 from app.accounts.models import User
 from app.database import read_rows
 from app.extensions import db
 from app.letters.models import Letter, LetterStatus, Revision
-from app.letters.shown import PageLetter
+from app.letters.shown import PUBLISHED_IN_THREAD_OF_ROW, PageLetter
 
 
 def with_people(query: Select) -> Select:
@@ -31,19 +31,9 @@ def with_people(query: Select) -> Select:
 
 
 # Statements run on every letter page, built once (bound parameters fill them in).
-THREAD_MATE = aliased(Letter)
-PUBLISHED_IN_THREAD = (
-    select(func.count())
-    .where(
-        THREAD_MATE.thread_root_id == Letter.thread_root_id,
-        THREAD_MATE.status == LetterStatus.PUBLISHED,
-    )
-    .correlate(Letter)
-    .scalar_subquery()
-)
 # The letter with its people and, in the same statement, the size of its correspondence.
 LETTER_BY_SLUG = with_people(select(Letter).where(Letter.slug == bindparam("slug"))).options(
-    with_expression(Letter.published_in_thread, PUBLISHED_IN_THREAD)
+    with_expression(Letter.published_in_thread, PUBLISHED_IN_THREAD_OF_ROW)
 )
 REPLIES_TO = (
     select(Letter.slug, Letter.title, Letter.status, Letter.published_at, User.display_name)

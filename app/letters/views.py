@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -28,21 +30,28 @@ from app.letters.queries import (
     thread_title,
 )
 from app.letters.salutations import reply_addressee, reply_title
-from app.letters.shown import shown_letter
+from app.letters.shown import ShownLetter, shown_letter
 from app.letters.write_page import blank_form, handle_write_form, prepared_form
 from app.page_cache import shared_page
+
+# Either form of a letter: mapped (to edit or answer) or plain rows (to show).
+ReadLetter = TypeVar("ReadLetter", Letter, ShownLetter)
 
 
 def viewer() -> User | None:
     return current_user if current_user.is_authenticated else None
 
 
-def readable_letter_or_404(slug: str) -> Letter:
+def readable_or_404(letter: ReadLetter | None) -> ReadLetter:
     """The letter, or 404 if it does not exist or the viewer may not see it."""
-    letter = letter_by_slug(slug)
     if letter is None or not can_read(letter, viewer()):
         abort(404)
     return letter
+
+
+def readable_letter_or_404(slug: str) -> Letter:
+    """The letter with this slug, or 404 if there is none the viewer may see."""
+    return readable_or_404(letter_by_slug(slug))
 
 
 def own_letter_or_404(slug: str) -> Letter:
@@ -109,9 +118,7 @@ def reply(slug: str):
 @shared_page
 def show(slug: str):
     """A letter laid out like a letter, with its replies and its place in the thread."""
-    letter = shown_letter(slug)
-    if letter is None or not can_read(letter, viewer()):
-        abort(404)
+    letter = readable_or_404(shown_letter(slug))
     if letter.status == LetterStatus.WITHDRAWN:
         answers_remain = thread_size_of(letter) > 0
         return render_template(

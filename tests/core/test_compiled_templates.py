@@ -30,3 +30,23 @@ def test_fixed_strings_are_translated_and_the_rest_still_escaped(app):
     ):
         with app.test_request_context(), force_locale(language):
             assert environment.get_template("words.html").render() == expected
+
+
+def test_a_fixed_string_is_translated_once_when_compiled_not_at_each_render(app):
+    environment = app.jinja_env.overlay(loader=DictLoader(TEMPLATES))
+    calls = []
+
+    def counted_gettext(text, **values):
+        calls.append(text)
+        return text % values
+
+    with app.test_request_context(), force_locale("de"):
+        page = environment.get_template("words.html").render(_=counted_gettext)
+    assert page.startswith("Anmelden|100% sure|")
+    assert calls == ["Letters by %(name)s"]  # only the call with a value is left to the render
+
+
+def test_every_template_stays_compiled_in_every_language(app):
+    templates = app.jinja_env.list_templates()
+    languages = len(app.config["LANGUAGES"]) + 1  # and once without a language
+    assert len(templates) * languages <= app.jinja_env.cache.capacity
