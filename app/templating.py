@@ -74,9 +74,9 @@ def byline(letter: Any) -> Markup:
         date += f"{escape(long_date(moment))}</time>"
     else:
         date = escape(translate("not yet published"))
-    line = escape(translate("by %(author)s to %(addressee)s, %(date)s"))
-    return line % {"author": Markup(author_link), "addressee": addressee_link(letter),
-                   "date": Markup(date)}  # fmt: skip
+    # Every part is escaped already: plain string formatting, not Markup's escaping one.
+    line = str(escape(translate("by %(author)s to %(addressee)s, %(date)s")))
+    return Markup(line % {"author": author_link, "addressee": addressee_link(letter), "date": date})
 
 
 def author_card(author: Any) -> str:
@@ -95,6 +95,15 @@ def addressee_link(letter: Any) -> Markup:
     addressee = letter.addressee
     profile = escape(remembered_url_for("discovery.profile", handle=addressee.handle))
     return Markup(f'<a href="{profile}">{escape(addressee.display_name)}</a>')
+
+
+def render_piece(template: str, **values: Any) -> Markup:
+    """A piece of a page, rendered with the values given and the templates' globals only.
+
+    render_template would run every context processor again for it (the page around the
+    piece runs them once) and send Flask's rendering signals; a piece needs neither.
+    """
+    return Markup(current_app.jinja_env.get_template(template).render(values))
 
 
 def site_globals() -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Tags and links of many letters at once, for lists that show them with every letter.
 
-A letter page asks `tags_of` and `links_around` for its one letter; a list of letters (the
+A letter page asks `tags_and_links_of` for its one letter; a list of letters (the
 JSON API's) asks here, in one query each however many letters the list holds.
 """
 

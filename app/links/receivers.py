@@ -17,13 +17,12 @@ from app.letters.service import LetterDraft
 from app.letters.shown import PageLetter
 from app.links.service import (
     date_tags,
-    links_around,
     related_text,
     set_links,
     set_tags,
     tag_names,
+    tags_and_links_of,
     tags_named,
-    tags_of,
 )
 
 
@@ -47,7 +46,8 @@ def date_the_tags(letter: Letter, in_bulk: bool = False, **_: Any) -> None:
 @letter_page_shown.connect
 def tags_and_links_on_the_page(letter: PageLetter, **_: Any) -> dict[str, Any]:
     """The category and tags, related discussions and "mentioned in" of a letter page."""
-    return {"tags": tags_of(letter), "links": links_around(letter)}
+    tags, links = tags_and_links_of(letter)
+    return {"tags": tags, "links": links}
 
 
 @letter_form_filled.connect

@@ -6,14 +6,17 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import (
     Exists,
+    Select,
     bindparam,
     delete,
     func,
     literal_column,
+    null,
     select,
     text,
     union_all,
@@ -164,12 +167,17 @@ class TagName:
     slug: str
 
 
-TAGS_OF = (
-    select(Tag.name, Tag.slug)
-    .join(LetterTag, LetterTag.tag_id == Tag.id)
-    .where(LetterTag.letter_id == bindparam("letter_id"))
-    .order_by(LetterTag.position)
-)
+def tags_of_the_letter(*columns: Any) -> Select:
+    """These columns of the letter's tags (bound parameter letter_id)."""
+    return (
+        select(*columns)
+        .select_from(Tag)
+        .join(LetterTag, LetterTag.tag_id == Tag.id)
+        .where(LetterTag.letter_id == bindparam("letter_id"))
+    )
+
+
+TAGS_OF = tags_of_the_letter(Tag.name, Tag.slug).order_by(LetterTag.position)
 
 
 def tags_named(names: list[str]) -> list[TagName]:
@@ -249,18 +257,29 @@ _MENTIONED_IN = (
     .outerjoin(_addressee, _addressee.id == _other.addressee_id)
     .where(Link.target_letter_id == bindparam("letter_id"))
 )
-LINKS_AROUND = union_all(_RELATED, _MENTIONED_IN).order_by(
+# The letter page's tags come in the same statement (the label column holds the name, the
+# slug column the slug): one statement fewer on the most read page.
+TAG_ROW, NOTHING = 2, null()
+_TAGS = tags_of_the_letter(
+    literal_column(str(TAG_ROW)), LetterTag.position, literal_column("''"), Tag.name,
+    NOTHING, Tag.slug, NOTHING, NOTHING, NOTHING, NOTHING,
+)  # fmt: skip
+TAGS_AND_LINKS = union_all(_RELATED, _MENTIONED_IN, _TAGS).order_by(
     text("related DESC"), text("position"), text("published_at"), text("slug")
 )
 
 
-def links_around(letter: PageLetter) -> LetterLinks:
-    """Related discussions of the letter, and the published letters that link to it."""
+def tags_and_links_of(letter: PageLetter) -> tuple[list[TagName], LetterLinks]:
+    """The letter's tags (the category first), its related discussions, and the published
+    letters that link to it."""
+    tags: list[TagName] = []
     links = LetterLinks()
     mentioning: set[str] = set()
-    rows = read_rows(LINKS_AROUND, {"letter_id": letter.id})
+    rows = read_rows(TAGS_AND_LINKS, {"letter_id": letter.id})
     for related, _position, url, label, status, *reference in rows:
-        if related and reference[0] is None:
+        if related == TAG_ROW:
+            tags.append(TagName(label, reference[0]))
+        elif related and reference[0] is None:
             links.outside.append(OutsideLink(url, label))
         elif status != LetterStatus.PUBLISHED:
             continue
@@ -269,4 +288,4 @@ def links_around(letter: PageLetter) -> LetterLinks:
         elif reference[0] not in mentioning:  # linked from its text and as related: once
             mentioning.add(reference[0])
             links.mentioned_in.append(LetterReference(*reference))
-    return links
+    return tags, links

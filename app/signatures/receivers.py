@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template
 from flask_login import current_user
-from markupsafe import Markup
 
 from app.forms import ConfirmForm
 from app.letters.events import letter_page_viewed
 from app.letters.shown import PageLetter
 from app.signatures.listing import count_and_first_names
+from app.templating import render_piece
 
 
 @letter_page_viewed.connect
@@ -27,7 +26,7 @@ def signatures_on_the_page(letter: PageLetter, **_: Any) -> dict[str, Any]:
     is_author = signed_in and viewer.id == letter.author_id
     is_admin = signed_in and viewer.is_admin
     count, names = count_and_first_names(letter.id, viewer if signed_in and not is_author else None)
-    box = render_template(
+    box = render_piece(
         "signatures/_box.html",
         letter=letter,
         count=count,
@@ -37,4 +36,4 @@ def signatures_on_the_page(letter: PageLetter, **_: Any) -> dict[str, Any]:
         # The only form built here: an admin's buttons beside each name.
         remove_form=ConfirmForm() if is_admin and names else None,
     )
-    return {"signature_box": Markup(box)}
+    return {"signature_box": box}
