@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -63,7 +64,7 @@ def thread_size_of(letter: PageLetter) -> int:
     return thread_size(letter.thread_root_id)
 
 
-def thread_title(root: Letter) -> str | None:
+def thread_title(root: PageLetter) -> str | None:
     """A correspondence's title for readers: its first letter's, while that one is published."""
     return root.title if root.is_published else None
 
@@ -122,24 +123,28 @@ def thread_sizes(root_ids: set[int]) -> dict[int, int]:
 
 @dataclass
 class ThreadEntry:
-    letter: Letter
+    letter: PageLetter
     depth: int
 
 
 def thread_letters_in_reading_order(root: Letter) -> list[ThreadEntry]:
-    """The whole correspondence, depth first, each reply after the letter it answers."""
-    letters = list(
-        db.session.scalars(
-            with_people(
-                select(Letter)
-                .where(Letter.thread_root_id == root.id, Letter.status != LetterStatus.DRAFT)
-                .order_by(Letter.published_at, Letter.id)
-            )
-        ).unique()
-    )
-    children: dict[int | None, list[Letter]] = {}
+    """The whole correspondence as mapped letters, depth first (the API and the bench's seed)."""
+    letters = db.session.scalars(
+        with_people(
+            select(Letter)
+            .where(Letter.thread_root_id == root.id, Letter.status != LetterStatus.DRAFT)
+            .order_by(Letter.published_at, Letter.id)
+        )
+    ).unique()
+    return in_reading_order(list(letters), root.id)
+
+
+def in_reading_order(letters: Sequence[PageLetter], root_id: int) -> list[ThreadEntry]:
+    """A correspondence's letters (oldest first), depth first, each reply after the letter it
+    answers."""
+    children: dict[int | None, list[PageLetter]] = {}
     for letter in letters:
-        parent_id = None if letter.id == root.id else letter.in_reply_to_id
+        parent_id = None if letter.id == root_id else letter.in_reply_to_id
         children.setdefault(parent_id, []).append(letter)
     ordered: list[ThreadEntry] = []
     stack = [(letter, 0) for letter in reversed(children.get(None, []))]

@@ -111,6 +111,10 @@ class ShownLetter:
     def addressee_display_name(self) -> str:
         return self.addressee.display_name if self.addressee else self.addressee_name
 
+    @property
+    def opens_a_correspondence(self) -> bool:
+        return self.thread_root_id == self.id and self.status != LetterStatus.DRAFT
+
 
 # Either form of a letter that the letter page and the receivers of its signals read.
 PageLetter = Letter | ShownLetter
@@ -121,9 +125,9 @@ LETTER_COLUMNS = tuple(name for name in ShownLetter.__dataclass_fields__
 PERSON_COLUMNS = tuple(ShownPerson.__dataclass_fields__)
 
 
-def shown_letter_statement() -> Select:
-    """The letter, its author and addressee, the letter it answers, its correspondence's first
-    letter and the number of published letters in it: one row."""
+def shown_letters_statement() -> Select:
+    """Letters with their author and addressee, the letter each answers, their correspondence's
+    first letter and the number of published letters in it: one row each."""
     letters, users = Letter.__table__, User.__table__
     author, addressee = users.alias("author"), users.alias("addressee")
     parent, parent_author, root = (
@@ -131,27 +135,23 @@ def shown_letter_statement() -> Select:
         users.alias("parent_author"),
         letters.alias("root"),
     )
-    return (
-        select(
-            *(letters.c[name] for name in LETTER_COLUMNS),
-            PUBLISHED_IN_THREAD_OF_ROW.label("published_in_thread"),
-            *(author.c[name] for name in PERSON_COLUMNS),
-            *(addressee.c[name] for name in PERSON_COLUMNS),
-            parent.c.slug,
-            parent.c.title,
-            parent.c.status,
-            parent_author.c.display_name,
-            root.c.slug,
-            root.c.title,
-        )
-        .select_from(
-            letters.join(author, author.c.id == letters.c.author_id)
-            .outerjoin(addressee, addressee.c.id == letters.c.addressee_id)
-            .outerjoin(parent, parent.c.id == letters.c.in_reply_to_id)
-            .outerjoin(parent_author, parent_author.c.id == parent.c.author_id)
-            .outerjoin(root, root.c.id == letters.c.thread_root_id)
-        )
-        .where(letters.c.slug == bindparam("slug"))
+    return select(
+        *(letters.c[name] for name in LETTER_COLUMNS),
+        PUBLISHED_IN_THREAD_OF_ROW.label("published_in_thread"),
+        *(author.c[name] for name in PERSON_COLUMNS),
+        *(addressee.c[name] for name in PERSON_COLUMNS),
+        parent.c.slug,
+        parent.c.title,
+        parent.c.status,
+        parent_author.c.display_name,
+        root.c.slug,
+        root.c.title,
+    ).select_from(
+        letters.join(author, author.c.id == letters.c.author_id)
+        .outerjoin(addressee, addressee.c.id == letters.c.addressee_id)
+        .outerjoin(parent, parent.c.id == letters.c.in_reply_to_id)
+        .outerjoin(parent_author, parent_author.c.id == parent.c.author_id)
+        .outerjoin(root, root.c.id == letters.c.thread_root_id)
     )
 
 
@@ -180,4 +180,17 @@ def shown_letter(slug: str) -> ShownLetter | None:
     return shown_letter_from(row) if row else None
 
 
-SHOWN_LETTER = shown_letter_statement()
+def shown_correspondence(root_id: int) -> list[ShownLetter]:
+    """A correspondence's letters but its drafts, oldest first, as its page shows them."""
+    return [shown_letter_from(row) for row in read_rows(SHOWN_CORRESPONDENCE, {"root_id": root_id})]
+
+
+SHOWN_LETTER = shown_letters_statement().where(LETTER_ROWS.c.slug == bindparam("slug"))
+SHOWN_CORRESPONDENCE = (
+    shown_letters_statement()
+    .where(
+        LETTER_ROWS.c.thread_root_id == bindparam("root_id"),
+        LETTER_ROWS.c.status != LetterStatus.DRAFT,
+    )
+    .order_by(LETTER_ROWS.c.published_at, LETTER_ROWS.c.id)
+)

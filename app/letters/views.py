@@ -24,13 +24,13 @@ from app.letters.models import Language, Letter, LetterStatus
 from app.letters.page_parts import letter_page_parts
 from app.letters.queries import (
     can_read,
+    in_reading_order,
     letter_by_slug,
-    thread_letters_in_reading_order,
     thread_size_of,
     thread_title,
 )
 from app.letters.salutations import reply_addressee, reply_title
-from app.letters.shown import ShownLetter, shown_letter
+from app.letters.shown import ShownLetter, shown_correspondence, shown_letter
 from app.letters.write_page import blank_form, handle_write_form, prepared_form
 from app.page_cache import shared_page
 
@@ -150,10 +150,10 @@ def history(slug: str):
 @shared_page
 def thread(slug: str):
     """The whole correspondence on one page, in reading order."""
-    root = letter_by_slug(slug)
+    root = shown_letter(slug)
     if root is None or not root.opens_a_correspondence:
         abort(404)
-    entries = thread_letters_in_reading_order(root)
+    entries = in_reading_order(shown_correspondence(root.id), root.id)
     if not any(entry.letter.is_published for entry in entries):
         # A withdrawn first letter leaves its correspondence readable only if answers remain.
         abort(410 if root.status == LetterStatus.WITHDRAWN else 404)

@@ -102,7 +102,7 @@ def responses_to(letter: PageLetter) -> OutsideResponses:
     return responses
 
 
-def answers_in_correspondence(root: Letter) -> dict[int, list[OutsideAnswer]]:
+def answers_in_correspondence(root: PageLetter) -> dict[int, list[OutsideAnswer]]:
     """Other sites' answers to the letters of a correspondence, by letter (one query)."""
     answers: dict[int, list[OutsideAnswer]] = {}
     for row in read_rows(ANSWERS_IN_CORRESPONDENCE, {"root_id": root.id}):

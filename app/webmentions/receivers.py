@@ -50,6 +50,6 @@ def outside_responses_on_the_page(letter: PageLetter, **_: Any) -> dict[str, Any
 
 
 @thread_page_shown.connect
-def outside_answers_in_the_correspondence(root: Letter, **_: Any) -> dict[str, Any]:
+def outside_answers_in_the_correspondence(root: PageLetter, **_: Any) -> dict[str, Any]:
     """Other sites' answers, each under the letter it answers."""
     return {"outside_answers": answers_in_correspondence(root)}
