@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -9,6 +10,7 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app, has_request_context, request, url_for
 from markupsafe import Markup, escape
 
+from app.extensions import static_digest
 from app.i18n import long_date, translate
 from app.text.markdown import find_video_embeds
 
@@ -44,22 +46,33 @@ URLS_BUILT: dict[tuple[Any, ...], str] = {}
 MOST_URLS_KEPT = 20_000
 
 
-def remembered_url_for(endpoint: str, **values: Any) -> str:
-    """url_for, built once per address (the templates' url_for)."""
-    if not has_request_context() or "_external" in values or "_scheme" in values:
-        return url_for(endpoint, **values)  # absolute: the request's host and scheme count
-    blueprint = request.blueprint if endpoint.startswith(".") else None
-    try:
-        key = (request.script_root, blueprint, endpoint, *sorted(values.items()))
-        return URLS_BUILT[key]
-    except TypeError:  # values that cannot be a key (a list of tags): built each time
-        return url_for(endpoint, **values)
-    except KeyError:
-        url = url_for(endpoint, **values)
-        if len(URLS_BUILT) >= MOST_URLS_KEPT:
-            URLS_BUILT.clear()
-        URLS_BUILT[key] = url
-        return url
+def remembered(
+    build: Callable[..., str], kept: dict[tuple[Any, ...], str] = URLS_BUILT
+) -> Callable[..., str]:
+    """A builder of addresses (url_for, static_url_for) that builds each one once, keeping
+    them in `kept` (the whole process's by default)."""
+
+    def build_once(endpoint: str, **values: Any) -> str:
+        if not has_request_context() or "_external" in values or "_scheme" in values:
+            return build(endpoint, **values)  # absolute: the request's host and scheme count
+        blueprint = request.blueprint if endpoint.startswith(".") else None
+        try:
+            key = (build, request.script_root, blueprint, endpoint, *sorted(values.items()))
+            return kept[key]
+        except TypeError:  # values that cannot be a key (a list of tags): built each time
+            return build(endpoint, **values)
+        except KeyError:
+            url = build(endpoint, **values)
+            if len(kept) >= MOST_URLS_KEPT:
+                kept.clear()
+            kept[key] = url
+            return url
+
+    return build_once
+
+
+# The templates' url_for.
+remembered_url_for = remembered(url_for)
 
 
 def byline(letter: Any) -> Markup:
@@ -118,6 +131,8 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["ps_mark"] = ps_mark
     app.jinja_env.globals["this_page"] = this_page
     app.jinja_env.globals["url_for"] = remembered_url_for
+    # The hashed names of `flask digest compile` are read when the app starts: kept for it alone.
+    app.jinja_env.globals["static_url_for"] = remembered(static_digest.static_url_for, {})
     app.jinja_env.globals["byline"] = byline
     app.jinja_env.globals["addressee_link"] = addressee_link
     app.jinja_env.trim_blocks = True
