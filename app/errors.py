@@ -14,6 +14,7 @@ from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, 
 
 from app.compiled_templates import without_language
 from app.extensions import db, login_manager
+from app.templating import render_piece
 
 TITLES = {
     400: _l("Bad request"),
@@ -177,8 +178,9 @@ def render_without_failing(code: int, description: str | None) -> str:
 def plain_error_page() -> str:
     """Straight from Jinja: render_template's context processors would load the user again."""
     with without_language():
-        template = current_app.jinja_env.get_template("errors/unavailable.html")
-    return template.render(site_name=current_app.config["SITE_NAME"])
+        return str(
+            render_piece("errors/unavailable.html", site_name=current_app.config["SITE_NAME"])
+        )
 
 
 def init_error_pages(app: Flask) -> None:

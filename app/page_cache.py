@@ -93,8 +93,7 @@ def reader_is_anonymous() -> bool:
 
 def serve_kept_page() -> Response | None:
     """Before the view: answer from the store while the page kept there is current."""
-    view = current_app.view_functions.get(request.endpoint or "")
-    if request.method not in ("GET", "HEAD") or not is_shared_page(view):
+    if not reads_a_shared_page():
         return None
     if not reader_is_anonymous():
         return None
