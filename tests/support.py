@@ -27,6 +27,9 @@ from werkzeug.test import TestResponse, encode_multipart
 from app import create_app
 from app.accounts.models import User
 from app.extensions import db
+from app.letters.models import Language, Letter
+from app.letters.related import RelatedInput
+from app.letters.service import LetterDraft, save_letter
 from app.mail import parse_raw
 from app.notifications.models import MailboxMessage
 from app.notifications.sender import run_once
@@ -190,6 +193,32 @@ class QueryCounter:
 
 
 # Clients and signing in
+
+
+def write_letter(author: User, addressee: User | None, title: str, **fields: Any) -> Letter:
+    """A letter written through the service, committed: published unless `publish=False`.
+
+    Optional fields: body, postscript, tags (names), related (a RelatedInput or slugs),
+    parent (the letter answered) and addressee_name (for someone outside).
+    """
+    related = fields.pop("related", RelatedInput())
+    draft = LetterDraft(
+        title=title,
+        salutation="",
+        body=str(fields.pop("body", "Some text.")),
+        closing="Best",
+        signature=author.greeting_name,
+        postscript=str(fields.pop("postscript", "")),
+        language=Language.EN,
+        addressee=addressee,
+        addressee_name="" if addressee else str(fields.pop("addressee_name", "Readers")),
+        tags=list(fields.pop("tags", [])),
+        related=related if isinstance(related, RelatedInput) else RelatedInput(slugs=list(related)),
+    )
+    publish = bool(fields.pop("publish", True))
+    letter = save_letter(author, draft, publish, in_reply_to=fields.pop("parent", None))
+    db.session.commit()
+    return letter
 
 
 def sign_in(

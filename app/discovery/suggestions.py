@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, delete, func, insert, literal, select, union_all
 
-from app.database import read_rows
+from app.database import prepared, read_rows
 from app.discovery.models import LetterSuggestion, NeighbourRefresh
 from app.discovery.search import similar_letter_ids
 from app.extensions import db
@@ -196,7 +196,7 @@ def store_neighbours(plan: NeighbourPlan) -> bool:
     return True
 
 
-SUGGESTED = (
+SUGGESTED = prepared(
     select(Letter.slug, Letter.title, Letter.published_at)
     .join(LetterSuggestion, LetterSuggestion.suggested_id == Letter.id)
     .where(

@@ -10,7 +10,7 @@ from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import joinedload, with_expression
 
 from app.accounts.models import User
-from app.database import read_rows
+from app.database import prepared, read_rows
 from app.extensions import db
 from app.letters.models import Letter, LetterStatus, Revision
 from app.letters.shown import PUBLISHED_IN_THREAD_OF_ROW, PageLetter
@@ -36,14 +36,16 @@ def with_people(query: Select) -> Select:
 LETTER_BY_SLUG = with_people(select(Letter).where(Letter.slug == bindparam("slug"))).options(
     with_expression(Letter.published_in_thread, PUBLISHED_IN_THREAD_OF_ROW)
 )
-REPLIES_TO = (
+REPLIES_TO = prepared(
     select(Letter.slug, Letter.title, Letter.status, Letter.published_at, User.display_name)
     .join(User, User.id == Letter.author_id)
     .where(Letter.in_reply_to_id == bindparam("letter_id"), Letter.status != LetterStatus.DRAFT)
     .order_by(Letter.published_at, Letter.id)
 )
-THREAD_SIZE = select(func.count()).where(
-    Letter.thread_root_id == bindparam("root_id"), Letter.status == LetterStatus.PUBLISHED
+THREAD_SIZE = prepared(
+    select(func.count()).where(
+        Letter.thread_root_id == bindparam("root_id"), Letter.status == LetterStatus.PUBLISHED
+    )
 )
 
 
@@ -54,7 +56,7 @@ def letter_by_slug(slug: str) -> Letter | None:
 
 def thread_size(root_id: int | None) -> int:
     """How many published letters a correspondence has."""
-    return read_rows(THREAD_SIZE, {"root_id": root_id}).scalar() or 0
+    return read_rows(THREAD_SIZE, {"root_id": root_id})[0][0]
 
 
 def thread_size_of(letter: PageLetter) -> int:

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, func, select
 
 from app.accounts.models import User
-from app.database import read_rows
+from app.database import prepared, read_rows
 from app.letters.models import Language, Letter, LetterStatus
 
 LETTER_ROWS, THREAD_MATE_ROWS = Letter.__table__, Letter.__table__.alias("thread_mate")
@@ -176,8 +176,8 @@ def shown_letter_from(row: Sequence[Any]) -> ShownLetter:
 
 def shown_letter(slug: str) -> ShownLetter | None:
     """A letter, in any status, as its page shows it (one statement, no mapped objects)."""
-    row = read_rows(SHOWN_LETTER, {"slug": slug}).first()
-    return shown_letter_from(row) if row else None
+    rows = read_rows(SHOWN_LETTER, {"slug": slug})
+    return shown_letter_from(rows[0]) if rows else None
 
 
 def shown_correspondence(root_id: int) -> list[ShownLetter]:
@@ -185,8 +185,8 @@ def shown_correspondence(root_id: int) -> list[ShownLetter]:
     return [shown_letter_from(row) for row in read_rows(SHOWN_CORRESPONDENCE, {"root_id": root_id})]
 
 
-SHOWN_LETTER = shown_letters_statement().where(LETTER_ROWS.c.slug == bindparam("slug"))
-SHOWN_CORRESPONDENCE = (
+SHOWN_LETTER = prepared(shown_letters_statement().where(LETTER_ROWS.c.slug == bindparam("slug")))
+SHOWN_CORRESPONDENCE = prepared(
     shown_letters_statement()
     .where(
         LETTER_ROWS.c.thread_root_id == bindparam("root_id"),

@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from app.accounts.models import User
-from app.database import read_rows, upsert_insert
+from app.database import prepared, read_rows, upsert_insert
 from app.extensions import db
 from app.letters.models import Letter, LetterStatus
 from app.letters.related import OutsideLink, RelatedInput, letter_slug_in
@@ -177,7 +177,7 @@ def tags_of_the_letter(*columns: Any) -> Select:
     )
 
 
-TAGS_OF = tags_of_the_letter(Tag.name, Tag.slug).order_by(LetterTag.position)
+TAGS_OF = prepared(tags_of_the_letter(Tag.name, Tag.slug).order_by(LetterTag.position))
 
 
 def tags_named(names: list[str]) -> list[TagName]:
@@ -264,8 +264,10 @@ _TAGS = tags_of_the_letter(
     literal_column(str(TAG_ROW)), LetterTag.position, literal_column("''"), Tag.name,
     NOTHING, Tag.slug, NOTHING, NOTHING, NOTHING, NOTHING,
 )  # fmt: skip
-TAGS_AND_LINKS = union_all(_RELATED, _MENTIONED_IN, _TAGS).order_by(
-    text("related DESC"), text("position"), text("published_at"), text("slug")
+TAGS_AND_LINKS = prepared(
+    union_all(_RELATED, _MENTIONED_IN, _TAGS).order_by(
+        text("related DESC"), text("position"), text("published_at"), text("slug")
+    )
 )
 
 

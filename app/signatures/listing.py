@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import ScalarSelect, Select, bindparam, case, exists, func, select, true
 
 from app.accounts.models import User
-from app.database import read_rows
+from app.database import prepared, read_rows
 from app.extensions import db
 from app.signatures.models import ClosedSigning, Signature
 
@@ -116,9 +116,11 @@ def counts_of(letter_id: object) -> list:
 # Built once: every letter page runs one of them (bound parameters fill them in), and
 # building such a statement takes longer than running it.
 LETTER = bindparam("letter_id")
-COUNTS = select(*counts_of(LETTER))
-COUNTS_AND_OWN = select(
-    *counts_of(LETTER), own_signature_state(LETTER, bindparam("user_id"), bindparam("email"))
+COUNTS = prepared(select(*counts_of(LETTER)))
+COUNTS_AND_OWN = prepared(
+    select(
+        *counts_of(LETTER), own_signature_state(LETTER, bindparam("user_id"), bindparam("email"))
+    )
 )
 PAGE_OF_NAMES = (
     shown_columns()
@@ -147,8 +149,8 @@ def with_first_names(counts: Select) -> Select:
     )
 
 
-COUNTS_AND_NAMES = with_first_names(COUNTS)
-COUNTS_OWN_AND_NAMES = with_first_names(COUNTS_AND_OWN)
+COUNTS_AND_NAMES = prepared(with_first_names(COUNTS))
+COUNTS_OWN_AND_NAMES = prepared(with_first_names(COUNTS_AND_OWN))
 
 
 def count_and_first_names(
@@ -158,7 +160,7 @@ def count_and_first_names(
     values: dict[str, object] = {"letter_id": letter_id, "offset": 0}
     if colleague is not None:
         values.update(user_id=colleague.id, email=colleague.email.lower())
-    rows = read_rows(COUNTS_AND_NAMES if colleague is None else COUNTS_OWN_AND_NAMES, values).all()
+    rows = read_rows(COUNTS_AND_NAMES if colleague is None else COUNTS_OWN_AND_NAMES, values)
     width = 3 if colleague is None else 4
     first = rows[0]
     count = SignatureCount(int(first[0] or 0), int(first[1] or 0), bool(first[2]),
@@ -171,10 +173,10 @@ def signature_count(letter_id: int, colleague: User | None = None) -> SignatureC
     """The counts, whether the author closed signing and the colleague's own signature, in one
     statement."""
     if colleague is None:
-        row = read_rows(COUNTS, {"letter_id": letter_id}).one()
+        (row,) = read_rows(COUNTS, {"letter_id": letter_id})
         return SignatureCount(int(row[0] or 0), int(row[1] or 0), bool(row[2]))
     mine = {"letter_id": letter_id, "user_id": colleague.id, "email": colleague.email.lower()}
-    row = read_rows(COUNTS_AND_OWN, mine).one()
+    (row,) = read_rows(COUNTS_AND_OWN, mine)
     return SignatureCount(int(row[0] or 0), int(row[1] or 0), bool(row[2]), row[3])
 
 

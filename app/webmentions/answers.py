@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import Select, and_, bindparam, func, select
 
-from app.database import read_rows
+from app.database import prepared, read_rows
 from app.letters.models import Letter, LetterStatus
 from app.letters.shown import PageLetter
 from app.webmentions.models import (
@@ -71,8 +71,8 @@ def shown_mentions() -> Select:
 
 
 # Built once: these run on every letter and correspondence page.
-OF_LETTER = shown_mentions().where(_mention.letter_id == bindparam("letter_id"))
-ANSWERS_IN_CORRESPONDENCE = (
+OF_LETTER = prepared(shown_mentions().where(_mention.letter_id == bindparam("letter_id")))
+ANSWERS_IN_CORRESPONDENCE = prepared(
     shown_mentions()
     .join(
         Letter,

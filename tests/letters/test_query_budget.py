@@ -13,10 +13,10 @@ import pytest
 
 from app.accounts.models import User
 from app.extensions import db
-from app.letters.models import Language, Letter
+from app.letters.models import Letter
 from app.letters.related import parse_related
-from app.letters.service import LetterDraft, save_letter, withdraw_letter
-from tests.support import ServerLikeClient, server_like_client, sign_in
+from app.letters.service import withdraw_letter
+from tests.support import ServerLikeClient, server_like_client, sign_in, write_letter
 
 # One statement more since letter pages show answers from other sites (Webmention).
 BUDGET = 11
@@ -49,22 +49,12 @@ def write(
     related = "\n".join(
         [f"/letters/{letter.slug}" for letter in earlier[:2]] + ["https://example.org/a Elsewhere"]
     )
-    draft = LetterDraft(
-        title=title,
-        salutation="",
+    return write_letter(
+        author, addressee, title, parent=parent, addressee_name="Ada Lovelace",
         body=f"On {title}. {mentions}\n\nA second paragraph.",
-        closing="Best",
-        signature=author.greeting_name,
         postscript="P.S. https://www.youtube.com/watch?v=dQw4w9WgXcQ",
-        language=Language.EN,
-        addressee=addressee,
-        addressee_name="" if addressee else "Ada Lovelace",
-        tags=["Letters", f"Topic {len(earlier) % 4}"],
-        related=parse_related(related),
-    )
-    letter = save_letter(author, draft, publish=True, in_reply_to=parent)
-    db.session.commit()
-    return letter
+        tags=["Letters", f"Topic {len(earlier) % 4}"], related=parse_related(related),
+    )  # fmt: skip
 
 
 @pytest.fixture

@@ -8,36 +8,12 @@ from __future__ import annotations
 
 import pytest
 
-from app.accounts.models import User
 from app.extensions import db
-from app.letters.models import Language, Letter
-from app.letters.related import RelatedInput
-from app.letters.service import LetterDraft, save_letter, set_hidden, withdraw_letter
-from tests.support import sign_in
+from app.letters.models import Letter
+from app.letters.service import set_hidden, withdraw_letter
+from tests.support import sign_in, write_letter
 
 SECRET = "Zebracrossing"
-
-
-def write(author: User, addressee: User | None, title: str, **fields: object) -> Letter:
-    """A published letter with tags, related letters and a body of its own."""
-    draft = LetterDraft(
-        title=title,
-        salutation="",
-        body=str(fields.pop("body", "Some text.")),
-        closing="Best",
-        signature=author.greeting_name,
-        postscript="",
-        language=Language.EN,
-        addressee=addressee,
-        addressee_name="" if addressee else "Readers",
-        tags=list(fields.pop("tags", [])),
-        related=RelatedInput(slugs=list(fields.pop("related", []))),
-    )
-    publish = bool(fields.pop("publish", True))
-    parent = fields.pop("parent", None)
-    letter = save_letter(author, draft, publish, in_reply_to=parent)
-    db.session.commit()
-    return letter
 
 
 def make_unpublished(letter: Letter, status: str) -> None:
@@ -57,8 +33,8 @@ def people(make_user):
 @pytest.mark.parametrize("status", ["withdrawn", "hidden"])
 def test_a_thread_whose_first_letter_is_gone_is_readable_without_its_title(client, people, status):
     anna, bert = people
-    root = write(anna, bert, f"{SECRET} plans", body=f"{SECRET} body.")
-    write(bert, anna, "An answer", parent=root, body="The answer's text.")
+    root = write_letter(anna, bert, f"{SECRET} plans", body=f"{SECRET} body.")
+    write_letter(bert, anna, "An answer", parent=root, body="The answer's text.")
     make_unpublished(root, status)
     page = client.get(f"/threads/{root.slug}")
     html = page.get_data(as_text=True)
@@ -73,8 +49,8 @@ def test_a_thread_whose_first_letter_is_gone_is_readable_without_its_title(clien
 @pytest.mark.parametrize("status", ["withdrawn", "hidden"])
 def test_the_feed_of_such_a_thread_has_only_the_answers(client, people, status):
     anna, bert = people
-    root = write(anna, bert, f"{SECRET} plans")
-    write(bert, anna, "An answer", parent=root)
+    root = write_letter(anna, bert, f"{SECRET} plans")
+    write_letter(bert, anna, "An answer", parent=root)
     make_unpublished(root, status)
     feed = client.get(f"/threads/{root.slug}/feed.atom")
     assert feed.status_code == 200
@@ -87,7 +63,7 @@ def test_the_feed_of_such_a_thread_has_only_the_answers(client, people, status):
 @pytest.mark.parametrize("status,code", [("withdrawn", 410), ("hidden", 404)])
 def test_a_thread_of_a_lone_letter_that_is_gone_is_gone_with_its_feed(client, people, status, code):
     anna, bert = people
-    root = write(anna, bert, f"{SECRET} plans")
+    root = write_letter(anna, bert, f"{SECRET} plans")
     make_unpublished(root, status)
     for path in (f"/threads/{root.slug}", f"/threads/{root.slug}/feed.atom"):
         response = client.get(path)
@@ -98,9 +74,9 @@ def test_a_thread_of_a_lone_letter_that_is_gone_is_gone_with_its_feed(client, pe
 @pytest.mark.parametrize("status", ["withdrawn", "hidden"])
 def test_an_answer_to_a_letter_that_is_gone_does_not_name_it(client, people, status):
     anna, bert = people
-    root = write(anna, bert, "The opening letter")
-    middle = write(bert, anna, f"{SECRET} reply", parent=root)
-    last = write(anna, bert, "The last word", parent=middle)
+    root = write_letter(anna, bert, "The opening letter")
+    middle = write_letter(bert, anna, f"{SECRET} reply", parent=root)
+    last = write_letter(anna, bert, "The last word", parent=middle)
     make_unpublished(middle, status)
     for path in (f"/letters/{last.slug}", f"/threads/{root.slug}"):
         html = client.get(path).get_data(as_text=True)
@@ -123,8 +99,8 @@ def pages_naming_the_secret(client, paths: list[str]) -> list[str]:
 @pytest.mark.parametrize("status", ["published", "draft", "withdrawn", "hidden"])
 def test_a_letter_that_is_not_published_shows_nowhere(client, people, status):
     anna, bert = people
-    shared = write(anna, bert, "Shared things", tags=["Shared"])
-    secret = write(
+    shared = write_letter(anna, bert, "Shared things", tags=["Shared"])
+    secret = write_letter(
         anna,
         bert,
         f"{SECRET} plans",
@@ -134,7 +110,7 @@ def test_a_letter_that_is_not_published_shows_nowhere(client, people, status):
         publish=status != "draft",
     )
     # Letters that point at it, share its tag and its people: each a place it could show up.
-    other = write(
+    other = write_letter(
         bert,
         anna,
         "Another letter on shared things",
@@ -166,8 +142,8 @@ def test_a_letter_that_is_not_published_shows_nowhere(client, people, status):
 
 def test_the_author_still_sees_a_hidden_first_letter_in_its_thread(client, people):
     anna, bert = people
-    root = write(anna, bert, f"{SECRET} plans")
-    write(bert, anna, "An answer", parent=root)
+    root = write_letter(anna, bert, f"{SECRET} plans")
+    write_letter(bert, anna, "An answer", parent=root)
     set_hidden(root, True)
     db.session.commit()
     sign_in(client, anna)
@@ -178,9 +154,9 @@ def test_the_author_still_sees_a_hidden_first_letter_in_its_thread(client, peopl
 
 def test_a_withdrawn_letter_links_to_its_thread_only_while_it_is_readable(client, people):
     anna, bert = people
-    lone = write(anna, bert, "Alone")
-    root = write(anna, bert, "Answered")
-    write(bert, anna, "An answer", parent=root)
+    lone = write_letter(anna, bert, "Alone")
+    root = write_letter(anna, bert, "Answered")
+    write_letter(bert, anna, "An answer", parent=root)
     withdraw_letter(lone)
     db.session.commit()
     withdraw_letter(root)
