@@ -159,7 +159,8 @@ class PreparedRead:
     def __init__(self, statement: Executable) -> None:
         self.statement = statement
         self.compiled: dict[tuple[str, str], DriverStatement] = {}
-        self.result_processors: dict[tuple[str, str], tuple[Callable | None, ...]] = {}
+        # The columns whose values need converting, by index, for each database driver.
+        self.conversions: dict[tuple[str, str], tuple[tuple[int, Callable], ...]] = {}
 
     def run(self, connection: Connection, params: dict[str, Any]) -> list[Row]:
         dialect = connection.dialect
@@ -171,16 +172,16 @@ class PreparedRead:
         try:
             cursor.execute(compiled.sql, values)
             rows = cursor.fetchall()
-            processors = self.result_processors.get(driver) or self.processors_for(
-                dialect, cursor.description
-            )
+            conversions = self.conversions.get(driver)
+            if conversions is None:
+                conversions = self.conversions_for(dialect, cursor.description)
         except dialect.loaded_dbapi.Error as error:
             raise driver_error(connection, cursor, compiled.sql, values, error) from error
         finally:
             cursor.close()
-        if not any(processors):
+        if not conversions:
             return rows
-        return [converted(row, processors) for row in rows]
+        return [converted(row, conversions) for row in rows]
 
     def compile_for(self, dialect: Dialect) -> DriverStatement:
         compiled = self.statement.compile(dialect=dialect)
@@ -199,21 +200,25 @@ class PreparedRead:
         self.compiled[(dialect.name, dialect.driver)] = statement
         return statement
 
-    def processors_for(self, dialect: Dialect, description: Any) -> tuple[Callable | None, ...]:
+    def conversions_for(
+        self, dialect: Dialect, description: Any
+    ) -> tuple[tuple[int, Callable], ...]:
         columns = self.statement.selected_columns
-        processors = tuple(
+        processors = (
             column.type.dialect_impl(dialect).result_processor(dialect, described[1])
             for column, described in zip(columns, description, strict=True)
         )
-        self.result_processors[(dialect.name, dialect.driver)] = processors
-        return processors
+        conversions = tuple((at, p) for at, p in enumerate(processors) if p is not None)
+        self.conversions[(dialect.name, dialect.driver)] = conversions
+        return conversions
 
 
-def converted(row: Row, processors: tuple[Callable | None, ...]) -> Row:
-    return tuple(
-        convert(value) if convert else value
-        for convert, value in zip(processors, row, strict=True)
-    )  # fmt: skip
+def converted(row: Row, conversions: tuple[tuple[int, Callable], ...]) -> Row:
+    """The row with each column that has a result processor converted by it."""
+    values = list(row)
+    for at, convert in conversions:
+        values[at] = convert(values[at])
+    return tuple(values)
 
 
 def driver_values(compiled: DriverStatement, params: dict[str, Any]) -> Any:
