@@ -7,7 +7,9 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, has_request_context, request, url_for
+from flask import Flask, Request, current_app, has_request_context, request, url_for
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from app.extensions import static_digest
@@ -53,22 +55,50 @@ def remembered(
     them in `kept` (the whole process's by default)."""
 
     def build_once(endpoint: str, **values: Any) -> str:
-        if not has_request_context() or "_external" in values or "_scheme" in values:
-            return build(endpoint, **values)  # absolute: the request's host and scheme count
-        blueprint = request.blueprint if endpoint.startswith(".") else None
-        try:
-            key = (build, request.script_root, blueprint, endpoint, *sorted(values.items()))
-            return kept[key]
-        except TypeError:  # values that cannot be a key (a list of tags): built each time
-            return build(endpoint, **values)
-        except KeyError:
-            url = build(endpoint, **values)
-            if len(kept) >= MOST_URLS_KEPT:
-                kept.clear()
-            kept[key] = url
-            return url
+        current = request._get_current_object() if has_request_context() else None
+        return built_for(current, build, kept, endpoint, values)
 
     return build_once
+
+
+def remembered_in_templates(
+    build: Callable[..., str], kept: dict[tuple[Any, ...], str] = URLS_BUILT
+) -> Callable[..., str]:
+    """The same for templates, which hold the request itself: reaching it through Flask's
+    proxy took half of each remembered address's time, and a page asks for dozens."""
+
+    @pass_context
+    def build_once(context: Context, endpoint: str, **values: Any) -> str:
+        current = context.get("request")
+        if current is None and has_request_context():  # a piece rendered without it
+            current = request._get_current_object()
+        return built_for(current, build, kept, endpoint, values)
+
+    return build_once
+
+
+def built_for(
+    current: Request | None,
+    build: Callable[..., str],
+    kept: dict[tuple[Any, ...], str],
+    endpoint: str,
+    values: dict[str, Any],
+) -> str:
+    """The address, built once for each place the site is served from (its script root)."""
+    if current is None or "_external" in values or "_scheme" in values:
+        return build(endpoint, **values)  # absolute: the request's host and scheme count
+    blueprint = current.blueprint if endpoint.startswith(".") else None
+    try:
+        key = (build, current.script_root, blueprint, endpoint, *values.items())
+        return kept[key]
+    except TypeError:  # values that cannot be a key (a list of tags): built each time
+        return build(endpoint, **values)
+    except KeyError:
+        url = build(endpoint, **values)
+        if len(kept) >= MOST_URLS_KEPT:
+            kept.clear()
+        kept[key] = url
+        return url
 
 
 # The templates' url_for.
@@ -130,9 +160,11 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["datetime_attribute"] = datetime_attribute
     app.jinja_env.globals["ps_mark"] = ps_mark
     app.jinja_env.globals["this_page"] = this_page
-    app.jinja_env.globals["url_for"] = remembered_url_for
+    app.jinja_env.globals["url_for"] = remembered_in_templates(url_for)
     # The hashed names of `flask digest compile` are read when the app starts: kept for it alone.
-    app.jinja_env.globals["static_url_for"] = remembered(static_digest.static_url_for, {})
+    app.jinja_env.globals["static_url_for"] = remembered_in_templates(
+        static_digest.static_url_for, {}
+    )
     app.jinja_env.globals["byline"] = byline
     app.jinja_env.globals["addressee_link"] = addressee_link
     app.jinja_env.trim_blocks = True
