@@ -27,6 +27,7 @@ CORE = (
     "config",
     "extensions",
     "database",
+    "reads",
     "web",
     "i18n",
     "compiled_templates",

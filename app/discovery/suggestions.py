@@ -13,7 +13,6 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, delete, func, insert, literal, select, union_all
 
-from app.database import prepared, read_rows
 from app.discovery.models import LetterSuggestion, NeighbourRefresh
 from app.discovery.search import similar_letter_ids
 from app.extensions import db
@@ -21,6 +20,7 @@ from app.letters.models import Letter, LetterStatus
 from app.letters.shown import PageLetter
 from app.links.models import LetterTag
 from app.page_version import pages_changed
+from app.reads import prepared, read_rows
 
 SHOWN = 3
 KEPT = 6  # a few spare, for when a suggested letter is withdrawn or hidden

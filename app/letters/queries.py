@@ -10,10 +10,10 @@ from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import joinedload, with_expression
 
 from app.accounts.models import User
-from app.database import prepared, read_rows
 from app.extensions import db
 from app.letters.models import Letter, LetterStatus, Revision
 from app.letters.shown import PUBLISHED_IN_THREAD_OF_ROW, PageLetter
+from app.reads import prepared, read_rows
 
 
 def with_people(query: Select) -> Select:

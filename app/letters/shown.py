@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import Select, bindparam, func, select
 
 from app.accounts.models import User
-from app.database import prepared, read_rows
 from app.letters.models import Language, Letter, LetterStatus
+from app.reads import prepared, read_rows
 
 LETTER_ROWS, THREAD_MATE_ROWS = Letter.__table__, Letter.__table__.alias("thread_mate")
 PUBLISHED_IN_THREAD_OF_ROW = (

@@ -25,12 +25,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from app.accounts.models import User
-from app.database import prepared, read_rows, upsert_insert
+from app.database import upsert_insert
 from app.extensions import db
 from app.letters.models import Letter, LetterStatus
 from app.letters.related import OutsideLink, RelatedInput, letter_slug_in
 from app.letters.shown import PageLetter
 from app.links.models import LetterTag, Link, LinkKind, Tag
+from app.reads import prepared, read_rows
 from app.text.slugs import slugify
 
 HREF = re.compile(r'href="([^"]+)"')

@@ -13,8 +13,8 @@ from datetime import datetime
 from sqlalchemy import ScalarSelect, Select, bindparam, case, exists, func, select, true
 
 from app.accounts.models import User
-from app.database import prepared, read_rows
 from app.extensions import db
+from app.reads import prepared, read_rows
 from app.signatures.models import ClosedSigning, Signature
 
 NAMES_PER_PAGE = 100

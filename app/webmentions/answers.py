@@ -7,9 +7,9 @@ from datetime import datetime
 
 from sqlalchemy import Select, and_, bindparam, func, select
 
-from app.database import prepared, read_rows
 from app.letters.models import Letter, LetterStatus
 from app.letters.shown import PageLetter
+from app.reads import prepared, read_rows
 from app.webmentions.models import (
     MentionKind,
     MentionStatus,

@@ -15,13 +15,14 @@ import pytest
 from sqlalchemy import event, insert, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from app.database import PREPARED, read_rows, utc_now
+from app.database import utc_now
 from app.discovery.suggestions import store_suggestions
 from app.extensions import db
 from app.letters.models import Letter
 from app.letters.related import parse_related
 from app.letters.service import withdraw_letter
 from app.letters.shown import SHOWN_LETTER
+from app.reads import PREPARED, read_rows
 from app.signatures.models import ClosedSigning, Signature
 from app.webmentions.models import MentionKind, MentionStatus, ReceivedWebmention
 from tests.support import write_letter
