@@ -87,7 +87,7 @@ class PreparedRead:
     def run(self, connection: Connection, params: dict[str, Any]) -> list[Row]:
         dialect = connection.dialect
         driver = (dialect.name, dialect.driver)
-        compiled = self.compiled.get(driver) or self.compile_for(dialect)
+        compiled = self.compiled.get(driver) or self.compile_for(dialect, driver)
         values = driver_values(compiled, params)
         dbapi_connection = connection.connection.dbapi_connection
         cursor = dbapi_connection.cursor()
@@ -96,7 +96,7 @@ class PreparedRead:
             rows = cursor.fetchall()
             conversions = self.conversions.get(driver)
             if conversions is None:
-                conversions = self.conversions_for(dialect, cursor.description)
+                conversions = self.conversions_for(dialect, driver, cursor.description)
         except dialect.loaded_dbapi.Error as error:
             raise driver_error(connection, cursor, compiled.sql, values, error) from error
         finally:
@@ -105,7 +105,7 @@ class PreparedRead:
             return rows
         return [converted(row, conversions) for row in rows]
 
-    def compile_for(self, dialect: Dialect) -> DriverStatement:
+    def compile_for(self, dialect: Dialect, driver: tuple[str, str]) -> DriverStatement:
         compiled = self.statement.compile(dialect=dialect)
         if "POSTCOMPILE" in compiled.string:
             raise ValueError("a prepared statement cannot hold expanding values (IN lists)")
@@ -121,11 +121,11 @@ class PreparedRead:
                 fixed[name] = processor(bind.effective_value) if processor else bind.effective_value
         positions = tuple(compiled.positiontup) if compiled.positional else None
         statement = DriverStatement(compiled.string, positions, fixed, processors)
-        self.compiled[(dialect.name, dialect.driver)] = statement
+        self.compiled[driver] = statement
         return statement
 
     def conversions_for(
-        self, dialect: Dialect, description: Any
+        self, dialect: Dialect, driver: tuple[str, str], description: Any
     ) -> tuple[tuple[int, Callable], ...]:
         columns = self.statement.selected_columns
         processors = (
@@ -133,7 +133,7 @@ class PreparedRead:
             for column, described in zip(columns, description, strict=True)
         )
         conversions = tuple((at, p) for at, p in enumerate(processors) if p is not None)
-        self.conversions[(dialect.name, dialect.driver)] = conversions
+        self.conversions[driver] = conversions
         return conversions
 
 

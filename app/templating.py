@@ -48,15 +48,12 @@ URLS_BUILT: dict[tuple[Any, ...], str] = {}
 MOST_URLS_KEPT = 20_000
 
 
-def remembered(
-    build: Callable[..., str], kept: dict[tuple[Any, ...], str] = URLS_BUILT
-) -> Callable[..., str]:
-    """A builder of addresses (url_for, static_url_for) that builds each one once, keeping
-    them in `kept` (the whole process's by default)."""
+def remembered(build: Callable[..., str]) -> Callable[..., str]:
+    """A builder of addresses for Python code that builds each one once for the process."""
 
     def build_once(endpoint: str, **values: Any) -> str:
         current = request._get_current_object() if has_request_context() else None
-        return built_for(current, build, kept, endpoint, values)
+        return built_for(current, build, URLS_BUILT, endpoint, values)
 
     return build_once
 
@@ -101,7 +98,7 @@ def built_for(
         return url
 
 
-# The templates' url_for.
+# Addresses built by Python code: the bylines' links.
 remembered_url_for = remembered(url_for)
 
 
