@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import abort, current_app, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,12 +12,11 @@ from werkzeug.wrappers import Response
 from app.accounts.service import set_locale, user_by_handle
 from app.discovery import bp, service
 from app.discovery.correspondences import correspondences_of, latest_letters_of_correspondences
-from app.discovery.feeds import atom_feed
 from app.discovery.paging import list_page
 from app.discovery.search import search_letters
 from app.extensions import db, limiter
 from app.i18n import LANGUAGE_COOKIE
-from app.letters.models import LetterStatus
+from app.letters.models import Letter, LetterStatus
 from app.letters.queries import (
     letter_by_slug,
     letters_received_by,
@@ -102,6 +103,13 @@ def search():
     results = search_letters(query, page=min(max(page, 1), 1000))
     status = 400 if results.message == "too_long" else 200
     return render_template("discovery/search.html", results=results), status
+
+
+def atom_feed(title: str, page_url: str, feed_url: str, letters: Iterable[Letter]) -> bytes:
+    """The feed; feedgen and lxml (6 MB) are loaded by the first process asked for one."""
+    from app.discovery.feeds import atom_feed as feed_of
+
+    return feed_of(title, page_url, feed_url, letters)
 
 
 def atom_response(document: bytes) -> Response:

@@ -11,8 +11,6 @@ from flask.cli import AppGroup
 
 from app.accounts.service import AccountError
 from app.extensions import db
-from app.importing.service import ImportOptions, import_wordpress
-from app.importing.wxr import ExportError
 
 importing = AppGroup("import", help="Bring letters in from elsewhere.")
 
@@ -70,6 +68,10 @@ def import_wordpress_command(
     export_file: Path, no_comments: bool, unknown_author: str | None
 ) -> None:
     """Import a WordPress export (WXR): its posts become letters; run again, nothing doubles."""
+    # The importer (markdownify, lxml: 11 MB) is loaded by this command alone.
+    from app.importing.service import ImportOptions, import_wordpress
+    from app.importing.wxr import ExportError
+
     progress = TerminalProgress() if sys.stdout.isatty() else LineProgress()
     options = ImportOptions(comments=not no_comments, unknown_author=unknown_author)
     try:

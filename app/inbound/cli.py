@@ -13,8 +13,6 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from app.inbound.delivery import deliver
-from app.inbound.lmtp import LMTPListener
 from app.inbound.message import IncomingMail, read_header
 
 mail = AppGroup("mail", help="Take mail coming in: replies to notices.")
@@ -25,6 +23,10 @@ mail = AppGroup("mail", help="Take mail coming in: replies to notices.")
 @click.option("--sender", default=None, help="The envelope sender (else $SENDER, Return-Path).")
 def receive_command(recipient: str | None, sender: str | None) -> None:
     """Read one message from standard input; exit 0 taken, 75 try again, 65/67 refused."""
+    # Reading a reply (inscriptis, mail-parser-reply, aiosmtpd) is loaded by these commands
+    # alone, not by the web processes and the sender.
+    from app.inbound.delivery import deliver
+
     # One byte past the limit is enough for deliver to refuse it as too big.
     raw = sys.stdin.buffer.read(current_app.config["INBOUND_MAX_BYTES"] + 1)
     sender = sender if sender is not None else os.environ.get("SENDER")
@@ -70,6 +72,8 @@ def lmtp_command(host: str, port: int, if_configured: bool) -> None:
         click.echo("REPLY_DOMAIN is not set: replies by email are off, nothing to listen for.")
         stopped.wait()
         return
+    from app.inbound.lmtp import LMTPListener  # as deliver above
+
     listener = LMTPListener(current_app._get_current_object(), host, port)
     listener.start()
     click.echo(f"Taking replies for {current_app.config['REPLY_DOMAIN']} on {host}:{port} (LMTP).")

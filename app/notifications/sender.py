@@ -139,11 +139,8 @@ class OutcomeLog:
             self.flush()
 
     def flush(self) -> None:
-        """One executemany per kind of outcome (UPDATE by primary key), one commit.
-
-        On the table itself: the ORM's bulk update by primary key cost 55 µs a notice here,
-        a third of the sender's own time beside the SMTP exchange.
-        """
+        """One executemany per kind of outcome, one commit. On the table itself: the ORM's
+        bulk update by primary key cost 55 µs a notice, a third of the sender's own time."""
         groups: dict[tuple[str, ...], list[dict[str, object]]] = {}
         for notice_id, values in self.pending:
             groups.setdefault(tuple(sorted(values)), []).append({"notice_id": notice_id, **values})

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import unicodedata
 
-from confusable_homoglyphs import confusables
-
 
 def folded_address(address: str) -> str:
     """The address in Unicode's compatibility form, trimmed and lower-cased."""
@@ -21,4 +19,7 @@ def folded_address(address: str) -> str:
 
 def mixes_lookalike_alphabets(address: str) -> bool:
     """Whether letters of different alphabets that look alike are mixed ("ѕvеn", "аlice")."""
+    # Its table of look-alikes takes 8 MB: loaded by the processes that check an address.
+    from confusable_homoglyphs import confusables
+
     return bool(confusables.is_dangerous(address))

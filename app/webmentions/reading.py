@@ -12,16 +12,16 @@ import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
-
-import mf2py
-from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 
 from app.text.html_text import cut_at_paragraph
 from app.text.markdown import sanitized
 from app.webmentions.fetching import Page
 from app.webmentions.models import MentionKind
+
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -50,6 +50,10 @@ def document_of(page: Page) -> BeautifulSoup | None:
     """The page's HTML parsed (lxml, forgiving of any markup), or None if it is not HTML."""
     if page.mimetype not in HTML_TYPES or not page.body:
         return None
+    # Beautiful Soup and mf2py take 14 MB: loaded by the sender once a page is to be read,
+    # not by every web process.
+    from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
+
     # Bytes, so that a wrong or missing charset is guessed from the page; invalid bytes
     # become replacement characters. Any page is parsed as HTML, whatever it looks like.
     with warnings.catch_warnings():
@@ -90,6 +94,8 @@ class Mention:
 
 def mention_in(document: BeautifulSoup, page_url: str, source: str, target: str) -> Mention:
     """The source's h-entry as a mention of the target; a bare mention without one."""
+    import mf2py  # beside Beautiful Soup (document_of)
+
     try:
         parsed = mf2py.parse(doc=document, url=page_url)
     except Exception:  # noqa: BLE001 — any markup mf2py trips over leaves a plain mention

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from html import unescape
 from urllib.parse import urljoin, urlsplit
 
-import mf2py
 from flask import current_app
 from requests.utils import parse_header_links
 from sqlalchemy import select
@@ -130,6 +129,8 @@ def discover_endpoint(url: str) -> str | None:
     document = document_of(page)
     if document is None:
         return None
+    import mf2py  # beside Beautiful Soup (document_of)
+
     found = mf2py.parse(doc=document, url=page.url).get("rels", {}).get("webmention", [])
     return found[0] if found else None
 
