@@ -45,8 +45,10 @@ class Site:
     process: subprocess.Popen
 
     def reads(self, path: str) -> list[tuple[str, str]]:
-        """(worker pid, hit or miss) of every GET of the path so far."""
-        lines = self.log.read_text().splitlines()
+        """(worker pid, hit or miss) of every GET of the path so far: whole lines only, as
+        a worker may be writing the last one while it is read."""
+        text = self.log.read_text()
+        lines = text.splitlines()[: text.count("\n")]
         return [(pid, kept) for pid, method, where, kept in (line.split() for line in lines)
                 if method == "GET" and where == path]  # fmt: skip
 
