@@ -92,12 +92,17 @@ class Mention:
     published_at: datetime | None
 
 
-def mention_in(document: BeautifulSoup, page_url: str, source: str, target: str) -> Mention:
-    """The source's h-entry as a mention of the target; a bare mention without one."""
+def microformats_of(document: BeautifulSoup, page_url: str) -> dict[str, Any]:
+    """The page's microformats2 (mf2py), relative addresses resolved against the page."""
     import mf2py  # beside Beautiful Soup (document_of)
 
+    return mf2py.parse(doc=document, url=page_url)
+
+
+def mention_in(document: BeautifulSoup, page_url: str, source: str, target: str) -> Mention:
+    """The source's h-entry as a mention of the target; a bare mention without one."""
     try:
-        parsed = mf2py.parse(doc=document, url=page_url)
+        parsed = microformats_of(document, page_url)
     except Exception:  # noqa: BLE001 — any markup mf2py trips over leaves a plain mention
         parsed = {"items": []}
     entry = chosen_entry(parsed.get("items", []), source)

@@ -29,7 +29,7 @@ from app.web import absolute_url
 from app.webmentions.fetching import FetchFailed, Refused, TryAgainLater, fetch_page, post_form
 from app.webmentions.models import SendState, SentWebmention, url_key
 from app.webmentions.queue import carry_out, claim_next, claimed_row, done, queue_now, retry_later
-from app.webmentions.reading import document_of
+from app.webmentions.reading import document_of, microformats_of
 
 log = logging.getLogger(__name__)
 
@@ -129,9 +129,7 @@ def discover_endpoint(url: str) -> str | None:
     document = document_of(page)
     if document is None:
         return None
-    import mf2py  # beside Beautiful Soup (document_of)
-
-    found = mf2py.parse(doc=document, url=page.url).get("rels", {}).get("webmention", [])
+    found = microformats_of(document, page.url).get("rels", {}).get("webmention", [])
     return found[0] if found else None
 
 

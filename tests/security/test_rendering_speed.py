@@ -115,7 +115,7 @@ def rendering_cost(body: str) -> float:
     return seconds(lambda: (render_markdown(body), plain_excerpt(body), find_video_embeds(body)))
 
 
-@pytest.mark.parametrize("name", list(hostile_bodies()))
+@pytest.mark.parametrize("name", [name for name in hostile_bodies() if name != "ordinary letter"])
 def test_a_hostile_100kb_body_costs_no_more_than_a_few_ordinary_ones(name):
     """Measured against an ordinary letter of the same size, rendered just before in the same
     process: a ratio holds on a slow or busy machine, where a number of seconds does not
